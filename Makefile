@@ -1,0 +1,58 @@
+# Afterglow: `make run` serves the app, `make test` runs every test.
+# Both install what they need into .venv first (pip, and Chromium via apt for browser tests).
+
+PYTHON_SYSTEM ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run dev test test-fast browser-deps demo migrate clean
+
+$(VENV)/bin/python:
+	$(PYTHON_SYSTEM) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+# Generated once and kept: sessions survive restarts, and there is never a default key.
+instance/secret_key:
+	mkdir -p instance
+	umask 077 && $(PYTHON_SYSTEM) -c 'import secrets; print(secrets.token_hex(32))' > $@
+
+migrate: $(VENV)/.runtime-installed instance/secret_key
+	$(VENV)/bin/flask --app wsgi db upgrade
+
+run: migrate
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
+		--access-logfile - wsgi:app
+
+dev: migrate
+	$(VENV)/bin/flask --app wsgi run --debug --port $(PORT)
+
+demo: migrate
+	$(VENV)/bin/flask --app wsgi seed-demo
+
+# Browser tests drive Debian's Chromium; install it when we can (root with apt).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "Chromium is missing and cannot be installed here: browser tests will be skipped."; \
+		fi; \
+	fi
+
+test: $(VENV)/.dev-installed browser-deps
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.dev-installed
+	$(PY) -m pytest -m "not browser"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

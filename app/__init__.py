@@ -1,0 +1,72 @@
+"""Afterglow: recovery tracking after microneedling."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.settings import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the app: config, extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from app import models
+
+    @login_manager.user_loader
+    def load_user(login_token):
+        return db.session.scalar(db.select(models.User).filter_by(login_token=login_token))
+
+
+def register_blueprints(app):
+    from app.auth import bp as auth_bp
+    from app.patient import bp as patient_bp
+
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(patient_bp)
+
+
+def register_errorhandlers(app):
+    from app.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    from app import formatting
+
+    formatting.register(app)
+
+
+def register_commands(app):
+    from app import commands
+
+    commands.register(app)

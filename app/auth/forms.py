@@ -1,0 +1,98 @@
+import sqlalchemy as sa
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+
+from app.extensions import db
+from app.form_fields import BaseForm, strong_password
+from app.models import User
+from app.timezones import known_zones
+
+
+def normalise_email(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+class EmailMixin:
+    email = EmailField(
+        "Email",
+        filters=[normalise_email],
+        validators=[DataRequired("Enter your email address."), Length(max=254),
+                    Email("Enter an email address like name@example.com.")],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class SignupForm(EmailMixin, BaseForm):
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired("Choose a password."), strong_password],
+        description="At least 10 characters. A few unrelated words are easy to remember and hard to guess.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[InputRequired("Type the password again."),
+                    EqualTo("password", "The two passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    timezone = HiddenField()  # filled in by static/js/timezone.js
+    submit = SubmitField("Create account")
+
+    def validate_email(self, field):
+        if field.errors:
+            return
+        if db.session.scalar(sa.select(User.id).where(User.email == field.data)):
+            raise ValidationError("An account with this email already exists. Log in instead.")
+
+
+class LoginForm(EmailMixin, BaseForm):
+    password = PasswordField("Password", validators=[InputRequired("Enter your password.")],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("Keep me logged in on this device")
+    timezone = HiddenField()
+    submit = SubmitField("Log in")
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField("Current password",
+                                     validators=[InputRequired("Enter your current password.")],
+                                     render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        "New password",
+        validators=[InputRequired("Choose a new password."), strong_password],
+        description="At least 10 characters. Other devices will be logged out.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[InputRequired("Type the new password again."),
+                    EqualTo("password", "The two passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Change password")
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_current_password(self, field):
+        if not self.user.check_password(field.data or ""):
+            raise ValidationError("That is not your current password.")
+
+
+class TimezoneForm(BaseForm):
+    timezone = SelectField(
+        "Time zone",
+        description="Times of your sessions and logs are shown in this zone.",
+        validators=[DataRequired("Choose your time zone.")],
+        validate_choice=False,
+    )
+    submit = SubmitField("Save time zone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = sorted(known_zones())
+
+    def validate_timezone(self, field):
+        if field.data not in known_zones():
+            raise ValidationError("Choose a time zone from the list.")

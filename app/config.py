@@ -1,0 +1,35 @@
+"""Configuration defaults.
+
+Loaded in this order, later wins: these defaults, ``instance/config.py``,
+environment variables (``SECRET_KEY``, ``DATABASE_URL`` and any ``FLASK_*``),
+then the mapping passed to ``create_app`` (tests).
+"""
+
+from datetime import timedelta
+
+
+class Config:
+    SECRET_KEY = None  # never a default: see app.settings.load_secret_key
+    SQLALCHEMY_DATABASE_URI = None  # filled in with instance/app.db when unset
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Health data: cookies are unreadable from JavaScript, not sent cross-site,
+    # and HTTPS-only once SESSION_COOKIE_SECURE is switched on behind TLS.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=1)
+
+    WTF_CSRF_TIME_LIMIT = None  # a log form left open all evening still saves
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # scrypt is Werkzeug's default; tests swap in a fast method.
+    PASSWORD_HASH_METHOD = "scrypt"
+
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # forms only, until photos arrive

@@ -1,0 +1,45 @@
+"""Friendly error pages. Every error a person can cause answers 4xx with words, never a bare 500."""
+
+from flask import render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+MESSAGES = {
+    400: ("Something in that request was not right", "Please go back and try again."),
+    403: ("Not allowed", "You do not have access to this page."),
+    404: ("Page not found", "There is nothing here, or it is not yours to see."),
+    405: ("Not allowed", "That action is not available here."),
+    413: ("Too large", "What you sent is larger than we accept."),
+    429: ("Too many tries", "Please wait a minute before trying again."),
+    500: ("Something went wrong on our side", "Your earlier logs are safe. Please try again in a moment."),
+}
+
+
+def render_error(status, title=None, detail=None):
+    default_title, default_detail = MESSAGES.get(status, MESSAGES[400])
+    html = render_template("errors/error.html", status=status, title=title or default_title,
+                           detail=detail or default_detail)
+    return html, status
+
+
+def register(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            "This form has expired",
+            "For your safety each form carries a hidden token. Please go back, reload the page and send it again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        db.session.rollback()
+        return render_error(500)

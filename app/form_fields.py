@@ -1,0 +1,113 @@
+"""Fields, validators and the base form shared by every blueprint."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, RadioField, SelectMultipleField, widgets
+from wtforms.validators import ValidationError
+from zxcvbn import zxcvbn
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 128
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def _without_nul(value):
+    # PostgreSQL refuses NUL in text; nobody types one on purpose.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    """FlaskForm (CSRF included) that cleans every submitted string."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            options["filters"] = [_without_nul, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, **options)
+
+    def copy_to(self, obj, names):
+        """Set each named field's data on ``obj`` (explicit, unlike populate_obj)."""
+        for name in names:
+            setattr(obj, name, self[name].data)
+
+
+def _int_or_none(value):
+    return None if value in (None, "") else int(value)
+
+
+class ChoiceScoreField(RadioField):
+    """A row of big tap targets for a score; ``optional`` adds a "Skip" choice.
+
+    ``data`` is an int, or None when skipped. Odd input (words, several
+    values, out of range) gets a message a patient understands.
+    """
+
+    def __init__(self, label=None, validators=None, *, levels, optional=False, **kwargs):
+        self.optional = optional
+        self.unreadable = False
+        self.allowed = [value for value, _ in levels]
+        choices = {"": "Skip"} if optional else {}
+        choices.update((str(value), words) for value, words in levels)
+        super().__init__(label, validators, choices=choices, coerce=_int_or_none,
+                         validate_choice=False, **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data, self.unreadable = None, False
+        if valuelist:
+            try:
+                self.data = _int_or_none(valuelist[0] if len(valuelist) == 1 else "several")
+            except ValueError:
+                self.unreadable = True
+
+    def pre_validate(self, form):
+        if self.data is None and not self.unreadable:
+            if self.optional:
+                return
+            raise ValidationError("Choose one of the levels.")
+        if self.data not in self.allowed:
+            raise ValidationError(
+                f"Choose a whole number from {self.allowed[0]} to {self.allowed[-1]}."
+            )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices (a {value: label} dict) as checkboxes: easier with a thumb than a multi-select."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):
+        if any(value not in self.choices for value in self.data or []):
+            raise ValidationError("Choose only from the options listed.")
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A datetime-local input read in the viewer's time zone (``tz``), data aware.
+
+    Years are bounded before any time zone arithmetic so that a typed year
+    like 0001 or 9999 gets a message rather than an overflow.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
+        kwargs.setdefault("invalid_value_message",
+                          "Enter a date and time, for example 2026-05-01 18:30.")
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
+def strong_password(form, field):
+    """At least 10 characters and not easy to guess (zxcvbn, which works offline)."""
+    password = field.data or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+    email = getattr(getattr(form, "email", None), "data", None)
+    result = zxcvbn(password, user_inputs=[email] if email else [])
+    if result["score"] < 3:
+        hint = result["feedback"].get("warning") or "It would be easy to guess."
+        raise ValidationError(f"This password is too weak. {hint} Try a few unrelated words together.")

@@ -1,0 +1,42 @@
+"""How times and durations read on a page, in the viewer's own time zone."""
+
+from datetime import datetime
+
+from app.timezones import viewer_zone
+
+
+def describe_elapsed(hours: float) -> str:
+    """'45 minutes', '30 hours', '4 days': hours while they change by the hour, then days."""
+    if hours < 1:
+        return f"{max(int(hours * 60), 0)} minutes"
+    if hours < 72:
+        whole = int(hours)
+        return f"{whole} hour" if whole == 1 else f"{whole} hours"
+    days = int(hours // 24)
+    return f"{days} days"
+
+
+def hours_between(earlier: datetime, later: datetime) -> float:
+    return (later - earlier).total_seconds() / 3600
+
+
+def local_time(value: datetime, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(viewer_zone()).strftime(fmt)
+
+
+def time_after(later: datetime, earlier: datetime) -> str:
+    """'30 hours after', or 'before' for a time ahead of its reference."""
+    hours = hours_between(earlier, later)
+    if hours < 0:
+        return f"{describe_elapsed(-hours)} before"
+    return f"{describe_elapsed(hours)} after"
+
+
+def register(app):
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_global(time_after)
+    app.add_template_global(viewer_zone)

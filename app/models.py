@@ -1,0 +1,216 @@
+"""Database tables: users and clinics, treatment sessions, symptom logs."""
+
+import secrets
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.recovery import WARNING_SIGNS
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stores aware datetimes as naive UTC and hands them back aware.
+
+    SQLite has no time zone type; keeping every column in UTC means a log
+    typed at 21:30 in Sydney and one typed at 21:30 in London sort correctly.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+ROLE_PATIENT = "patient"
+ROLE_PRACTITIONER = "practitioner"
+
+DEVICES = {
+    "derma_pen": "Derma pen (motorised)",
+    "derma_roller": "Derma roller",
+    "other": "Other device",
+}
+AREAS = {
+    "face": "Face",
+    "neck": "Neck",
+    "decolletage": "Décolletage",
+    "hands": "Hands",
+    "scalp": "Scalp",
+    "body": "Body",
+}
+CONCERNS = {
+    "fine_lines": "Fine lines",
+    "acne_scars": "Acne scars",
+    "pores": "Pores",
+    "texture": "Texture",
+    "pigmentation": "Pigmentation",
+    "stretch_marks": "Stretch marks",
+    "laxity": "Laxity",
+    "other": "Other",
+}
+
+
+class Clinic(db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    members: so.WriteOnlyMapped["User"] = so.relationship(back_populates="clinic")
+
+    def __repr__(self):
+        return f"<Clinic {self.id} {self.name!r}>"
+
+
+class User(UserMixin, db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    role: so.Mapped[str] = so.mapped_column(sa.String(20), default=ROLE_PATIENT)
+    clinic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("clinic.id"), index=True)
+    timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
+    # What the login cookie names instead of the id: replaced on a password
+    # change, so every other signed-in device is signed out.
+    login_token: so.Mapped[str] = so.mapped_column(
+        sa.String(64), unique=True, default=lambda: secrets.token_hex(32)
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    clinic: so.Mapped[Clinic | None] = so.relationship(back_populates="members")
+    sessions: so.WriteOnlyMapped["TreatmentSession"] = so.relationship(
+        back_populates="patient", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (sa.CheckConstraint("role IN ('patient', 'practitioner')", name="role"),)
+
+    def set_password(self, password: str) -> None:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method=method)
+        self.login_token = secrets.token_hex(32)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return self.login_token
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == ROLE_PATIENT
+
+    @property
+    def is_practitioner(self) -> bool:
+        return self.role == ROLE_PRACTITIONER
+
+    def __repr__(self):
+        return f"<User {self.id} {self.role}>"
+
+
+class TreatmentSession(db.Model):
+    """One microneedling treatment, as the patient (or later the clinic) records it."""
+
+    __tablename__ = "treatment_session"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    patient_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    performed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
+    needle_depth_mm: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    device: so.Mapped[str] = so.mapped_column(sa.String(20))
+    areas: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    concerns: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    series_number: so.Mapped[int | None] = so.mapped_column()
+    notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    patient: so.Mapped[User] = so.relationship(back_populates="sessions")
+    logs: so.Mapped[list["SymptomLog"]] = so.relationship(
+        back_populates="session",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="SymptomLog.logged_at.desc()",
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("needle_depth_mm IS NULL OR (needle_depth_mm >= 0 AND needle_depth_mm <= 3)", name="needle_depth"),
+    )
+
+    @property
+    def device_label(self) -> str:
+        return DEVICES.get(self.device, self.device)
+
+    @property
+    def area_labels(self) -> list[str]:
+        return [AREAS.get(a, a) for a in self.areas]
+
+    @property
+    def concern_labels(self) -> list[str]:
+        return [CONCERNS.get(c, c) for c in self.concerns]
+
+    def __repr__(self):
+        return f"<TreatmentSession {self.id} {self.performed_at:%Y-%m-%d}>"
+
+
+WARNING_SIGN_COLUMNS = ("pus", "fever", "blisters", "rash", "worse_again")
+
+
+class SymptomLog(db.Model):
+    """What the patient saw at one moment after a session."""
+
+    __tablename__ = "symptom_log"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    session_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("treatment_session.id", ondelete="CASCADE"), index=True
+    )
+    logged_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
+    redness: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
+    swelling: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
+    peeling: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
+    pain: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
+    itch: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
+    bruising: so.Mapped[bool] = so.mapped_column(default=False)
+    pus: so.Mapped[bool] = so.mapped_column(default=False)
+    fever: so.Mapped[bool] = so.mapped_column(default=False)
+    blisters: so.Mapped[bool] = so.mapped_column(default=False)
+    rash: so.Mapped[bool] = so.mapped_column(default=False)
+    worse_again: so.Mapped[bool] = so.mapped_column(default=False)
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    session: so.Mapped[TreatmentSession] = so.relationship(back_populates="logs")
+
+    __table_args__ = (
+        sa.CheckConstraint("redness BETWEEN 0 AND 4", name="redness"),
+        sa.CheckConstraint("swelling BETWEEN 0 AND 4", name="swelling"),
+        sa.CheckConstraint("peeling BETWEEN 0 AND 4", name="peeling"),
+        sa.CheckConstraint("pain IS NULL OR pain BETWEEN 0 AND 10", name="pain"),
+        sa.CheckConstraint("itch IS NULL OR itch BETWEEN 0 AND 10", name="itch"),
+    )
+
+    @property
+    def warning_signs(self) -> frozenset[str]:
+        return frozenset(name for name in WARNING_SIGN_COLUMNS if getattr(self, name))
+
+    @property
+    def warning_sign_labels(self) -> list[str]:
+        return [WARNING_SIGNS[name] for name in WARNING_SIGN_COLUMNS if getattr(self, name)]
+
+    def __repr__(self):
+        return f"<SymptomLog {self.id} session={self.session_id}>"

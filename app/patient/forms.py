@@ -1,0 +1,136 @@
+import math
+from datetime import timedelta
+
+from wtforms import BooleanField, FloatField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.form_fields import BaseForm, ChoiceScoreField, LocalDateTimeField, MultiCheckboxField
+from app.models import AREAS, CONCERNS, DEVICES, utcnow
+from app.recovery import SCALE_WORDS, WARNING_SIGNS
+from app.timezones import viewer_zone
+
+MAX_NOTE_LENGTH = 2000
+# A phone's clock and ours may differ by a little; a log "now" must still save.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+PAIN_LEVELS = [(n, str(n)) for n in range(11)]
+
+
+class DepthField(FloatField):
+    """Millimetres; accepts a decimal comma as typed on many phones."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = float(valuelist[0].strip().replace(",", "."))
+            except ValueError:
+                self.data = None
+                raise ValueError("Enter the depth as a number, for example 0.5.") from None
+        else:
+            self.data = None
+
+
+def _levels(symptom):
+    return [(level, f"{level} · {words}") for level, words in SCALE_WORDS[symptom].items()]
+
+
+class SessionForm(BaseForm):
+    performed_at = LocalDateTimeField(
+        "Date and time of the session",
+        validators=[InputRequired("Enter when the session took place.")],
+        tz=viewer_zone,
+    )
+    needle_depth_mm = DepthField(
+        "Needle depth (mm)",
+        validators=[Optional()],
+        description="Ask your practitioner if you are not sure; leave empty if unknown.",
+        render_kw={"inputmode": "decimal", "step": "0.05", "min": "0", "max": "3"},
+    )
+    device = SelectField("Device", choices=DEVICES,
+                         validate_choice=False,
+                         validators=[InputRequired("Choose the device used.")])
+    areas = MultiCheckboxField("Treated areas", choices=AREAS)
+    concerns = MultiCheckboxField("Concerns treated", choices=CONCERNS)
+    series_number = IntegerField(
+        "Session number in the series",
+        validators=[Optional(), NumberRange(1, 20, "Enter a number from 1 to 20.")],
+        description="1 for the first session of a series.",
+        render_kw={"inputmode": "numeric", "min": "1", "max": "20"},
+    )
+    notes = TextAreaField("Notes", validators=[Length(max=MAX_NOTE_LENGTH)],
+                          description="Anything you want to remember, such as products used.")
+    submit = SubmitField("Save session")
+
+    FIELDS = ("performed_at", "needle_depth_mm", "device", "areas", "concerns",
+              "series_number", "notes")
+
+    def __init__(self, *args, earliest_log_at=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.earliest_log_at = earliest_log_at
+
+    def validate_performed_at(self, field):
+        if field.data is None:
+            return
+        if field.data > utcnow() + timedelta(days=366):
+            raise ValidationError("A session can be planned at most a year ahead.")
+        if self.earliest_log_at and field.data > self.earliest_log_at:
+            raise ValidationError("This session already has logs from before that time. "
+                                  "Choose a time before its first log.")
+
+    def validate_needle_depth_mm(self, field):
+        depth = field.data
+        if depth is not None and (not math.isfinite(depth) or not 0 <= depth <= 3):
+            raise ValidationError("Enter a depth from 0 to 3 mm, for example 0.5.")
+
+    def validate_device(self, field):
+        if field.data not in DEVICES:
+            raise ValidationError("Choose one of the devices listed.")
+
+    def validate_areas(self, field):
+        if not field.data:
+            raise ValidationError("Tick at least one treated area.")
+
+
+class LogForm(BaseForm):
+    # Not required: a post without a time means "now", as the form's default.
+    logged_at = LocalDateTimeField(
+        "When",
+        description="Now, or earlier to add a moment you missed.",
+        tz=viewer_zone,
+    )
+    redness = ChoiceScoreField("Redness", levels=_levels("redness"))
+    swelling = ChoiceScoreField("Swelling", levels=_levels("swelling"))
+    peeling = ChoiceScoreField("Peeling", levels=_levels("peeling"))
+    pain = ChoiceScoreField("Pain", levels=PAIN_LEVELS, optional=True,
+                            description="0 is none, 10 the worst you can imagine.")
+    itch = ChoiceScoreField("Itch", levels=PAIN_LEVELS, optional=True,
+                            description="0 is none, 10 the worst you can imagine.")
+    bruising = BooleanField("Some bruising")
+    pus = BooleanField(WARNING_SIGNS["pus"])
+    fever = BooleanField(WARNING_SIGNS["fever"])
+    blisters = BooleanField(WARNING_SIGNS["blisters"])
+    rash = BooleanField(WARNING_SIGNS["rash"])
+    worse_again = BooleanField(WARNING_SIGNS["worse_again"])
+    note = TextAreaField("Note", validators=[Length(max=MAX_NOTE_LENGTH)])
+    submit = SubmitField("Save log")
+
+    FIELDS = ("logged_at", "redness", "swelling", "peeling", "pain", "itch", "bruising",
+              "pus", "fever", "blisters", "rash", "worse_again", "note")
+    WARNING_FIELDS = ("pus", "fever", "blisters", "rash", "worse_again")
+
+    def __init__(self, treatment, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.treatment = treatment
+
+    def validate_logged_at(self, field):
+        if field.data is None:
+            return
+        if field.data < self.treatment.performed_at:
+            raise ValidationError("A log cannot be earlier than the session it belongs to.")
+        if field.data > utcnow() + CLOCK_TOLERANCE:
+            raise ValidationError("A log cannot be in the future.")
+
+
+class ConfirmForm(BaseForm):
+    """An empty form: a POST with a CSRF token, for delete buttons."""
+
+    submit = SubmitField("Delete")

@@ -1,0 +1,112 @@
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app import records
+from app.extensions import db
+from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, utcnow
+from app.patient import bp
+from app.patient.access import get_own_log_or_404, get_own_session_or_404
+from app.patient.forms import ConfirmForm, LogForm, SessionForm
+from app.views import render_form, role_required
+
+patient_required = role_required(ROLE_PATIENT)
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return render_template("landing.html")
+    summaries = records.session_summaries(current_user.id)
+    return render_template("patient/home.html", summaries=summaries)
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@patient_required
+def new_session():
+    form = SessionForm(data={"performed_at": utcnow(),
+                             "series_number": records.next_series_number(current_user.id)})
+    if form.validate_on_submit():
+        treatment = TreatmentSession(patient=current_user)
+        form.copy_to(treatment, SessionForm.FIELDS)
+        db.session.add(treatment)
+        db.session.commit()
+        flash("Session saved. Log how your skin looks whenever you check it.", "success")
+        return redirect(url_for(".session_detail", session_id=treatment.id))
+    return render_form("patient/session_form.html", form, title="Record a session")
+
+
+@bp.route("/sessions/<int:session_id>")
+@patient_required
+def session_detail(session_id):
+    treatment = get_own_session_or_404(session_id)
+    return render_template("patient/session_detail.html", treatment=treatment)
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@patient_required
+def edit_session(session_id):
+    treatment = get_own_session_or_404(session_id)
+    form = SessionForm(obj=treatment, earliest_log_at=records.earliest_log_at(treatment))
+    if form.validate_on_submit():
+        form.copy_to(treatment, SessionForm.FIELDS)
+        db.session.commit()
+        flash("Session updated.", "success")
+        return redirect(url_for(".session_detail", session_id=treatment.id))
+    return render_form("patient/session_form.html", form, title="Edit session", treatment=treatment)
+
+
+@bp.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
+@patient_required
+def delete_session(session_id):
+    treatment = get_own_session_or_404(session_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        db.session.delete(treatment)
+        db.session.commit()
+        flash("Session and its logs deleted.", "info")
+        return redirect(url_for(".home"))
+    return render_template("patient/confirm_delete.html", form=form, treatment=treatment,
+                           what="session", cancel_url=url_for(".session_detail", session_id=treatment.id))
+
+
+@bp.route("/sessions/<int:session_id>/logs/new", methods=["GET", "POST"])
+@patient_required
+def new_log(session_id):
+    treatment = get_own_session_or_404(session_id)
+    form = LogForm(treatment, data={"logged_at": utcnow()})
+    if form.validate_on_submit():
+        log = SymptomLog(session=treatment)
+        form.copy_to(log, LogForm.FIELDS)
+        db.session.add(log)
+        db.session.commit()
+        flash("Log saved.", "success")
+        return redirect(url_for(".session_detail", session_id=treatment.id))
+    return render_form("patient/log_form.html", form, treatment=treatment, title="Log your skin now")
+
+
+@bp.route("/logs/<int:log_id>/edit", methods=["GET", "POST"])
+@patient_required
+def edit_log(log_id):
+    log = get_own_log_or_404(log_id)
+    form = LogForm(log.session, obj=log)
+    if form.validate_on_submit():
+        form.copy_to(log, LogForm.FIELDS)
+        db.session.commit()
+        flash("Log updated.", "success")
+        return redirect(url_for(".session_detail", session_id=log.session_id))
+    return render_form("patient/log_form.html", form, treatment=log.session, log=log, title="Edit log")
+
+
+@bp.route("/logs/<int:log_id>/delete", methods=["GET", "POST"])
+@patient_required
+def delete_log(log_id):
+    log = get_own_log_or_404(log_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        session_id = log.session_id
+        db.session.delete(log)
+        db.session.commit()
+        flash("Log deleted.", "info")
+        return redirect(url_for(".session_detail", session_id=session_id))
+    return render_template("patient/confirm_delete.html", form=form, log=log, what="log",
+                           cancel_url=url_for(".session_detail", session_id=log.session_id))

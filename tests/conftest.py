@@ -1,0 +1,130 @@
+"""Fixtures: an app on a throw-away database, a client, and builders for test data."""
+
+import contextvars
+import itertools
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import time_machine
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.extensions import db as _db
+from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, User
+
+PASSWORD = "correct-horse-battery-staple"
+# Every test runs at this moment unless it travels elsewhere.
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
+_emails = itertools.count(1)
+
+
+def make_config(tmp_path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "tests-only-not-secret",
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL")
+        or f"sqlite:///{tmp_path / 'test.db'}",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # fast; scrypt is tested on its own
+    }
+    config.update(overrides)
+    return config
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, g and database session, as in production.
+
+    Tests hold an app context open for their own queries; without this, Flask
+    would reuse it for requests, and state such as the logged-in user cached
+    on g would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def frozen_time():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def app(tmp_path, frozen_time):
+    app = create_app(make_config(tmp_path))
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def make_patient(db):
+    def make(email=None, password=PASSWORD, timezone="UTC", role=ROLE_PATIENT, **fields):
+        user = User(email=email or f"patient{next(_emails)}@example.com", role=role,
+                    timezone=timezone, **fields)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_session(db):
+    def make(patient, hours_ago=30, **fields):
+        fields.setdefault("device", "derma_pen")
+        fields.setdefault("areas", ["face"])
+        fields.setdefault("needle_depth_mm", 0.5)
+        treatment = TreatmentSession(patient=patient, performed_at=NOW - timedelta(hours=hours_ago),
+                                     **fields)
+        db.session.add(treatment)
+        db.session.commit()
+        return treatment
+
+    return make
+
+
+@pytest.fixture
+def make_log(db):
+    def make(treatment, hours_after=2, redness=2, swelling=1, peeling=0, **fields):
+        log = SymptomLog(session=treatment, logged_at=treatment.performed_at + timedelta(hours=hours_after),
+                         redness=redness, swelling=swelling, peeling=peeling, **fields)
+        db.session.add(log)
+        db.session.commit()
+        return log
+
+    return make
+
+
+def log_in(client, user, password=PASSWORD):
+    response = client.post("/auth/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def patient(make_patient):
+    return make_patient()
+
+
+@pytest.fixture
+def patient_client(client, patient):
+    """A client logged in as ``patient``."""
+    log_in(client, patient)
+    return client

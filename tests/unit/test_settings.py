@@ -1,0 +1,50 @@
+import pytest
+
+from app import create_app
+from app.settings import normalise_database_url
+
+
+def test_the_app_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    app_kwargs = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    monkeypatch.setattr("app.PROJECT_ROOT", tmp_path)  # an instance/ folder with no key file
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app(app_kwargs)
+
+
+def test_the_key_generated_into_instance_is_used(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.setattr("app.PROJECT_ROOT", tmp_path)
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "secret_key").write_text("k" * 64 + "\n")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SECRET_KEY"] == "k" * 64
+
+
+def test_environment_overrides_the_database_and_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@localhost/afterglow")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@localhost/afterglow"
+
+
+def test_sqlite_database_defaults_to_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr("app.PROJECT_ROOT", tmp_path)
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'instance' / 'app.db'}"
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+        ("postgresql://h/db", "postgresql+psycopg://h/db"),
+        ("postgresql+psycopg://h/db", "postgresql+psycopg://h/db"),
+    ],
+)
+def test_database_urls_are_normalised(url, expected):
+    assert normalise_database_url(url) == expected
