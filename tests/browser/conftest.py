@@ -17,6 +17,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 PHONE = {"width": 360, "height": 740}
+LARGER_PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(items):
@@ -59,8 +60,10 @@ def live_server(tmp_path):
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=PHONE, timezone_id="Europe/Paris", locale="en-GB")
+def page(browser, request):
+    """A fresh browser tab at 360x740 (parametrize indirectly for another viewport)."""
+    viewport = getattr(request, "param", PHONE)
+    context = browser.new_context(viewport=viewport, timezone_id="Europe/Paris", locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
