@@ -103,3 +103,25 @@ def test_bad_input_shows_a_message_next_to_the_field(page, live_server):
     page.get_by_role("button", name="Create account").click()
     expect(page.locator("#password-error")).to_contain_text("too weak")
     expect(page.get_by_label("Password", exact=True)).to_have_attribute("aria-invalid", "true")
+
+
+def test_everything_works_without_javascript(browser, live_server):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/auth/signup")
+        page.get_by_label("Email").fill("nojs@example.com")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_label("Repeat password").fill(PASSWORD)
+        page.get_by_role("button", name="Create account").click()
+        page.get_by_role("group", name="Treated areas").get_by_label("Neck").check()
+        page.get_by_role("button", name="Save session").click()
+        expect(page.get_by_text("Session saved.")).to_be_visible()
+        page.get_by_role("link", name="Log how your skin is now").click()
+        for group in ("Redness", "Swelling", "Peeling"):
+            choose(page, group, 1)
+        page.get_by_role("button", name="Save log").click()
+        expect(page.locator(".log-entry")).to_have_count(1)
+        assert_fits_a_phone(page)
+    finally:
+        context.close()
