@@ -2,7 +2,11 @@
 
 from datetime import datetime
 
+from app.recovery import CONTACT, ON_TRACK, SLOWER
 from app.timezones import viewer_zone
+
+# The colour that repeats what a status says in words (CSS classes status-*, badge-*).
+STATUS_TONES = {ON_TRACK: "ok", SLOWER: "warning", CONTACT: "danger"}
 
 
 def describe_elapsed(hours: float) -> str:
@@ -40,3 +44,4 @@ def register(app):
     app.add_template_filter(local_time, "local_time")
     app.add_template_global(time_after)
     app.add_template_global(viewer_zone)
+    app.add_template_global(STATUS_TONES, "status_tones")

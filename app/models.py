@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.recovery import WARNING_SIGNS
+from app.recovery import IMPROVEMENT_CHOICES, WARNING_SIGNS
 
 
 def utcnow() -> datetime:
@@ -192,6 +192,8 @@ class SymptomLog(db.Model):
     rash: so.Mapped[bool] = so.mapped_column(default=False)
     worse_again: so.Mapped[bool] = so.mapped_column(default=False)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # Global Aesthetic Improvement Scale, asked from day 7 (recovery.IMPROVEMENT_CHOICES).
+    improvement: so.Mapped[str | None] = so.mapped_column(sa.String(24))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     session: so.Mapped[TreatmentSession] = so.relationship(back_populates="logs")
@@ -207,6 +209,10 @@ class SymptomLog(db.Model):
     @property
     def warning_signs(self) -> frozenset[str]:
         return frozenset(name for name in WARNING_SIGN_COLUMNS if getattr(self, name))
+
+    @property
+    def improvement_label(self) -> str | None:
+        return IMPROVEMENT_CHOICES.get(self.improvement) if self.improvement else None
 
     @property
     def warning_sign_labels(self) -> list[str]:

@@ -1,39 +1,42 @@
-"""Reading and writing a patient's sessions and logs."""
+"""Reading a patient's sessions and logs for their pages."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
+from app.assessments import assess_session
 from app.extensions import db
-from app.models import SymptomLog, TreatmentSession
+from app.models import SymptomLog, TreatmentSession, utcnow
 
 
 @dataclass(frozen=True)
 class SessionSummary:
     session: TreatmentSession
+    status: str
     log_count: int
     last_logged_at: datetime | None
 
 
 def session_summaries(patient_id):
-    """The patient's sessions, newest first, with how many logs each has (one query)."""
-    log_stats = (
-        sa.select(
-            SymptomLog.session_id,
-            sa.func.count(SymptomLog.id).label("log_count"),
-            sa.func.max(SymptomLog.logged_at).label("last_logged_at"),
-        )
-        .group_by(SymptomLog.session_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(TreatmentSession, log_stats.c.log_count, log_stats.c.last_logged_at)
-        .outerjoin(log_stats, log_stats.c.session_id == TreatmentSession.id)
+    """The patient's sessions, newest first, each with its status and log count (two queries)."""
+    sessions = db.session.scalars(
+        sa.select(TreatmentSession)
         .where(TreatmentSession.patient_id == patient_id)
+        .options(so.selectinload(TreatmentSession.logs))
         .order_by(TreatmentSession.performed_at.desc())
-    )
-    return [SessionSummary(session, count or 0, last) for session, count, last in rows]
+    ).all()
+    now = utcnow()
+    return [
+        SessionSummary(
+            session=treatment,
+            status=assess_session(treatment, now).status,
+            log_count=len(treatment.logs),
+            last_logged_at=treatment.logs[0].logged_at if treatment.logs else None,  # newest first
+        )
+        for treatment in sessions
+    ]
 
 
 def next_series_number(patient_id):

@@ -537,19 +537,15 @@ def summarise_point(point: SymptomPoint) -> str:
 
 
 def status_message(assessment: Assessment) -> str:
-    """A short paragraph saying what the status means and what to do."""
+    """A short paragraph saying what the status means and what to do (the flags give the reasons)."""
     if assessment.status == CONTACT:
-        contact = [flag for flag in assessment.flags if flag.severity == "contact"]
-        actions = {flag.action for flag in contact}
+        actions = {flag.action for flag in assessment.flags if flag.severity == "contact"}
         # Lead with the most urgent step; each flag's own action is shown beside it.
         first = FEVER_ACTION if FEVER_ACTION in actions else CONTACT_TODAY
         products = " Stop any new skin product for now." if NEW_PRODUCT_ACTION in actions else ""
-        reasons = " ".join(flag.reason for flag in contact)
-        return (f"{first} {reasons}{products} "
-                "This app cannot tell what is causing it; your practitioner can.")
+        return f"{first}{products} This app cannot tell what is causing it; your practitioner can."
     if assessment.status == SLOWER:
-        reasons = " ".join(flag.reason for flag in assessment.flags)
-        return (f"Your skin is settling more slowly than is typical. {reasons} "
+        return ("Your skin is settling more slowly than is typical. "
                 "This is often nothing to worry about. Keep your routine gentle and keep logging; "
                 "contact your clinic if anything gets worse or if you are worried.")
     if assessment.latest is None:

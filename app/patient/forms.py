@@ -1,12 +1,12 @@
 import math
 from datetime import timedelta
 
-from wtforms import BooleanField, FloatField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, FloatField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.form_fields import BaseForm, ChoiceScoreField, LocalDateTimeField, MultiCheckboxField
 from app.models import AREAS, CONCERNS, DEVICES, utcnow
-from app.recovery import SCALE_WORDS, WARNING_SIGNS
+from app.recovery import ASK_IMPROVEMENT_FROM_HOURS, IMPROVEMENT_CHOICES, SCALE_WORDS, WARNING_SIGNS, hours_between
 from app.timezones import viewer_zone
 
 MAX_NOTE_LENGTH = 2000
@@ -27,6 +27,10 @@ class DepthField(FloatField):
                 raise ValueError("Enter the depth as a number, for example 0.5.") from None
         else:
             self.data = None
+
+
+def _text_or_none(value):
+    return value or None
 
 
 def _levels(symptom):
@@ -110,16 +114,31 @@ class LogForm(BaseForm):
     blisters = BooleanField(WARNING_SIGNS["blisters"])
     rash = BooleanField(WARNING_SIGNS["rash"])
     worse_again = BooleanField(WARNING_SIGNS["worse_again"])
+    improvement = RadioField(
+        "Compared with before the session, my skin looks",
+        choices={"": "Skip", **IMPROVEMENT_CHOICES}, coerce=_text_or_none, validate_choice=False,
+    )
     note = TextAreaField("Note", validators=[Length(max=MAX_NOTE_LENGTH)])
     submit = SubmitField("Save log")
 
     FIELDS = ("logged_at", "redness", "swelling", "peeling", "pain", "itch", "bruising",
-              "pus", "fever", "blisters", "rash", "worse_again", "note")
+              "pus", "fever", "blisters", "rash", "worse_again", "improvement", "note")
     WARNING_FIELDS = ("pus", "fever", "blisters", "rash", "worse_again")
 
     def __init__(self, treatment, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.treatment = treatment
+        # Before day 7 the skin is still healing, so "how does it look now" is not asked.
+        if hours_between(treatment.performed_at, utcnow()) < ASK_IMPROVEMENT_FROM_HOURS:
+            del self.improvement
+
+    @property
+    def fields_to_save(self):
+        return [name for name in self.FIELDS if name in self]
+
+    def validate_improvement(self, field):
+        if field.data is not None and field.data not in IMPROVEMENT_CHOICES:
+            raise ValidationError("Choose one of the answers listed, or Skip.")
 
     def validate_logged_at(self, field):
         if field.data is None:

@@ -1,7 +1,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app import records
+from app import assessments, records
 from app.extensions import db
 from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, utcnow
 from app.patient import bp
@@ -39,7 +39,8 @@ def new_session():
 @patient_required
 def session_detail(session_id):
     treatment = get_own_session_or_404(session_id)
-    return render_template("patient/session_detail.html", treatment=treatment)
+    report = assessments.session_report(treatment)
+    return render_template("patient/session_detail.html", treatment=treatment, report=report)
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -76,7 +77,7 @@ def new_log(session_id):
     form = LogForm(treatment, data={"logged_at": utcnow()})
     if form.validate_on_submit():
         log = SymptomLog(session=treatment)
-        form.copy_to(log, LogForm.FIELDS)
+        form.copy_to(log, form.fields_to_save)
         db.session.add(log)
         db.session.commit()
         flash("Log saved.", "success")
@@ -90,7 +91,7 @@ def edit_log(log_id):
     log = get_own_log_or_404(log_id)
     form = LogForm(log.session, obj=log)
     if form.validate_on_submit():
-        form.copy_to(log, LogForm.FIELDS)
+        form.copy_to(log, form.fields_to_save)
         db.session.commit()
         flash("Log updated.", "success")
         return redirect(url_for(".session_detail", session_id=log.session_id))

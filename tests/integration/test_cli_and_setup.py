@@ -1,7 +1,8 @@
 import sqlalchemy as sa
 
 from app import create_app
-from app.commands import DEMO_PASSWORD, DEMO_PATIENT_EMAIL
+from app.assessments import assess_session
+from app.commands import DEMO_PASSWORD, DEMO_PATIENT_EMAIL, DEMO_PATIENTS
 from app.models import TreatmentSession, User
 from tests.conftest import make_config
 
@@ -16,6 +17,7 @@ def test_seed_demo_creates_a_patient_who_can_log_in_and_can_run_twice(app, clien
     sessions = db.session.scalars(sa.select(TreatmentSession).where(TreatmentSession.patient_id == patient.id)).all()
     assert len(sessions) == 2
     assert all(s.logs for s in sessions)
+    assert any(log.improvement for s in sessions for log in s.logs)
     response = client.post("/auth/login", data={"email": DEMO_PATIENT_EMAIL, "password": DEMO_PASSWORD})
     assert response.status_code == 302
 
@@ -33,3 +35,14 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path):
         assert db.session.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
         db.engine.dispose()
+
+
+def test_seed_demo_shows_each_of_the_three_statuses(app, db):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    statuses = {}
+    for course, email in DEMO_PATIENTS.items():
+        latest = db.session.scalar(
+            sa.select(TreatmentSession).join(User).where(User.email == email)
+            .order_by(TreatmentSession.performed_at.desc()).limit(1))
+        statuses[course] = assess_session(latest).status
+    assert statuses == {"typical": "On track", "slow": "Slower than typical", "red_flag": "Contact your clinic"}

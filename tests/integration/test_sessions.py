@@ -97,6 +97,7 @@ def test_home_lists_sessions_newest_first_with_their_log_counts(patient_client, 
     page = patient_client.get("/").get_data(as_text=True)
     assert page.index("Scalp") < page.index("Neck")
     assert "2 logs" in page and "No logs yet" in page
+    assert page.count('class="badge badge-ok">On track<') == 2
     assert f"/sessions/{newer.id}/logs/new" in page  # the big button logs the latest session
 
 

@@ -1,0 +1,53 @@
+"""From database rows to the recovery model's plain inputs, and the report a session page shows."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app import aftercare, charts, recovery
+from app.models import SymptomLog, TreatmentSession, utcnow
+
+
+def session_facts(treatment: TreatmentSession) -> recovery.SessionFacts:
+    return recovery.SessionFacts(treatment.performed_at, treatment.needle_depth_mm)
+
+
+def log_entry(log: SymptomLog) -> recovery.LogEntry:
+    return recovery.LogEntry(
+        logged_at=log.logged_at, redness=log.redness, swelling=log.swelling, peeling=log.peeling,
+        pain=log.pain, itch=log.itch, bruising=log.bruising, warning_signs=log.warning_signs,
+        improvement=log.improvement,
+    )
+
+
+def assess_session(treatment: TreatmentSession, now: datetime | None = None) -> recovery.Assessment:
+    """The recovery model's view of a session and all its logs, as of now."""
+    entries = [log_entry(log) for log in treatment.logs]
+    return recovery.assess(session_facts(treatment), entries, now or utcnow())
+
+
+@dataclass(frozen=True)
+class SessionReport:
+    """Everything a session page shows about recovery: status, charts, aftercare."""
+
+    assessment: recovery.Assessment
+    status_message: str
+    first_week: charts.Chart
+    thirty_days: charts.Chart
+    aftercare: list[aftercare.AftercareItem]
+
+
+def session_report(treatment: TreatmentSession, now: datetime | None = None) -> SessionReport:
+    """Assess the session once and build what its page shows from that."""
+    entries = [log_entry(log) for log in treatment.logs]
+    assessment = recovery.assess(session_facts(treatment), entries, now or utcnow())
+    ratings = sorted(
+        (recovery.hours_between(treatment.performed_at, entry.logged_at), entry.improvement)
+        for entry in entries if entry.improvement
+    )
+    return SessionReport(
+        assessment=assessment,
+        status_message=recovery.status_message(assessment),
+        first_week=charts.first_week_chart(assessment),
+        thirty_days=charts.thirty_day_chart(assessment, ratings),
+        aftercare=aftercare.aftercare_for(assessment.hours_since, assessment.latest),
+    )
