@@ -48,10 +48,14 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from app.auth import bp as auth_bp
+    from app.invites import bp as invites_bp
     from app.patient import bp as patient_bp
+    from app.practitioner import bp as practitioner_bp
 
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(patient_bp)
+    app.register_blueprint(invites_bp)
+    app.register_blueprint(practitioner_bp, url_prefix="/clinic")
 
 
 def register_errorhandlers(app):

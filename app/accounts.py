@@ -12,9 +12,9 @@ from app.models import ROLE_PATIENT, User
 _UNUSED_HASH = "scrypt:32768:8:1$0QsYhZ2q4wH3xK8P$" + "0" * 128
 
 
-def create_patient(email, password, timezone=None):
+def create_patient(email, password, timezone=None, name=""):
     """The new patient, or None if the email was taken meanwhile (two sign-ups at once)."""
-    user = User(email=email, role=ROLE_PATIENT, timezone=timezone or "UTC")
+    user = User(email=email, name=name or "", role=ROLE_PATIENT, timezone=timezone or "UTC")
     user.set_password(password)
     db.session.add(user)
     try:

@@ -162,3 +162,40 @@ def _style(figure: go.Figure, height: int, top: int = 40, bottom: int = 40) -> N
     )
     figure.update_xaxes(gridcolor="#eee2e7", zeroline=False)
     figure.update_yaxes(gridcolor="#eee2e7", zeroline=False)
+
+
+def cohort_chart(groups, title, key) -> Chart:
+    """Median redness of the clinic's sessions per group over the first week, against the typical band."""
+    from app.cohort import TIME_BUCKETS
+
+    midpoints = [(start + end) / 2 for start, end in TIME_BUCKETS]
+    hours = [float(h) for h in range(0, int(FIRST_WEEK_HOURS) + 1, BAND_STEP_HOURS)]
+    bands = recovery.band_series("redness", recovery.SHALLOW, hours)
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=hours, y=[b.low for b in bands], mode="lines", line=dict(width=0),
+                                hoverinfo="skip", showlegend=False))
+    figure.add_trace(go.Scatter(x=hours, y=[b.high for b in bands], mode="lines", fill="tonexty",
+                                fillcolor=BAND_FILL, line=dict(width=1, color=BAND_EDGE),
+                                name="Typical (shallow)", hoverinfo="skip"))
+    palette = [BRAND, "#1a5fb4", "#7a4b00", "#3d3846", "#26a269", "#c01c28"]
+    for index, group in enumerate(groups):
+        figure.add_trace(go.Scatter(
+            x=[m for m, v in zip(midpoints, group.median_redness) if v is not None],
+            y=[v for v in group.median_redness if v is not None], mode="lines+markers",
+            name=f"{group.label} ({group.sessions})", line=dict(color=palette[index % len(palette)], width=2),
+            hovertemplate="%{x:.0f} h: median %{y}<extra></extra>"))
+    figure.update_xaxes(range=[0, FIRST_WEEK_HOURS], tickvals=[0, 24, 48, 72, 120, 168],
+                        ticktext=["0", "24 h", "48 h", "day 3", "day 5", "day 7"], fixedrange=True)
+    figure.update_yaxes(range=[-0.2, 4.2], tickvals=[0, 1, 2, 3, 4], title_text="Median redness", fixedrange=True)
+    _style(figure, height=380, bottom=110)
+    figure.update_layout(legend=dict(y=-0.2))
+    summary = [cohort_sentence(group) for group in groups] or ["No sessions with logs yet."]
+    return Chart(key, title, figure.to_plotly_json(), summary)
+
+
+def cohort_sentence(group) -> str:
+    """'Shallow (up to 0.5 mm): 12 sessions; redness at 1 or below after a median of 20 hours (10 of 12).'"""
+    if group.median_hours_to_settle is None:
+        return f"{group.label}: {group.sessions} sessions; none has logged redness at 1 or below yet."
+    return (f"{group.label}: {group.sessions} sessions; redness at 1 or below after a median of "
+            f"{group.median_hours_to_settle:.0f} hours ({group.settled} of {group.sessions}).")

@@ -7,14 +7,19 @@ from flask.cli import with_appcontext
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, User, utcnow
+from app.alerts import refresh_after_log_change
+from app.form_fields import password_problem
+from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, SymptomLog, TreatmentSession, User, utcnow
 
 DEMO_PASSWORD = "peony-lantern-harbour"
 DEMO_PATIENTS = {
     "typical": "demo.patient@afterglow.example",
     "slow": "demo.slow@afterglow.example",
     "red_flag": "demo.flag@afterglow.example",
+    "missed": "demo.missed@afterglow.example",
 }
+DEMO_PRACTITIONER_EMAIL = "demo.practitioner@afterglow.example"
+DEMO_CLINIC = "Afterglow Demo Clinic"
 DEMO_PATIENT_EMAIL = DEMO_PATIENTS["typical"]
 
 # (hours after the session, {field: value}) — scores not given are 0.
@@ -39,6 +44,8 @@ SLOW_COURSE = [
     (50, dict(redness=2, swelling=2, peeling=1, pain=1)),
     (96, dict(redness=2, swelling=1, peeling=2, note="Still pink, especially around the nose.")),
 ]
+# Logged once, the evening of the session, then nothing: a missed check-in.
+MISSED_COURSE = [(3, dict(redness=3, swelling=2, pain=3))]
 # Better, then worse again on day 3 with yellow crust: contact the clinic.
 RED_FLAG_COURSE = [
     (2, dict(redness=3, swelling=2, pain=3)),
@@ -50,14 +57,15 @@ RED_FLAG_COURSE = [
 
 def register(app):
     app.cli.add_command(seed_demo)
+    app.cli.add_command(create_practitioner)
 
 
-def _replace_user(email, **fields):
+def _replace_user(email, role=ROLE_PATIENT, **fields):
     existing = db.session.scalar(sa.select(User).where(User.email == email))
     if existing:
         db.session.delete(existing)
         db.session.flush()
-    user = User(email=email, **fields)
+    user = User(email=email, role=role, **fields)
     user.set_password(DEMO_PASSWORD)
     db.session.add(user)
     return user
@@ -77,19 +85,57 @@ def _add_session(patient, hours_ago, course, **fields):
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo():
-    """Fill the database with demo patients in each status (replaces earlier demo data)."""
+    """Fill the database with a demo clinic, its practitioner and patients in every status (replaces earlier demo data)."""
+    clinic = db.session.scalar(sa.select(Clinic).where(Clinic.name == DEMO_CLINIC)) or Clinic(name=DEMO_CLINIC)
+    _replace_user(DEMO_PRACTITIONER_EMAIL, role=ROLE_PRACTITIONER, clinic=clinic, name="Dr Demo Practitioner")
     face = dict(device="derma_pen", needle_depth_mm=0.5, areas=["face"])
-    typical = _replace_user(DEMO_PATIENTS["typical"], role=ROLE_PATIENT, timezone="Europe/London")
-    _add_session(typical, hours_ago=24 * 42, course=TYPICAL_WHOLE_COURSE, concerns=["fine_lines"],
-                 series_number=1, notes="First session of the series.", **face)
-    _add_session(typical, hours_ago=32, course=TYPICAL_FIRST_DAYS, concerns=["fine_lines"],
-                 series_number=2, **face)
-    slow = _replace_user(DEMO_PATIENTS["slow"], role=ROLE_PATIENT, timezone="America/New_York")
-    _add_session(slow, hours_ago=98, course=SLOW_COURSE, concerns=["acne_scars"], series_number=1, **face)
-    flagged = _replace_user(DEMO_PATIENTS["red_flag"], role=ROLE_PATIENT, timezone="Australia/Sydney")
-    _add_session(flagged, hours_ago=72, course=RED_FLAG_COURSE, concerns=["pores"], series_number=1, **face)
+    patients = {
+        "typical": _replace_user(DEMO_PATIENTS["typical"], name="Tess Typical", timezone="Europe/London"),
+        "slow": _replace_user(DEMO_PATIENTS["slow"], name="Sam Slower", timezone="America/New_York"),
+        "red_flag": _replace_user(DEMO_PATIENTS["red_flag"], name="Rita Redflag", timezone="Australia/Sydney"),
+        "missed": _replace_user(DEMO_PATIENTS["missed"], name="Milo Missed", timezone="Europe/Berlin"),
+    }
+    sessions = [
+        _add_session(patients["typical"], hours_ago=24 * 42, course=TYPICAL_WHOLE_COURSE, concerns=["fine_lines"],
+                     series_number=1, notes="First session of the series.", **face),
+        _add_session(patients["typical"], hours_ago=32, course=TYPICAL_FIRST_DAYS, concerns=["fine_lines"],
+                     series_number=2, **face),
+        _add_session(patients["slow"], hours_ago=98, course=SLOW_COURSE, concerns=["acne_scars"],
+                     series_number=1, **face),
+        _add_session(patients["red_flag"], hours_ago=72, course=RED_FLAG_COURSE, concerns=["pores"],
+                     series_number=1, **face),
+        _add_session(patients["missed"], hours_ago=30, course=MISSED_COURSE, concerns=["texture"],
+                     series_number=1, device="derma_roller", needle_depth_mm=1.0, areas=["face", "neck"]),
+    ]
+    db.session.add_all(CareLink(clinic=clinic, patient=patient) for patient in patients.values())
     db.session.commit()
-    click.echo("Demo data is ready. Log in at http://127.0.0.1:8000/auth/login as any of:")
+    for treatment in sessions:
+        refresh_after_log_change(treatment)  # stored status and the red-flag alert, as a real log would
+    click.echo("Demo data is ready. Log in at http://127.0.0.1:8000/auth/login as:")
+    click.echo(f"  practitioner of {DEMO_CLINIC}:  {DEMO_PRACTITIONER_EMAIL}")
     for course, email in DEMO_PATIENTS.items():
-        click.echo(f"  {course.replace('_', ' '):>9} course:  {email}")
+        click.echo(f"  patient, {course.replace('_', ' ')} course:  {email}")
     click.echo(f"Password for every demo account: {DEMO_PASSWORD}")
+
+
+@click.command("create-practitioner")
+@click.option("--email", required=True, help="The practitioner's email; they log in with it.")
+@click.option("--name", default="", help="The practitioner's name, as patients and colleagues see it.")
+@click.option("--clinic", "clinic_name", required=True,
+              help="The clinic's name: an existing clinic of that name is joined, otherwise one is created.")
+@click.password_option(help="At least 10 characters; asked for when not given.")
+@with_appcontext
+def create_practitioner(email, name, clinic_name, password):
+    """Create a practitioner account in a clinic, from a shell."""
+    email = email.strip().lower()
+    problem = password_problem(password, email)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+        raise click.BadParameter("an account with this email already exists", param_hint="--email")
+    clinic = db.session.scalar(sa.select(Clinic).where(Clinic.name == clinic_name)) or Clinic(name=clinic_name)
+    user = User(email=email, name=name, role=ROLE_PRACTITIONER, clinic=clinic)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Practitioner {email} can now log in to {clinic.name}.")

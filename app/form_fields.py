@@ -23,10 +23,16 @@ class BaseForm(FlaskForm):
             options["filters"] = [_without_nul, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, **options)
 
-    def copy_to(self, obj, names):
-        """Set each named field's data on ``obj`` (explicit, unlike populate_obj)."""
-        for name in names:
-            setattr(obj, name, self[name].data)
+    FIELDS: tuple[str, ...] = ()
+
+    def copy_to(self, obj):
+        """Set the data of each field in FIELDS on ``obj``: explicit, unlike populate_obj.
+
+        A field removed from this form instance (``del form.x``) is left alone.
+        """
+        for name in self.FIELDS:
+            if name in self:
+                setattr(obj, name, self[name].data)
 
 
 def _int_or_none(value):
@@ -99,15 +105,22 @@ class LocalDateTimeField(DateTimeLocalField):
             raise ValueError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 
-def strong_password(form, field):
-    """At least 10 characters and not easy to guess (zxcvbn, which works offline)."""
-    password = field.data or ""
+def password_problem(password, email=None):
+    """Why a password is not good enough, in words; None when it is (zxcvbn, which works offline)."""
+    password = password or ""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(f"Use at most {MAX_PASSWORD_LENGTH} characters.")
-    email = getattr(getattr(form, "email", None), "data", None)
+        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
     result = zxcvbn(password, user_inputs=[email] if email else [])
     if result["score"] < 3:
         hint = result["feedback"].get("warning") or "It would be easy to guess."
-        raise ValidationError(f"This password is too weak. {hint} Try a few unrelated words together.")
+        return f"This password is too weak. {hint} Try a few unrelated words together."
+    return None
+
+
+def strong_password(form, field):
+    """WTForms validator: at least 10 characters and not easy to guess."""
+    problem = password_problem(field.data, getattr(getattr(form, "email", None), "data", None))
+    if problem:
+        raise ValidationError(problem)

@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
+from app.models import utcnow
 from app.recovery import CONTACT, ON_TRACK, SLOWER
 from app.timezones import viewer_zone
+from app.triage import NEED_LABELS, describe_overdue
 
 # The colour that repeats what a status says in words (CSS classes status-*, badge-*).
 STATUS_TONES = {ON_TRACK: "ok", SLOWER: "warning", CONTACT: "danger"}
@@ -38,6 +40,11 @@ def time_after(later: datetime, earlier: datetime) -> str:
     return f"{describe_elapsed(hours)} after"
 
 
+def days_since(moment: datetime) -> int:
+    """Whole days from a past moment to now (negative for a future one)."""
+    return int(hours_between(moment, utcnow()) // 24)
+
+
 def register(app):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -45,3 +52,6 @@ def register(app):
     app.add_template_global(time_after)
     app.add_template_global(viewer_zone)
     app.add_template_global(STATUS_TONES, "status_tones")
+    app.add_template_global(NEED_LABELS, "need_labels")
+    app.add_template_global(describe_overdue)
+    app.add_template_global(days_since)

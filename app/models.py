@@ -80,6 +80,7 @@ class Clinic(db.Model):
 class User(UserMixin, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     role: so.Mapped[str] = so.mapped_column(sa.String(20), default=ROLE_PATIENT)
     clinic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("clinic.id"), index=True)
@@ -110,6 +111,10 @@ class User(UserMixin, db.Model):
         return self.login_token
 
     @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    @property
     def is_patient(self) -> bool:
         return self.role == ROLE_PATIENT
 
@@ -137,6 +142,12 @@ class TreatmentSession(db.Model):
     concerns: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     series_number: so.Mapped[int | None] = so.mapped_column()
     notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # The recovery status as of the latest log, kept so the clinic dashboard can
+    # sort thousands of patients without re-running the model for each.
+    status: so.Mapped[str] = so.mapped_column(sa.String(24), default="On track")
+    # Set when the clinic recorded the session: device, depth and areas are then its record.
+    recorded_by_clinic_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("clinic.id", ondelete="SET NULL"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     patient: so.Mapped[User] = so.relationship(back_populates="sessions")
@@ -220,3 +231,120 @@ class SymptomLog(db.Model):
 
     def __repr__(self):
         return f"<SymptomLog {self.id} session={self.session_id}>"
+
+
+class CareLink(db.Model):
+    """A patient's consent to share their logs and photos with a clinic, until withdrawn."""
+
+    __tablename__ = "care_link"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    clinic_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
+    patient_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    consented_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    clinic: so.Mapped[Clinic] = so.relationship()
+    patient: so.Mapped[User] = so.relationship()
+
+    __table_args__ = (
+        # One active link per clinic and patient; withdrawn ones stay as history.
+        sa.Index("uq_care_link_active", "clinic_id", "patient_id", unique=True,
+                 sqlite_where=sa.text("withdrawn_at IS NULL"),
+                 postgresql_where=sa.text("withdrawn_at IS NULL")),
+    )
+
+
+INVITE_PATIENT = "patient"
+INVITE_PRACTITIONER = "practitioner"
+
+
+class Invite(db.Model):
+    """A single-use, expiring link (and for patients a short code) to join a clinic."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    clinic_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    # Only a hash of the link's token is kept: a leaked database cannot be used to join.
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    code: so.Mapped[str | None] = so.mapped_column(sa.String(16), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    used_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    clinic: so.Mapped[Clinic] = so.relationship()
+
+    __table_args__ = (sa.CheckConstraint("kind IN ('patient', 'practitioner')", name="kind"),)
+
+
+class Alert(db.Model):
+    """A flag from the recovery model, raised on the clinic until a practitioner acknowledges it."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    clinic_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
+    patient_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    session_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("treatment_session.id", ondelete="CASCADE"), index=True)
+    flag_key: so.Mapped[str] = so.mapped_column(sa.String(40))
+    severity: so.Mapped[str] = so.mapped_column(sa.String(10))
+    reason: so.Mapped[str] = so.mapped_column(sa.Text)
+    action: so.Mapped[str] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    acknowledged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    acknowledged_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    acknowledgement_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    patient: so.Mapped[User] = so.relationship(foreign_keys=[patient_id])
+    acknowledged_by: so.Mapped[User | None] = so.relationship(foreign_keys=[acknowledged_by_id])
+    session: so.Mapped[TreatmentSession] = so.relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None
+
+
+class PractitionerNote(db.Model):
+    """A private note about a patient, seen only by their clinic."""
+
+    __tablename__ = "practitioner_note"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    clinic_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
+    patient_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    author_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    author: so.Mapped[User | None] = so.relationship(foreign_keys=[author_id])
+
+
+AUDIT_ACTIONS = {
+    "view_patient": "Viewed the record",
+    "export_patient": "Exported the logs (CSV)",
+    "export_clinic": "Exported all clinic logs (CSV)",
+    "record_session": "Recorded a session",
+}
+
+
+class AuditEvent(db.Model):
+    """Who at a clinic looked at or exported whose data, and when."""
+
+    __tablename__ = "audit_event"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    clinic_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    patient_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    action: so.Mapped[str] = so.mapped_column(sa.String(30))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    actor: so.Mapped[User | None] = so.relationship(foreign_keys=[actor_id])
+    patient: so.Mapped[User | None] = so.relationship(foreign_keys=[patient_id])
+
+    @property
+    def action_label(self) -> str:
+        return AUDIT_ACTIONS.get(self.action, self.action)

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db as _db
-from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, User
+from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, SymptomLog, TreatmentSession, User
 
 PASSWORD = "correct-horse-battery-staple"
 # Every test runs at this moment unless it travels elsewhere.
@@ -128,3 +128,38 @@ def patient_client(client, patient):
     """A client logged in as ``patient``."""
     log_in(client, patient)
     return client
+
+
+@pytest.fixture
+def make_clinic(db):
+    def make(name="Skin Clinic"):
+        clinic = Clinic(name=name)
+        db.session.add(clinic)
+        db.session.commit()
+        return clinic
+
+    return make
+
+
+@pytest.fixture
+def make_practitioner(make_patient):
+    """A practitioner of ``clinic`` (same password as every test user)."""
+
+    def make(clinic, email=None, name="Dr Test"):
+        return make_patient(email=email or f"doc{next(_emails)}@example.com", role=ROLE_PRACTITIONER,
+                            clinic_id=clinic.id, name=name)
+
+    return make
+
+
+@pytest.fixture
+def share(db):
+    """Link a patient to a clinic, as accepting an invite does."""
+
+    def make(patient, clinic):
+        link = CareLink(patient_id=patient.id, clinic_id=clinic.id)
+        db.session.add(link)
+        db.session.commit()
+        return link
+
+    return make

@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from app.extensions import db
@@ -43,6 +43,14 @@ class SignupForm(EmailMixin, BaseForm):
             return
         if db.session.scalar(sa.select(User.id).where(User.email == field.data)):
             raise ValidationError("An account with this email already exists. Log in instead.")
+
+
+class ClinicSignupForm(SignupForm):
+    clinic_name = StringField("Clinic name", validators=[DataRequired("Enter the clinic's name."), Length(max=120)],
+                              render_kw={"autocomplete": "organization"})
+    name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)],
+                       render_kw={"autocomplete": "name"})
+    submit = SubmitField("Create clinic account")
 
 
 class LoginForm(EmailMixin, BaseForm):

@@ -5,7 +5,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app import accounts
 from app.auth import bp
-from app.auth.forms import ChangePasswordForm, LoginForm, SignupForm, TimezoneForm
+from app import clinics
+from app.auth.forms import ChangePasswordForm, ClinicSignupForm, LoginForm, SignupForm, TimezoneForm
 from app.timezones import clean_zone_name
 from app.views import render_form
 
@@ -41,6 +42,23 @@ def signup():
         flash("Welcome to Afterglow. Start by recording your treatment session.", "success")
         return redirect(url_for("patient.new_session"))
     return render_form("auth/signup.html", form)
+
+
+@bp.route("/clinic-signup", methods=["GET", "POST"])
+def clinic_signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("patient.home"))
+    form = ClinicSignupForm()
+    if form.validate_on_submit():
+        practitioner = clinics.create_clinic(form.clinic_name.data, form.email.data, form.password.data,
+                                             name=form.name.data)
+        if practitioner is None:
+            form.email.errors.append("An account with this email already exists. Log in instead.")
+            return render_form("auth/clinic_signup.html", form)
+        start_session(practitioner)
+        flash(f"{form.clinic_name.data} is ready. Invite your first patient.", "success")
+        return redirect(url_for("practitioner.invites"))
+    return render_form("auth/clinic_signup.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from app.extensions import db
-from app.models import SymptomLog, TreatmentSession
+from app.models import CareLink, SymptomLog, TreatmentSession
 
 
 def get_own_session_or_404(session_id):
@@ -23,3 +23,9 @@ def get_own_log_or_404(log_id):
         .join(SymptomLog.session)
         .where(SymptomLog.id == log_id, TreatmentSession.patient_id == current_user.id)
     )
+
+
+def get_own_active_link_or_404(link_id):
+    """One of the signed-in patient's current clinic links; anyone else's answers 404."""
+    return db.first_or_404(sa.select(CareLink).where(
+        CareLink.id == link_id, CareLink.patient_id == current_user.id, CareLink.withdrawn_at.is_(None)))

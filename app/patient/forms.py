@@ -67,9 +67,16 @@ class SessionForm(BaseForm):
     FIELDS = ("performed_at", "needle_depth_mm", "device", "areas", "concerns",
               "series_number", "notes")
 
+    CLINIC_RECORD = ("device", "needle_depth_mm", "areas")
+
     def __init__(self, *args, earliest_log_at=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.earliest_log_at = earliest_log_at
+
+    def lock_clinic_record(self):
+        """The clinic recorded device, depth and areas: the patient sees but cannot change them."""
+        for name in self.CLINIC_RECORD:
+            delattr(self, name)
 
     def validate_performed_at(self, field):
         if field.data is None:
@@ -131,10 +138,6 @@ class LogForm(BaseForm):
         # Before day 7 the skin is still healing, so "how does it look now" is not asked.
         if hours_between(treatment.performed_at, utcnow()) < ASK_IMPROVEMENT_FROM_HOURS:
             del self.improvement
-
-    @property
-    def fields_to_save(self):
-        return [name for name in self.FIELDS if name in self]
 
     def validate_improvement(self, field):
         if field.data is not None and field.data not in IMPROVEMENT_CHOICES:

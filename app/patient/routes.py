@@ -1,11 +1,11 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app import assessments, records
+from app import alerts, assessments, clinics, records
 from app.extensions import db
 from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, utcnow
 from app.patient import bp
-from app.patient.access import get_own_log_or_404, get_own_session_or_404
+from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
 from app.patient.forms import ConfirmForm, LogForm, SessionForm
 from app.views import render_form, role_required
 
@@ -16,6 +16,8 @@ patient_required = role_required(ROLE_PATIENT)
 def home():
     if not current_user.is_authenticated:
         return render_template("landing.html")
+    if current_user.is_practitioner:
+        return redirect(url_for("practitioner.dashboard"))
     summaries = records.session_summaries(current_user.id)
     return render_template("patient/home.html", summaries=summaries)
 
@@ -27,7 +29,7 @@ def new_session():
                              "series_number": records.next_series_number(current_user.id)})
     if form.validate_on_submit():
         treatment = TreatmentSession(patient=current_user)
-        form.copy_to(treatment, SessionForm.FIELDS)
+        form.copy_to(treatment)
         db.session.add(treatment)
         db.session.commit()
         flash("Session saved. Log how your skin looks whenever you check it.", "success")
@@ -48,8 +50,10 @@ def session_detail(session_id):
 def edit_session(session_id):
     treatment = get_own_session_or_404(session_id)
     form = SessionForm(obj=treatment, earliest_log_at=records.earliest_log_at(treatment))
+    if treatment.recorded_by_clinic_id:
+        form.lock_clinic_record()
     if form.validate_on_submit():
-        form.copy_to(treatment, SessionForm.FIELDS)
+        form.copy_to(treatment)
         db.session.commit()
         flash("Session updated.", "success")
         return redirect(url_for(".session_detail", session_id=treatment.id))
@@ -77,9 +81,10 @@ def new_log(session_id):
     form = LogForm(treatment, data={"logged_at": utcnow()})
     if form.validate_on_submit():
         log = SymptomLog(session=treatment)
-        form.copy_to(log, form.fields_to_save)
+        form.copy_to(log)
         db.session.add(log)
-        db.session.commit()
+        db.session.commit()  # the log is safe before anything else happens
+        alerts.refresh_after_log_change(treatment)
         flash("Log saved.", "success")
         return redirect(url_for(".session_detail", session_id=treatment.id))
     return render_form("patient/log_form.html", form, treatment=treatment, title="Log your skin now")
@@ -91,8 +96,9 @@ def edit_log(log_id):
     log = get_own_log_or_404(log_id)
     form = LogForm(log.session, obj=log)
     if form.validate_on_submit():
-        form.copy_to(log, form.fields_to_save)
+        form.copy_to(log)
         db.session.commit()
+        alerts.refresh_after_log_change(log.session)
         flash("Log updated.", "success")
         return redirect(url_for(".session_detail", session_id=log.session_id))
     return render_form("patient/log_form.html", form, treatment=log.session, log=log, title="Edit log")
@@ -104,10 +110,30 @@ def delete_log(log_id):
     log = get_own_log_or_404(log_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        session_id = log.session_id
+        treatment = log.session
         db.session.delete(log)
         db.session.commit()
+        alerts.refresh_after_log_change(treatment)
         flash("Log deleted.", "info")
-        return redirect(url_for(".session_detail", session_id=session_id))
+        return redirect(url_for(".session_detail", session_id=treatment.id))
     return render_template("patient/confirm_delete.html", form=form, log=log, what="log",
                            cancel_url=url_for(".session_detail", session_id=log.session_id))
+
+
+@bp.route("/sharing")
+@patient_required
+def sharing():
+    return render_template("patient/sharing.html", links=clinics.links_of(current_user.id),
+                           audit=clinics.audit_for_patient(current_user.id), form=ConfirmForm())
+
+
+@bp.route("/sharing/<int:link_id>/withdraw", methods=["GET", "POST"])
+@patient_required
+def withdraw_sharing(link_id):
+    link = get_own_active_link_or_404(link_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        clinics.withdraw(link)
+        flash(f"{link.clinic.name} can no longer see your logs and photos.", "info")
+        return redirect(url_for(".sharing"))
+    return render_template("patient/confirm_withdraw.html", link=link, form=form)

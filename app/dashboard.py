@@ -1,0 +1,138 @@
+"""The clinic dashboard: every patient with their latest session, sorted by who needs a call today.
+
+One SQL statement fetches a row per patient of the clinic (latest session,
+its latest log, open alert count); triage and sorting happen in Python on
+those rows, so the number of statements does not grow with the patients.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Alert, CareLink, SymptomLog, TreatmentSession, User
+from app.triage import NEED_ORDER, Triage, triage
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    patient_id: int
+    name: str
+    email: str
+    session_id: int | None
+    performed_at: datetime | None
+    status: str | None
+    last_logged_at: datetime | None
+    redness: int | None
+    swelling: int | None
+    peeling: int | None
+    open_alerts: int
+    triage: Triage
+
+    @property
+    def display_name(self):
+        return self.name or self.email
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    rows: list[DashboardRow]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int]  # patients per need, before the status filter
+
+
+def _rows_statement(clinic_id, search):
+    clinic_patients = sa.select(CareLink.patient_id).where(
+        CareLink.clinic_id == clinic_id, CareLink.withdrawn_at.is_(None))
+    latest_session = (
+        sa.select(
+            TreatmentSession.id, TreatmentSession.patient_id, TreatmentSession.performed_at,
+            TreatmentSession.status,
+            sa.func.row_number().over(partition_by=TreatmentSession.patient_id,
+                                      order_by=TreatmentSession.performed_at.desc()).label("rank"),
+        ).where(TreatmentSession.patient_id.in_(clinic_patients)).subquery()
+    )
+    latest_log = (
+        sa.select(
+            SymptomLog.session_id, SymptomLog.logged_at, SymptomLog.redness, SymptomLog.swelling,
+            SymptomLog.peeling,
+            sa.func.row_number().over(partition_by=SymptomLog.session_id,
+                                      order_by=SymptomLog.logged_at.desc()).label("rank"),
+        ).where(SymptomLog.session_id.in_(
+            sa.select(TreatmentSession.id).where(TreatmentSession.patient_id.in_(clinic_patients))
+        )).subquery()
+    )
+    open_alerts = (
+        sa.select(Alert.patient_id, sa.func.count(Alert.id).label("count"))
+        .where(Alert.clinic_id == clinic_id, Alert.acknowledged_at.is_(None))
+        .group_by(Alert.patient_id).subquery()
+    )
+    statement = (
+        sa.select(
+            User.id, User.name, User.email, latest_session.c.id, latest_session.c.performed_at,
+            latest_session.c.status, latest_log.c.logged_at, latest_log.c.redness, latest_log.c.swelling,
+            latest_log.c.peeling, sa.func.coalesce(open_alerts.c.count, 0),
+        )
+        .join(CareLink, sa.and_(CareLink.patient_id == User.id, CareLink.clinic_id == clinic_id,
+                                CareLink.withdrawn_at.is_(None)))
+        .outerjoin(latest_session, sa.and_(latest_session.c.patient_id == User.id, latest_session.c.rank == 1))
+        .outerjoin(latest_log, sa.and_(latest_log.c.session_id == latest_session.c.id, latest_log.c.rank == 1))
+        .outerjoin(open_alerts, open_alerts.c.patient_id == User.id)
+    )
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        statement = statement.where(sa.or_(sa.func.lower(User.name).like(pattern, escape="\\"),
+                                           User.email.like(pattern, escape="\\")))
+    return statement
+
+
+def _escape_like(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def clinic_dashboard(clinic_id, now, search="", need=None, page=1, per_page=PER_PAGE):
+    """One page of the clinic's patients, most in need first."""
+    rows = []
+    for (patient_id, name, email, session_id, performed_at, status, last_logged_at,
+         redness, swelling, peeling, open_alert_count) in db.session.execute(
+            _rows_statement(clinic_id, _escape_like(search or ""))):
+        rows.append(DashboardRow(
+            patient_id, name, email, session_id, performed_at, status, last_logged_at,
+            redness, swelling, peeling, open_alert_count,
+            triage(open_alert_count, status, performed_at, last_logged_at, now),
+        ))
+    counts = {key: 0 for key in NEED_ORDER}
+    for row in rows:
+        counts[row.triage.need] += 1
+    if need in NEED_ORDER:
+        rows = [row for row in rows if row.triage.need == need]
+    rows.sort(key=lambda row: (row.triage.sort_key, row.display_name.lower()))
+    pages = max(1, math.ceil(len(rows) / per_page))
+    page = min(max(page, 1), pages)
+    return DashboardPage(rows[(page - 1) * per_page: page * per_page], len(rows), page, pages, counts)
+
+
+def cohort_sessions(clinic_id):
+    """Every session of the clinic's sharing patients with its redness logs, for the cohort view."""
+    from app.cohort import CohortSession
+
+    clinic_patients = sa.select(CareLink.patient_id).where(
+        CareLink.clinic_id == clinic_id, CareLink.withdrawn_at.is_(None))
+    rows = db.session.execute(
+        sa.select(TreatmentSession.id, TreatmentSession.performed_at, TreatmentSession.needle_depth_mm,
+                  TreatmentSession.areas, SymptomLog.logged_at, SymptomLog.redness)
+        .outerjoin(SymptomLog, SymptomLog.session_id == TreatmentSession.id)
+        .where(TreatmentSession.patient_id.in_(clinic_patients))
+        .order_by(TreatmentSession.id))
+    sessions = {}
+    for session_id, performed_at, depth, areas, logged_at, redness in rows:
+        entry = sessions.setdefault(session_id, (depth, tuple(areas or ()), []))
+        if logged_at is not None:
+            entry[2].append(((logged_at - performed_at).total_seconds() / 3600, redness))
+    return [CohortSession(depth, areas, tuple(logs)) for depth, areas, logs in sessions.values()]

@@ -1,0 +1,151 @@
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import alerts, clinic_records, clinics, cohort, exports
+from app.charts import cohort_chart
+from app.dashboard import clinic_dashboard, cohort_sessions
+from app.extensions import db
+from app.models import AREAS, INVITE_PATIENT, INVITE_PRACTITIONER, ROLE_PRACTITIONER, TreatmentSession, utcnow
+from app.patient.forms import SessionForm
+from app.practitioner import bp
+from app.practitioner.access import alert_of_my_clinic_or_404, patient_of_my_clinic_or_404
+from app.practitioner.forms import (AcknowledgeForm, ColleagueInviteForm, DashboardFilterForm, NoteForm,
+                                    PatientInviteForm)
+from app.views import render_form, role_required
+
+practitioner_required = role_required(ROLE_PRACTITIONER)
+
+
+@bp.route("/")
+@practitioner_required
+def dashboard():
+    filters = DashboardFilterForm(request.args)
+    filters.validate()
+    page = clinic_dashboard(current_user.clinic_id, utcnow(), search=filters.q.data or "",
+                            need=filters.need.data, page=request.args.get("page", 1, type=int))
+    return render_template("practitioner/dashboard.html", page=page, filters=filters)
+
+
+@bp.route("/patients/<int:patient_id>")
+@practitioner_required
+def patient_detail(patient_id):
+    patient = patient_of_my_clinic_or_404(patient_id)
+    clinics.record_audit(current_user, "view_patient", patient.id)
+    return _patient_page(patient, session_id=request.args.get("session", type=int))
+
+
+def _acknowledge_form(alert_id):
+    # A prefix per alert keeps field ids unique when several open alerts share the page.
+    return AcknowledgeForm(prefix=f"alert-{alert_id}")
+
+
+def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge_form=None):
+    """The patient detail page; a form passed in with errors is shown with them, and status 422."""
+    record = clinic_records.patient_record(current_user.clinic_id, patient, session_id)
+    acknowledge_forms = {alert.id: _acknowledge_form(alert.id) for alert in record.alerts if alert.is_open}
+    if failed_acknowledge_form is not None:
+        acknowledge_forms[failed_acknowledge_form.alert_id] = failed_acknowledge_form
+    html = render_template("practitioner/patient_detail.html", record=record, treatment=record.treatment,
+                           report=record.report, note_form=note_form or NoteForm(),
+                           acknowledge_forms=acknowledge_forms)
+    has_errors = (note_form and note_form.errors) or failed_acknowledge_form is not None
+    return html, 422 if has_errors else 200
+
+
+@bp.route("/patients/<int:patient_id>/notes", methods=["POST"])
+@practitioner_required
+def add_note(patient_id):
+    patient = patient_of_my_clinic_or_404(patient_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _patient_page(patient, note_form=form)
+    clinic_records.add_note(current_user.clinic_id, current_user, patient, form.body.data)
+    flash("Note saved.", "success")
+    return redirect(url_for(".patient_detail", patient_id=patient.id) + "#notes")
+
+
+@bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
+@practitioner_required
+def acknowledge_alert(alert_id):
+    alert = alert_of_my_clinic_or_404(alert_id)
+    form = _acknowledge_form(alert.id)
+    if alert.is_open:
+        if not form.validate_on_submit():
+            form.alert_id = alert.id
+            return _patient_page(alert.patient, failed_acknowledge_form=form)
+        alerts.acknowledge(alert, current_user, form.note.data)
+        flash("Alert acknowledged.", "success")
+    else:
+        flash("This alert was already acknowledged.", "info")
+    return redirect(url_for(".patient_detail", patient_id=alert.patient_id) + "#alerts")
+
+
+@bp.route("/patients/<int:patient_id>/sessions/new", methods=["GET", "POST"])
+@practitioner_required
+def record_session(patient_id):
+    patient = patient_of_my_clinic_or_404(patient_id)
+    form = SessionForm(data={"performed_at": utcnow()})
+    if form.validate_on_submit():
+        treatment = TreatmentSession(patient=patient, recorded_by_clinic_id=current_user.clinic_id)
+        form.copy_to(treatment)
+        db.session.add(treatment)
+        clinics.record_audit(current_user, "record_session", patient.id)  # commits both
+        flash("Session recorded. The patient sees it and can log against it.", "success")
+        return redirect(url_for(".patient_detail", patient_id=patient.id, session=treatment.id))
+    return render_form("practitioner/session_form.html", form, patient=patient)
+
+
+@bp.route("/patients/<int:patient_id>/logs.csv")
+@practitioner_required
+def export_patient(patient_id):
+    patient = patient_of_my_clinic_or_404(patient_id)
+    clinics.record_audit(current_user, "export_patient", patient.id)
+    return _csv(exports.patient_logs_csv(patient.id), f"afterglow-patient-{patient.id}-logs.csv")
+
+
+@bp.route("/logs.csv")
+@practitioner_required
+def export_clinic():
+    clinics.record_audit(current_user, "export_clinic")
+    return _csv(exports.clinic_logs_csv(current_user.clinic_id), "afterglow-clinic-logs.csv")
+
+
+def _csv(text, filename):
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}",
+                             "Cache-Control": "private, no-store"})
+
+
+@bp.route("/cohort")
+@practitioner_required
+def cohort_view():
+    sessions = cohort_sessions(current_user.clinic_id)
+    charts = [cohort_chart(cohort.by_depth(sessions), "Redness by needle depth", "by-depth"),
+              cohort_chart(cohort.by_area(sessions, AREAS), "Redness by treated area", "by-area")]
+    return render_template("practitioner/cohort.html", charts=charts, session_count=len(sessions))
+
+
+@bp.route("/audit")
+@practitioner_required
+def audit_trail():
+    events = clinics.audit_for_clinic(current_user.clinic_id, request.args.get("page", 1, type=int))
+    return render_template("practitioner/audit.html", events=events)
+
+
+@bp.route("/invites", methods=["GET", "POST"])
+@practitioner_required
+def invites():
+    patient_form, colleague_form = PatientInviteForm(prefix="patient"), ColleagueInviteForm(prefix="colleague")
+    created = None
+    if patient_form.submit.data and patient_form.validate_on_submit():
+        invite, token = clinics.create_invite(current_user.clinic_id, current_user, INVITE_PATIENT,
+                                              name=patient_form.name.data)
+        created = dict(kind="patient", invite=invite, link=url_for("invites.join", key=token, _external=True),
+                       code=clinics.format_code(invite.code))
+    elif colleague_form.submit.data and colleague_form.validate_on_submit():
+        invite, token = clinics.create_invite(current_user.clinic_id, current_user, INVITE_PRACTITIONER)
+        created = dict(kind="colleague", invite=invite,
+                       link=url_for("invites.join_team", token=token, _external=True))
+    status = 422 if patient_form.errors or colleague_form.errors else 200
+    return render_template("practitioner/invites.html", patient_form=patient_form,
+                           colleague_form=colleague_form, created=created), status

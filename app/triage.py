@@ -1,0 +1,81 @@
+"""Who needs the clinic's attention first. Pure Python: plain data in, plain data out."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.recovery import CONTACT, SLOWER
+
+# How often a patient is asked to log: the first 48 hours change by the hour,
+# the rest of the first week by the day. After that, no check-in is expected.
+CHECK_IN_RULES = (
+    (timedelta(hours=48), timedelta(hours=12)),
+    (timedelta(days=7), timedelta(days=3)),
+)
+
+NEED_ALERT = "alert"
+NEED_SLOWER = "slower"
+NEED_MISSED = "missed"
+NEED_ON_TRACK = "on_track"
+NEED_NO_SESSION = "no_session"
+# Sort order of the dashboard: open red-flag alerts, slower than typical,
+# missed check-ins, on track; patients with no session yet come last.
+NEED_ORDER = (NEED_ALERT, NEED_SLOWER, NEED_MISSED, NEED_ON_TRACK, NEED_NO_SESSION)
+NEED_LABELS = {
+    NEED_ALERT: "Open alerts",
+    NEED_SLOWER: "Slower than typical",
+    NEED_MISSED: "Missed check-in",
+    NEED_ON_TRACK: "On track",
+    NEED_NO_SESSION: "No session yet",
+}
+
+
+def overdue_check_in(performed_at: datetime, last_logged_at: datetime | None, now: datetime) -> timedelta | None:
+    """How long past due the next log is, or None if none is due (or the session is in the future)."""
+    since_session = now - performed_at
+    if since_session < timedelta(0):
+        return None
+    for window, interval in CHECK_IN_RULES:
+        if since_session < window:
+            last_seen = max(last_logged_at or performed_at, performed_at)
+            overdue = now - last_seen - interval
+            return overdue if overdue > timedelta(0) else None
+    return None
+
+
+def need_of(open_alerts: int, status: str | None, overdue: timedelta | None, has_session: bool) -> str:
+    """The one category that decides where a patient sorts on the dashboard."""
+    if open_alerts or status == CONTACT:
+        return NEED_ALERT
+    if not has_session:
+        return NEED_NO_SESSION
+    if status == SLOWER:
+        return NEED_SLOWER
+    if overdue:
+        return NEED_MISSED
+    return NEED_ON_TRACK
+
+
+def describe_overdue(overdue: timedelta) -> str:
+    """'5 hours overdue', '2 days overdue'."""
+    hours = max(int(overdue.total_seconds() // 3600), 1)
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''} overdue"
+    return f"{hours // 24} days overdue"
+
+
+@dataclass(frozen=True)
+class Triage:
+    need: str
+    overdue: timedelta | None
+
+    @property
+    def sort_key(self) -> tuple:
+        # Within a category the longest overdue first.
+        return (NEED_ORDER.index(self.need), -(self.overdue or timedelta(0)).total_seconds())
+
+
+def triage(open_alerts: int, status: str | None, performed_at: datetime | None,
+           last_logged_at: datetime | None, now: datetime) -> Triage:
+    """Need category and overdue check-in of one patient's latest session."""
+    overdue = overdue_check_in(performed_at, last_logged_at, now) if performed_at else None
+    return Triage(need_of(open_alerts, status, overdue, performed_at is not None), overdue)
