@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run dev test test-fast browser-deps demo migrate clean
+.PHONY: run dev test test-fast browser-deps demo migrate bench bench-dashboard clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -53,6 +53,11 @@ test: $(VENV)/.dev-installed browser-deps
 
 test-fast: $(VENV)/.dev-installed
 	$(PY) -m pytest -m "not browser"
+
+bench: bench-dashboard
+
+bench-dashboard: $(VENV)/.dev-installed
+	$(PY) bench/dashboard.py --requests 50
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -195,7 +195,8 @@ def cohort_chart(groups, title, key) -> Chart:
 
 def cohort_sentence(group) -> str:
     """'Shallow (up to 0.5 mm): 12 sessions; redness at 1 or below after a median of 20 hours (10 of 12).'"""
+    sessions = f"{group.sessions} session{'s' if group.sessions != 1 else ''}"
     if group.median_hours_to_settle is None:
-        return f"{group.label}: {group.sessions} sessions; none has logged redness at 1 or below yet."
-    return (f"{group.label}: {group.sessions} sessions; redness at 1 or below after a median of "
+        return f"{group.label}: {sessions}; none has logged redness at 1 or below yet."
+    return (f"{group.label}: {sessions}; redness at 1 or below after a median of "
             f"{group.median_hours_to_settle:.0f} hours ({group.settled} of {group.sessions}).")

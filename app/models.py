@@ -188,7 +188,7 @@ class SymptomLog(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     session_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("treatment_session.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("treatment_session.id", ondelete="CASCADE")
     )
     logged_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
     redness: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
@@ -210,6 +210,8 @@ class SymptomLog(db.Model):
     session: so.Mapped[TreatmentSession] = so.relationship(back_populates="logs")
 
     __table_args__ = (
+        # The newest log of a session is looked up often (dashboard, history).
+        sa.Index("ix_symptom_log_session_id_logged_at", "session_id", "logged_at"),
         sa.CheckConstraint("redness BETWEEN 0 AND 4", name="redness"),
         sa.CheckConstraint("swelling BETWEEN 0 AND 4", name="swelling"),
         sa.CheckConstraint("peeling BETWEEN 0 AND 4", name="peeling"),

@@ -45,4 +45,16 @@ def test_seed_demo_shows_each_of_the_three_statuses(app, db):
             sa.select(TreatmentSession).join(User).where(User.email == email)
             .order_by(TreatmentSession.performed_at.desc()).limit(1))
         statuses[course] = assess_session(latest).status
-    assert statuses == {"typical": "On track", "slow": "Slower than typical", "red_flag": "Contact your clinic"}
+    assert statuses == {"typical": "On track", "slow": "Slower than typical", "red_flag": "Contact your clinic",
+                        "missed": "On track"}
+
+
+def test_seed_demo_gives_the_practitioner_a_patient_in_every_need(app, db):
+    from app.commands import DEMO_PRACTITIONER_EMAIL
+    from app.dashboard import clinic_dashboard
+    from app.models import utcnow
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    practitioner = db.session.scalar(sa.select(User).where(User.email == DEMO_PRACTITIONER_EMAIL))
+    page = clinic_dashboard(practitioner.clinic_id, utcnow())
+    assert [row.triage.need for row in page.rows] == ["alert", "slower", "missed", "on_track"]

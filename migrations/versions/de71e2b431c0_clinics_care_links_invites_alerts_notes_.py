@@ -1,8 +1,8 @@
-"""clinics: care links, invites, alerts, notes, audit trail
+"""clinics: care links, invites, alerts, notes, audit trail; dashboard indexes
 
-Revision ID: f120d82765d8
+Revision ID: de71e2b431c0
 Revises: b58cc3895b7c
-Create Date: 2026-11-21 19:41:45.705798
+Create Date: 2026-11-21 19:47:00.926778
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'f120d82765d8'
+revision = 'de71e2b431c0'
 down_revision = 'b58cc3895b7c'
 branch_labels = None
 depends_on = None
@@ -113,6 +113,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_alert_patient_id'), ['patient_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_alert_session_id'), ['session_id'], unique=False)
 
+    with op.batch_alter_table('symptom_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_symptom_log_session_id'))
+        batch_op.create_index('ix_symptom_log_session_id_logged_at', ['session_id', 'logged_at'], unique=False)
+
     with op.batch_alter_table('treatment_session', schema=None) as batch_op:
         batch_op.add_column(sa.Column('status', sa.String(length=24), nullable=False, server_default='On track'))
         batch_op.add_column(sa.Column('recorded_by_clinic_id', sa.Integer(), nullable=True))
@@ -133,6 +137,10 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_treatment_session_recorded_by_clinic_id_clinic'), type_='foreignkey')
         batch_op.drop_column('recorded_by_clinic_id')
         batch_op.drop_column('status')
+
+    with op.batch_alter_table('symptom_log', schema=None) as batch_op:
+        batch_op.drop_index('ix_symptom_log_session_id_logged_at')
+        batch_op.create_index(batch_op.f('ix_symptom_log_session_id'), ['session_id'], unique=False)
 
     with op.batch_alter_table('alert', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_alert_session_id'))
