@@ -58,6 +58,7 @@ RED_FLAG_COURSE = [
 def register(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_practitioner)
+    app.cli.add_command(refresh_statuses)
 
 
 def _replace_user(email, role=ROLE_PATIENT, **fields):
@@ -139,3 +140,13 @@ def create_practitioner(email, name, clinic_name, password):
     db.session.add(user)
     db.session.commit()
     click.echo(f"Practitioner {email} can now log in to {clinic.name}.")
+
+
+@click.command("refresh-statuses")
+@with_appcontext
+def refresh_statuses():
+    """Recompute every session's stored status (and raise any missing alerts), e.g. after an upgrade."""
+    sessions = db.session.scalars(sa.select(TreatmentSession)).all()
+    for treatment in sessions:
+        refresh_after_log_change(treatment)
+    click.echo(f"Statuses refreshed: {len(sessions)}.")

@@ -58,3 +58,13 @@ def test_seed_demo_gives_the_practitioner_a_patient_in_every_need(app, db):
     practitioner = db.session.scalar(sa.select(User).where(User.email == DEMO_PRACTITIONER_EMAIL))
     page = clinic_dashboard(practitioner.clinic_id, utcnow())
     assert [row.triage.need for row in page.rows] == ["alert", "slower", "missed", "on_track"]
+
+
+def test_refresh_statuses_recomputes_stored_statuses(app, db, patient, make_session, make_log):
+    treatment = make_session(patient, hours_ago=30)
+    make_log(treatment, hours_after=28, redness=1, swelling=0, fever=True)
+    assert treatment.status == "On track"  # stored before any refresh
+    result = app.test_cli_runner().invoke(args=["refresh-statuses"])
+    assert result.exit_code == 0 and "Statuses refreshed: 1." in result.output
+    db.session.refresh(treatment)
+    assert treatment.status == "Contact your clinic"
