@@ -1,0 +1,82 @@
+"""The practitioner's day in Chromium at 360x740: triage, a red-flag patient, an alert, a note, an invite."""
+
+import re
+
+from playwright.sync_api import expect
+
+from app.commands import DEMO_CLINIC, DEMO_PASSWORD, DEMO_PRACTITIONER_EMAIL
+from tests.browser.conftest import PHONE
+from tests.browser.test_patient_flow import assert_fits_a_phone
+
+NEW_PATIENT_PASSWORD = "quiet-harbour-saffron-kite"
+
+
+def test_triage_acknowledge_note_and_invite_a_patient(browser, page, live_server):
+    result = live_server.app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+
+    page.goto(live_server.url + "/auth/login")
+    page.get_by_label("Email").fill(DEMO_PRACTITIONER_EMAIL)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    # The dashboard: most in need first.
+    expect(page.get_by_role("heading", name="Patients", exact=True)).to_be_visible()
+    rows = page.locator(".patient-row")
+    expect(rows.locator("h2")).to_have_text(["Rita Redflag", "Sam Slower", "Milo Missed", "Tess Typical"])
+    expect(rows.locator(".need-label strong")).to_have_text(
+        ["Open alerts", "Slower than typical", "Missed check-in", "On track"])
+    assert_fits_a_phone(page)
+
+    page.get_by_label("Search by name or email").fill("rita")
+    page.get_by_role("button", name="Show").click()
+    expect(rows.locator("h2")).to_have_text(["Rita Redflag"])
+    rows.get_by_role("link", name="Rita Redflag").click()
+
+    # The red-flag patient's record.
+    expect(page.get_by_role("heading", name="Rita Redflag", level=1)).to_be_visible()
+    expect(page.locator(".status-words")).to_have_text("Contact your clinic")
+    expect(page.locator(".chart-first-week svg.main-svg").first).to_be_visible()  # plotly.js drew it
+    assert_fits_a_phone(page)
+
+    open_alerts = page.locator(".alert-open")
+    open_before = open_alerts.count()
+    assert open_before >= 1
+    open_alerts.first.get_by_label("What was done").fill("Called Rita; she comes in this afternoon.")
+    open_alerts.first.get_by_role("button", name="Acknowledge alert").click()
+    expect(page.get_by_text("Alert acknowledged.")).to_be_visible()
+    expect(open_alerts).to_have_count(open_before - 1)
+    expect(page.locator(".alert-done")).to_contain_text("Called Rita; she comes in this afternoon.")
+
+    page.get_by_role("textbox", name="Private note").fill("Prefers a call after 5 pm.")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("Note saved.")).to_be_visible()
+    expect(page.locator(".note-entry .note")).to_have_text(["Prefers a call after 5 pm."])
+
+    # Invite a new patient, who joins from their own phone.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invite").click()
+    page.get_by_label("Patient's name (optional)").fill("Nora Newcomer")
+    page.get_by_role("button", name="Create invite", exact=True).click()
+    invite_link = page.get_by_label("Link").input_value()
+    assert re.fullmatch(re.escape(live_server.url) + r"/join/\S+", invite_link), invite_link
+
+    patient_context = browser.new_context(viewport=PHONE, timezone_id="Europe/Paris", locale="en-GB")
+    try:
+        patient_page = patient_context.new_page()
+        patient_page.set_default_timeout(10_000)
+        patient_page.goto(invite_link)
+        expect(patient_page.get_by_role("heading", name=f"Share your recovery with {DEMO_CLINIC}")).to_be_visible()
+        patient_page.get_by_label("Your name").fill("Nora Newcomer")
+        patient_page.get_by_label("Email").fill("nora.newcomer@example.com")
+        patient_page.get_by_label("Password", exact=True).fill(NEW_PATIENT_PASSWORD)
+        patient_page.get_by_label("Repeat password").fill(NEW_PATIENT_PASSWORD)
+        patient_page.get_by_role("checkbox", name=re.compile("I agree to share")).check()
+        patient_page.get_by_role("button", name="Create account and share").click()
+        expect(patient_page.get_by_text(f"You now share your recovery with {DEMO_CLINIC}.")).to_be_visible()
+    finally:
+        patient_context.close()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
+    expect(rows).to_have_count(5)
+    expect(rows.last.locator("h2")).to_have_text("Nora Newcomer")
+    expect(rows.last.locator(".need-label")).to_contain_text("No session yet")
