@@ -48,8 +48,13 @@ browser-deps:
 		fi; \
 	fi
 
+# The whole suite on SQLite; then again on PostgreSQL when TEST_POSTGRES_URL is set (.ci/run sets it).
 test: $(VENV)/.dev-installed browser-deps
 	$(PY) -m pytest
+	@if [ -n "$${TEST_POSTGRES_URL:-}" ]; then \
+		echo "== The same suite on PostgreSQL =="; \
+		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest; \
+	fi
 
 test-fast: $(VENV)/.dev-installed
 	$(PY) -m pytest -m "not browser"

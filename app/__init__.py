@@ -25,6 +25,7 @@ def create_app(config=None):
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_security_headers(app)
     return app
 
 
@@ -68,6 +69,12 @@ def register_template_helpers(app):
     from app import formatting
 
     formatting.register(app)
+
+
+def register_security_headers(app):
+    from app import security
+
+    security.register(app)
 
 
 def register_commands(app):

@@ -26,8 +26,15 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # a log form left open all evening still saves
 
+    # One process's memory for a single server; Redis (redis://...) once several
+    # app servers share the load, so a limit counts every try (docs/deploy.md).
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Per client address, on the POSTs that guess or create credentials.
+    AUTH_RATE_LIMIT = "10 per minute; 100 per hour"
+
+    # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_FIX_HOPS = 0
 
     # scrypt is Werkzeug's default; tests swap in a fast method.
     PASSWORD_HASH_METHOD = "scrypt"

@@ -2,8 +2,10 @@
 
 from functools import wraps
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
 from flask_login import current_user, login_required
+
+from app.extensions import limiter
 
 
 def render_form(template, form, form_name="form", **context):
@@ -26,3 +28,12 @@ def role_required(role):
         return wrapped
 
     return decorator
+
+
+def _auth_rate_limit():
+    return current_app.config["AUTH_RATE_LIMIT"]
+
+
+# For POSTs that check or create credentials: log-in, sign-up, password, invites.
+# Too many tries from one address answer 429 with a friendly page.
+credentials_rate_limit = limiter.limit(_auth_rate_limit, methods=["POST"])

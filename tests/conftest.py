@@ -60,6 +60,17 @@ def app(tmp_path, frozen_time):
         yield app
         _db.session.remove()
         _db.drop_all()
+        _db.engine.dispose()  # close pooled connections now, not at garbage collection
+
+
+@pytest.fixture
+def csrf_app(app, tmp_path):
+    """A second app on the same database with CSRF protection on, as in production."""
+    protected = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
+    protected.test_client_class = FreshContextClient
+    yield protected
+    with protected.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture

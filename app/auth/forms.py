@@ -88,6 +88,20 @@ class ChangePasswordForm(BaseForm):
             raise ValidationError("That is not your current password.")
 
 
+class DeleteAccountForm(BaseForm):
+    password = PasswordField("Your password", validators=[InputRequired("Enter your password to confirm.")],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField("Delete my account and data", render_kw={"class": "button danger"})
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_password(self, field):
+        if not self.user.check_password(field.data or ""):
+            raise ValidationError("That is not your password. Nothing was deleted.")
+
+
 class TimezoneForm(BaseForm):
     timezone = SelectField(
         "Time zone",

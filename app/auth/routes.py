@@ -8,7 +8,7 @@ from app.auth import bp
 from app import clinics
 from app.auth.forms import ChangePasswordForm, ClinicSignupForm, LoginForm, SignupForm, TimezoneForm
 from app.timezones import clean_zone_name
-from app.views import render_form
+from app.views import credentials_rate_limit, render_form
 
 
 def safe_next_url(target):
@@ -28,6 +28,7 @@ def start_session(user, remember=False):
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@credentials_rate_limit
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("patient.home"))
@@ -45,6 +46,7 @@ def signup():
 
 
 @bp.route("/clinic-signup", methods=["GET", "POST"])
+@credentials_rate_limit
 def clinic_signup():
     if current_user.is_authenticated:
         return redirect(url_for("patient.home"))
@@ -62,6 +64,7 @@ def clinic_signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@credentials_rate_limit
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("patient.home"))
@@ -106,6 +109,7 @@ def change_timezone():
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@credentials_rate_limit
 def change_password():
     form = ChangePasswordForm(current_user)
     if form.validate_on_submit():

@@ -7,7 +7,7 @@ from app.invites import bp
 from app.invites.forms import CodeForm, ColleagueSignupForm, ConsentForm, NewPatientConsentForm
 from app.models import INVITE_PATIENT, INVITE_PRACTITIONER
 from app.timezones import clean_zone_name
-from app.views import render_form
+from app.views import credentials_rate_limit, render_form
 
 
 def _usable_invite_or_error(key, kind):
@@ -22,6 +22,7 @@ def _usable_invite_or_error(key, kind):
 
 
 @bp.route("/join", methods=["GET", "POST"])
+@credentials_rate_limit
 def join_by_code():
     form = CodeForm()
     if form.validate_on_submit():
@@ -33,6 +34,7 @@ def join_by_code():
 
 
 @bp.route("/join/<key>", methods=["GET", "POST"])
+@credentials_rate_limit
 def join(key):
     invite, error_page = _usable_invite_or_error(key, INVITE_PATIENT)
     if error_page:
@@ -65,6 +67,7 @@ def _joined(invite, patient):
 
 
 @bp.route("/team/<token>", methods=["GET", "POST"])
+@credentials_rate_limit
 def join_team(token):
     invite, error_page = _usable_invite_or_error(token, INVITE_PRACTITIONER)
     if error_page:

@@ -1,13 +1,16 @@
-from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
+import json
 
-from app import alerts, assessments, clinics, records
+from flask import Response, flash, redirect, render_template, url_for
+from flask_login import current_user, logout_user
+
+from app import alerts, assessments, clinics, exports, personal_data, records
+from app.auth.forms import DeleteAccountForm
 from app.extensions import db
 from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
 from app.patient.forms import ConfirmForm, LogForm, SessionForm
-from app.views import render_form, role_required
+from app.views import credentials_rate_limit, render_form, role_required
 
 patient_required = role_required(ROLE_PATIENT)
 
@@ -137,3 +140,41 @@ def withdraw_sharing(link_id):
         flash(f"{link.clinic.name} can no longer see your logs and photos.", "info")
         return redirect(url_for(".sharing"))
     return render_template("patient/confirm_withdraw.html", link=link, form=form)
+
+
+@bp.route("/my-data")
+@patient_required
+def my_data():
+    return render_template("patient/my_data.html", form=DeleteAccountForm(current_user))
+
+
+@bp.route("/my-data/afterglow.json")
+@patient_required
+def download_json():
+    body = json.dumps(personal_data.export_patient(current_user), indent=2, ensure_ascii=False)
+    return _download(body, "application/json", "afterglow-my-data.json")
+
+
+@bp.route("/my-data/afterglow-logs.csv")
+@patient_required
+def download_csv():
+    return _download(exports.patient_logs_csv(current_user.id), "text/csv", "afterglow-my-logs.csv")
+
+
+def _download(body, mimetype, filename):
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "private, no-store"})
+
+
+@bp.route("/my-data/delete", methods=["POST"])
+@patient_required
+@credentials_rate_limit
+def delete_account():
+    form = DeleteAccountForm(current_user)
+    if not form.validate_on_submit():
+        return render_form("patient/my_data.html", form)
+    patient = current_user._get_current_object()
+    logout_user()
+    personal_data.delete_patient(patient)
+    flash("Your account and all your data have been deleted.", "info")
+    return redirect(url_for(".home"))

@@ -23,18 +23,32 @@ def test_seed_demo_creates_a_patient_who_can_log_in_and_can_run_twice(app, clien
 
 
 def test_migrations_build_the_same_schema_as_the_models(tmp_path):
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'migrated.db'}"))
+    """From an empty database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set) to the models, and back."""
+    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=make_config(tmp_path)["SQLALCHEMY_DATABASE_URI"]
+                                 .replace("test.db", "migrated.db")))
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["db", "check"])
-    assert result.exit_code == 0, result.output  # no model change lacks a migration
-    with app.app_context():
-        from app.extensions import db
+    try:
+        result = runner.invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(args=["db", "check"])
+        assert result.exit_code == 0, result.output  # no model change lacks a migration
+        with app.app_context():
+            from app.extensions import db
 
-        assert db.session.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
-        assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
-        db.engine.dispose()
+            if db.engine.dialect.name == "sqlite":
+                assert db.session.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+                assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+            db.session.remove()
+    finally:
+        result = runner.invoke(args=["db", "downgrade", "base"])
+        with app.app_context():
+            from app.extensions import db
+
+            db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+    assert result.exit_code == 0, result.output  # every migration can be undone too
 
 
 def test_seed_demo_shows_each_of_the_three_statuses(app, db):

@@ -146,21 +146,15 @@ def test_anonymous_home_is_the_landing_page(client):
     assert "Create an account" in page and "Log in" in page
 
 
-def test_a_missing_csrf_token_is_refused_and_nothing_is_stored(tmp_path, make_patient):
-    from app import create_app
-    from tests.conftest import FreshContextClient, log_in, make_config
+def test_a_missing_csrf_token_is_refused_and_nothing_is_stored(csrf_app, make_patient, db):
+    from app.models import User
 
-    app = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
-    app.test_client_class = FreshContextClient
     make_patient(email="csrf@example.com")
-    client = app.test_client()
-    with app.app_context():
-        response = client.post("/auth/login", data={"email": "csrf@example.com", "password": "x"})
-        assert response.status_code == 400
-        assert "This form has expired" in response.get_data(as_text=True)
-        response = client.post("/auth/signup", data={"email": "c2@example.com", "password": "violet-tugboat-marmalade",
-                                                     "confirm": "violet-tugboat-marmalade"})
-        assert response.status_code == 400
-        from app.extensions import db
-        from app.models import User
-        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+    client = csrf_app.test_client()
+    response = client.post("/auth/login", data={"email": "csrf@example.com", "password": "x"})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    response = client.post("/auth/signup", data={"email": "c2@example.com", "password": "violet-tugboat-marmalade",
+                                                 "confirm": "violet-tugboat-marmalade"})
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1

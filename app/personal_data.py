@@ -1,0 +1,44 @@
+"""Everything the app holds about a patient, to take away or to erase."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Alert, AuditEvent, CareLink, TreatmentSession, User
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def export_patient(patient: User) -> dict:
+    """The patient's account, sessions with every log, clinic sharing, alerts and audit trail, as plain data."""
+    sessions = db.session.scalars(patient.sessions.select().order_by(TreatmentSession.performed_at)).all()
+    links = db.session.scalars(sa.select(CareLink).where(CareLink.patient_id == patient.id)).all()
+    alerts = db.session.scalars(sa.select(Alert).where(Alert.patient_id == patient.id)).all()
+    audit = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.patient_id == patient.id)).all()
+    return {
+        "account": {"email": patient.email, "name": patient.name, "timezone": patient.timezone,
+                    "created_at": _iso(patient.created_at)},
+        "sessions": [{
+            "performed_at": _iso(s.performed_at), "needle_depth_mm": s.needle_depth_mm, "device": s.device,
+            "areas": s.areas, "concerns": s.concerns, "series_number": s.series_number, "notes": s.notes,
+            "status": s.status, "recorded_by_clinic": s.recorded_by_clinic_id is not None,
+            "logs": [{
+                "logged_at": _iso(log.logged_at), "redness": log.redness, "swelling": log.swelling,
+                "peeling": log.peeling, "pain": log.pain, "itch": log.itch, "bruising": log.bruising,
+                "warning_signs": sorted(log.warning_signs), "improvement": log.improvement, "note": log.note,
+            } for log in sorted(s.logs, key=lambda log: log.logged_at)],
+        } for s in sessions],
+        "clinics": [{"clinic": link.clinic.name, "consented_at": _iso(link.consented_at),
+                     "withdrawn_at": _iso(link.withdrawn_at)} for link in links],
+        "alerts": [{"raised_at": _iso(a.created_at), "reason": a.reason, "acknowledged_at": _iso(a.acknowledged_at)}
+                   for a in alerts],
+        "clinic_access": [{"at": _iso(e.created_at), "action": e.action_label,
+                           "by": e.actor.display_name if e.actor else None} for e in audit],
+    }
+
+
+def delete_patient(patient: User) -> None:
+    """Erase the patient and everything that hangs off them (the database cascades the rest)."""
+    db.session.delete(patient)
+    db.session.commit()
