@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run dev test test-fast browser-deps demo migrate bench bench-dashboard clean
+.PHONY: run dev test test-fast browser-deps demo migrate bench bench-dashboard audit clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -64,5 +64,14 @@ bench: bench-dashboard
 bench-dashboard: $(VENV)/.dev-installed
 	$(PY) bench/dashboard.py --requests 50
 
+.venv-audit/.installed: requirements-audit.txt
+	$(PYTHON_SYSTEM) -m venv .venv-audit
+	.venv-audit/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt
+	touch $@
+
+# bandit over the code (fails on medium/high), pip-audit over the pins (says so when it cannot check).
+audit: .venv-audit/.installed
+	scripts/audit
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-audit .pytest_cache .hypothesis

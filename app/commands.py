@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import sqlite3
+
 import click
 from flask.cli import with_appcontext
 import sqlalchemy as sa
@@ -59,6 +61,8 @@ def register(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_practitioner)
     app.cli.add_command(refresh_statuses)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
 
 
 def _replace_user(email, role=ROLE_PATIENT, **fields):
@@ -150,3 +154,42 @@ def refresh_statuses():
     for treatment in sessions:
         refresh_after_log_change(treatment)
     click.echo(f"Statuses refreshed: {len(sessions)}.")
+
+
+def _sqlite_path():
+    if db.engine.dialect.name != "sqlite":
+        raise click.ClickException("This database is PostgreSQL: use pg_dump and pg_restore (docs/deploy.md).")
+    return db.engine.url.database
+
+
+def _copy_sqlite(source, target):
+    # SQLite's online backup copies a consistent snapshot page by page while
+    # the app keeps reading and writing; a file copy could catch a write half-done.
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy)
+        status = copy.execute("PRAGMA integrity_check").fetchone()[0]
+    origin.close()
+    copy.close()
+    if status != "ok":
+        raise click.ClickException(f"integrity check of {target} failed: {status}")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup(path):
+    """Write a consistent copy of the SQLite database to PATH, safely while the app runs."""
+    _copy_sqlite(_sqlite_path(), path)
+    click.echo(f"Backed up to {path} (integrity check: ok).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.confirmation_option(prompt="Replace ALL current data with the backup?")
+@with_appcontext
+def restore(path):
+    """Replace the SQLite database with the backup at PATH (stop the app servers first)."""
+    target = _sqlite_path()
+    db.engine.dispose()
+    _copy_sqlite(path, target)
+    click.echo(f"Restored {target} from {path}.")

@@ -1,0 +1,394 @@
+"""No acknowledged log is ever lost: the real server (gunicorn) under load, and killed mid-load.
+
+What these tests prove, on the suite's database (a SQLite file, or PostgreSQL
+when TEST_DATABASE_URL is set):
+
+* 50 patients logging at once through gunicorn (2 workers x 4 threads), 1,000
+  logs in all, as a browser does (log-in, CSRF token, form POST): no answer is
+  a 5xx, every log is acknowledged (302 to its session page), every
+  acknowledged log is stored exactly once, and nothing else is stored.
+* The same load with the whole server killed by SIGKILL part-way: every log
+  acknowledged before the kill is stored exactly once after a restart, no log
+  is stored twice or appears that was never sent, the SQLite file passes
+  ``PRAGMA integrity_check``, and the restarted server saves new logs.
+
+A SIGKILL ends processes, not the machine: what the operating system had
+accepted still reaches the disk, so this does not test power loss.
+"""
+
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, User, utcnow
+from tests.conftest import PASSWORD, make_config
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+CLIENTS = 50
+LOGS_PER_CLIENT = 20  # 1,000 logs in the load test
+LOGS_PER_CLIENT_BEFORE_KILL = 40  # more than can be sent before the kill
+KILL_AFTER_ACKNOWLEDGED = 300
+REQUEST_TIMEOUT = (5, 30)  # seconds: connect, read
+SERVER_READY_TIMEOUT = 20
+LOAD_TIMEOUT = 45
+SECRET_KEY = os.urandom(16).hex()  # shared by a server and its restart, so cookies stay valid
+
+ACKNOWLEDGED = "acknowledged"
+NO_ANSWER = "no answer"
+CSRF_INPUT = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*>')
+INPUT_VALUE = re.compile(r'\bvalue="([^"]+)"')
+
+
+# --- The server ----------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class GunicornServer:
+    """gunicorn serving wsgi:app on loopback, in its own process group so that all of it can be killed."""
+
+    def __init__(self, database_url, log_path, port=None):
+        self.database_url = database_url
+        self.log_path = log_path
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self):
+        env = {
+            **os.environ,
+            "SECRET_KEY": SECRET_KEY,
+            "DATABASE_URL": self.database_url,
+            "FLASK_RATELIMIT_ENABLED": "false",  # 50 log-ins from one address
+            "FLASK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
+                   "--workers", "2", "--threads", "4", "wsgi:app"]
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
+                                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def wait_ready(self, timeout=SERVER_READY_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                if requests.get(f"{self.url}/auth/login", timeout=2).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        pytest.fail(f"gunicorn did not answer within {timeout} s:\n{self.log_tail()}")
+
+    def kill(self):
+        """SIGKILL to the master and every worker at once: a crash, nothing gets to clean up."""
+        self._signal_group(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self._signal_group(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def _signal_group(self, signum):
+        try:
+            os.killpg(self.process.pid, signum)  # start_new_session: the group id is the master's pid
+        except ProcessLookupError:
+            pass
+
+    def log_tail(self, lines=40):
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+# --- The database --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Patient:
+    email: str
+    session_id: int
+
+
+@dataclass
+class LoadDatabase:
+    url: str
+    patients: list[Patient]
+
+    def stored_note_counts(self):
+        """How many times each note is stored in symptom_log, read fresh (no session cache)."""
+        with db.engine.connect() as connection:
+            rows = connection.execute(sa.select(SymptomLog.note, sa.func.count()).group_by(SymptomLog.note))
+            return Counter(dict(rows.all()))
+
+    @property
+    def sqlite_path(self):
+        url = sa.make_url(self.url)
+        return url.database if url.get_backend_name() == "sqlite" else None
+
+
+def add_patients(count):
+    """``count`` patients, each with one treatment session 30 hours ago."""
+    treatments = []
+    for n in range(count):
+        patient = User(email=f"load{n}@example.com", role=ROLE_PATIENT)
+        patient.set_password(PASSWORD)
+        treatments.append(TreatmentSession(patient=patient, performed_at=utcnow() - timedelta(hours=30),
+                                           device="derma_pen", areas=["face"], needle_depth_mm=0.5))
+    db.session.add_all(treatments)
+    db.session.commit()
+    return [Patient(treatment.patient.email, treatment.id) for treatment in treatments]
+
+
+@pytest.fixture
+def database(tmp_path):
+    """Fresh tables on the suite's database, with CLIENTS patients; dropped afterwards.
+
+    Real time, not the suite's frozen clock: the server stamps logs with its own clock.
+    """
+    app = create_app(make_config(tmp_path))
+    with app.app_context():
+        db.create_all()
+        try:
+            yield LoadDatabase(url=app.config["SQLALCHEMY_DATABASE_URI"], patients=add_patients(CLIENTS))
+        finally:
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def start_server(database, tmp_path):
+    """Start gunicorn on the test database and wait until it answers; every one is stopped at the end."""
+    servers = []
+
+    def start(port=None):
+        server = GunicornServer(database.url, tmp_path / f"gunicorn-{len(servers)}.log", port=port)
+        servers.append(server)
+        return server.start().wait_ready()
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def integrity_check(sqlite_path):
+    connection = sqlite3.connect(sqlite_path)
+    try:
+        return connection.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        connection.close()
+
+
+# --- The clients ---------------------------------------------------------------------------------
+
+
+class PatientClient:
+    """One patient's browser: its own cookies, logged in, holding the log form's CSRF token."""
+
+    def __init__(self, base_url, patient):
+        self.base_url = base_url
+        self.patient = patient
+        self.session_path = f"/sessions/{patient.session_id}"
+        self.http = requests.Session()
+        self.csrf_token = None
+
+    def close(self):
+        self.http.close()
+
+    def log_in(self):
+        response = self.http.post(f"{self.base_url}/auth/login", allow_redirects=False, timeout=REQUEST_TIMEOUT,
+                                  data={"email": self.patient.email, "password": PASSWORD,
+                                        "csrf_token": self._csrf_token_from("/auth/login")})
+        assert response.status_code == 302, f"log-in of {self.patient.email}: HTTP {response.status_code}"
+        self.csrf_token = self._csrf_token_from(f"{self.session_path}/logs/new")
+
+    def send_log(self, note):
+        """Post a log "now", as the form does; say what became of it."""
+        try:
+            response = self.http.post(
+                f"{self.base_url}{self.session_path}/logs/new", allow_redirects=False, timeout=REQUEST_TIMEOUT,
+                data={"redness": "2", "swelling": "1", "peeling": "0", "note": note,
+                      "csrf_token": self.csrf_token})
+        except requests.RequestException as error:
+            return f"{NO_ANSWER} ({type(error).__name__})"
+        location = urlsplit(response.headers.get("Location", "")).path
+        if response.status_code == 302 and location == self.session_path:
+            return ACKNOWLEDGED
+        return f"HTTP {response.status_code}" + (f" to {location}" if location else "")
+
+    def _csrf_token_from(self, path):
+        response = self.http.get(f"{self.base_url}{path}", timeout=REQUEST_TIMEOUT)
+        assert response.status_code == 200, f"GET {path}: HTTP {response.status_code}"
+        tag = CSRF_INPUT.search(response.text)
+        assert tag, f"no csrf_token input on {path}"
+        return INPUT_VALUE.search(tag.group()).group(1)
+
+
+class LoadTally:
+    """What became of every log sent, recorded by all client threads."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.outcomes = {}  # note -> ACKNOWLEDGED, "HTTP 422", "no answer (ConnectionError)", ...
+
+    def record(self, note, outcome):
+        with self._lock:
+            self.outcomes[note] = outcome
+
+    def _notes(self, matches):
+        with self._lock:
+            return [note for note, outcome in self.outcomes.items() if matches(outcome)]
+
+    def acknowledged(self):
+        return self._notes(lambda outcome: outcome == ACKNOWLEDGED)
+
+    def server_errors(self):
+        return self._notes(lambda outcome: outcome.startswith("HTTP 5"))
+
+    def unanswered(self):
+        return self._notes(lambda outcome: outcome.startswith(NO_ANSWER))
+
+    def summary(self):
+        with self._lock:
+            return dict(Counter(self.outcomes.values()))
+
+
+def send_logs(client, count, tally, prefix):
+    """Send up to ``count`` logs; stop at the first without an answer, like a phone showing an error."""
+    for n in range(count):
+        note = f"{prefix}-{client.patient.session_id}-{n}"
+        outcome = client.send_log(note)
+        tally.record(note, outcome)
+        if outcome.startswith(NO_ANSWER):
+            return
+
+
+class Load:
+    """CLIENTS logged-in patients sending logs concurrently in background threads."""
+
+    def __init__(self, base_url, patients, logs_per_client, prefix="load"):
+        self.base_url, self.patients = base_url, patients
+        self.logs_per_client, self.prefix = logs_per_client, prefix
+        self.tally = LoadTally()
+        self._stack = None
+        self._futures = []
+
+    def __enter__(self):
+        with ExitStack() as stack:
+            clients = [PatientClient(self.base_url, patient) for patient in self.patients]
+            for client in clients:
+                stack.callback(client.close)  # closed after the pool's threads are joined
+            pool = stack.enter_context(ThreadPoolExecutor(max_workers=len(clients)))
+            for _ in pool.map(PatientClient.log_in, clients):  # everyone is in before the first log
+                pass
+            self._futures = [pool.submit(send_logs, client, self.logs_per_client, self.tally, self.prefix)
+                             for client in clients]
+            self._stack = stack.pop_all()  # kept open until __exit__
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._stack.__exit__(*exc_info)
+
+    def done(self):
+        return all(future.done() for future in self._futures)
+
+    def wait(self, timeout=LOAD_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        for future in self._futures:
+            future.result(timeout=max(deadline - time.monotonic(), 0))
+        return self.tally
+
+
+def run_load(base_url, patients, logs_per_client, prefix="load"):
+    with Load(base_url, patients, logs_per_client, prefix) as load:
+        return load.wait()
+
+
+def assert_stored_exactly_once(notes, stored):
+    missing = [note for note in notes if stored[note] == 0]
+    duplicated = {note: stored[note] for note in notes if stored[note] > 1}
+    assert not missing, f"{len(missing)} acknowledged logs are not in the database, e.g. {missing[:5]}"
+    assert not duplicated, f"acknowledged logs stored more than once: {list(duplicated.items())[:5]}"
+
+
+# --- The tests -----------------------------------------------------------------------------------
+
+
+def test_every_acknowledged_log_is_stored_under_concurrent_load(database, start_server):
+    server = start_server()
+
+    started = time.monotonic()
+    tally = run_load(server.url, database.patients, LOGS_PER_CLIENT)
+    elapsed = time.monotonic() - started
+    acknowledged = tally.acknowledged()
+    print(f"{len(acknowledged)} logs acknowledged from {CLIENTS} clients in {elapsed:.1f} s "
+          f"({len(acknowledged) / elapsed:.0f} logs/s) on {sa.make_url(database.url).get_backend_name()}")
+
+    assert not tally.server_errors(), f"{tally.summary()}\n{server.log_tail()}"
+    assert len(acknowledged) == CLIENTS * LOGS_PER_CLIENT, f"{tally.summary()}\n{server.log_tail()}"
+    stored = database.stored_note_counts()
+    assert_stored_exactly_once(acknowledged, stored)
+    assert stored.total() == len(acknowledged), "logs stored that the server never acknowledged"
+
+
+def test_no_acknowledged_log_is_lost_when_the_server_is_killed(database, start_server):
+    server = start_server()
+
+    with Load(server.url, database.patients, LOGS_PER_CLIENT_BEFORE_KILL) as load:
+        deadline = time.monotonic() + LOAD_TIMEOUT
+        while (len(load.tally.acknowledged()) < KILL_AFTER_ACKNOWLEDGED and not load.done()
+               and time.monotonic() < deadline):
+            time.sleep(0.02)
+        server.kill()
+        tally = load.wait()
+    acknowledged = tally.acknowledged()
+    print(f"killed after {len(acknowledged)} acknowledged logs: {tally.summary()}")
+
+    assert len(acknowledged) >= KILL_AFTER_ACKNOWLEDGED, tally.summary()
+    assert tally.unanswered(), f"the kill did not land during the load: {tally.summary()}"
+    assert not tally.server_errors(), f"{tally.summary()}\n{server.log_tail()}"
+    if database.sqlite_path:
+        assert integrity_check(database.sqlite_path) == [("ok",)]
+
+    restarted = start_server(port=server.port)
+    stored = database.stored_note_counts()
+    assert_stored_exactly_once(acknowledged, stored)
+    assert set(stored) <= set(tally.outcomes), "a log is stored that was never sent"
+    assert max(stored.values()) == 1, "a log is stored twice"
+
+    after = run_load(restarted.url, database.patients[:5], 4, prefix="after-restart")
+    assert len(after.acknowledged()) == 20, f"{after.summary()}\n{restarted.log_tail()}"
+    assert_stored_exactly_once(after.acknowledged(), database.stored_note_counts())
+    if database.sqlite_path:
+        assert integrity_check(database.sqlite_path) == [("ok",)]
