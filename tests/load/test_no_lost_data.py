@@ -48,6 +48,7 @@ CLIENTS = 50
 LOGS_PER_CLIENT = 20  # 1,000 logs in the load test
 LOGS_PER_CLIENT_BEFORE_KILL = 40  # more than can be sent before the kill
 KILL_AFTER_ACKNOWLEDGED = 300
+CLIENTS_AFTER_RESTART, LOGS_PER_CLIENT_AFTER_RESTART = 5, 4
 REQUEST_TIMEOUT = (5, 30)  # seconds: connect, read
 SERVER_READY_TIMEOUT = 20
 LOAD_TIMEOUT = 45
@@ -227,19 +228,19 @@ class PatientClient:
         self.http.close()
 
     def log_in(self):
-        response = self.http.post(f"{self.base_url}/auth/login", allow_redirects=False, timeout=REQUEST_TIMEOUT,
-                                  data={"email": self.patient.email, "password": PASSWORD,
-                                        "csrf_token": self._csrf_token_from("/auth/login")})
+        form = {"email": self.patient.email, "password": PASSWORD,
+                "csrf_token": self._csrf_token_from("/auth/login")}
+        response = self.http.post(f"{self.base_url}/auth/login", data=form, allow_redirects=False,
+                                  timeout=REQUEST_TIMEOUT)
         assert response.status_code == 302, f"log-in of {self.patient.email}: HTTP {response.status_code}"
         self.csrf_token = self._csrf_token_from(f"{self.session_path}/logs/new")
 
     def send_log(self, note):
         """Post a log "now", as the form does; say what became of it."""
+        form = {"redness": "2", "swelling": "1", "peeling": "0", "note": note, "csrf_token": self.csrf_token}
         try:
-            response = self.http.post(
-                f"{self.base_url}{self.session_path}/logs/new", allow_redirects=False, timeout=REQUEST_TIMEOUT,
-                data={"redness": "2", "swelling": "1", "peeling": "0", "note": note,
-                      "csrf_token": self.csrf_token})
+            response = self.http.post(f"{self.base_url}{self.session_path}/logs/new", data=form,
+                                      allow_redirects=False, timeout=REQUEST_TIMEOUT)
         except requests.RequestException as error:
             return f"{NO_ANSWER} ({type(error).__name__})"
         location = urlsplit(response.headers.get("Location", "")).path
@@ -295,7 +296,7 @@ def send_logs(client, count, tally, prefix):
 
 
 class Load:
-    """CLIENTS logged-in patients sending logs concurrently in background threads."""
+    """One logged-in client per patient, all sending logs at once in background threads."""
 
     def __init__(self, base_url, patients, logs_per_client, prefix="load"):
         self.base_url, self.patients = base_url, patients
@@ -376,6 +377,8 @@ def test_no_acknowledged_log_is_lost_when_the_server_is_killed(database, start_s
     print(f"killed after {len(acknowledged)} acknowledged logs: {tally.summary()}")
 
     assert len(acknowledged) >= KILL_AFTER_ACKNOWLEDGED, tally.summary()
+    # Progress is uneven (a kept-alive connection is served first), so a few clients may have
+    # sent all their logs; most must have been cut off.
     assert tally.unanswered(), f"the kill did not land during the load: {tally.summary()}"
     assert not tally.server_errors(), f"{tally.summary()}\n{server.log_tail()}"
     if database.sqlite_path:
@@ -384,11 +387,16 @@ def test_no_acknowledged_log_is_lost_when_the_server_is_killed(database, start_s
     restarted = start_server(port=server.port)
     stored = database.stored_note_counts()
     assert_stored_exactly_once(acknowledged, stored)
-    assert set(stored) <= set(tally.outcomes), "a log is stored that was never sent"
+    # Besides those, only a log in flight at the kill (sent, never answered) may have been saved.
+    saved_unanswered = set(stored) - set(acknowledged)
+    assert saved_unanswered <= set(tally.unanswered()), "a stored log was refused or never sent"
     assert max(stored.values()) == 1, "a log is stored twice"
+    print(f"{len(saved_unanswered)} of {len(tally.unanswered())} logs in flight at the kill were saved")
 
-    after = run_load(restarted.url, database.patients[:5], 4, prefix="after-restart")
-    assert len(after.acknowledged()) == 20, f"{after.summary()}\n{restarted.log_tail()}"
+    after = run_load(restarted.url, database.patients[:CLIENTS_AFTER_RESTART], LOGS_PER_CLIENT_AFTER_RESTART,
+                     prefix="after-restart")
+    assert len(after.acknowledged()) == CLIENTS_AFTER_RESTART * LOGS_PER_CLIENT_AFTER_RESTART, \
+        f"{after.summary()}\n{restarted.log_tail()}"
     assert_stored_exactly_once(after.acknowledged(), database.stored_note_counts())
     if database.sqlite_path:
         assert integrity_check(database.sqlite_path) == [("ok",)]
