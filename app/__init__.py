@@ -26,6 +26,7 @@ def create_app(config=None):
     register_template_helpers(app)
     register_commands(app)
     register_security_headers(app)
+    register_static_files(app)
     return app
 
 
@@ -75,6 +76,12 @@ def register_security_headers(app):
     from app import security
 
     security.register(app)
+
+
+def register_static_files(app):
+    from app import static_files
+
+    static_files.register(app)
 
 
 def register_commands(app):

@@ -203,6 +203,9 @@ class SymptomLog(db.Model):
     rash: so.Mapped[bool] = so.mapped_column(default=False)
     worse_again: so.Mapped[bool] = so.mapped_column(default=False)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # Chosen by the form when it is shown (and kept with a log saved offline), so a
+    # log sent twice, by a double tap or a resend after a lost answer, is stored once.
+    client_id: so.Mapped[str | None] = so.mapped_column(sa.String(36), unique=True)
     # Global Aesthetic Improvement Scale, asked from day 7 (recovery.IMPROVEMENT_CHOICES).
     improvement: so.Mapped[str | None] = so.mapped_column(sa.String(24))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -5,7 +5,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.exc import IntegrityError
 
+from app.alerts import refresh_after_log_change
 from app.assessments import assess_session
 from app.extensions import db
 from app.models import SymptomLog, TreatmentSession, utcnow
@@ -50,3 +52,35 @@ def earliest_log_at(session):
     return db.session.scalar(
         sa.select(sa.func.min(SymptomLog.logged_at)).where(SymptomLog.session_id == session.id)
     )
+
+
+def save_new_log(treatment, client_id, fill):
+    """Store a new log of the session once; ``fill(log)`` sets its values.
+
+    A resend of the same form (same client_id: a double tap, or a log kept
+    offline and sent again after a lost answer) returns the stored log
+    instead of storing it twice.
+    """
+    existing = _log_with_client_id(client_id)
+    if existing is not None:
+        return existing
+    log = SymptomLog(session=treatment)
+    fill(log)
+    db.session.add(log)
+    try:
+        db.session.commit()  # the log is safe before anything else happens
+    except IntegrityError:
+        # The same form arrived twice at once and the other request stored it first.
+        db.session.rollback()
+        existing = _log_with_client_id(client_id)
+        if existing is None:
+            raise
+        return existing
+    refresh_after_log_change(treatment)
+    return log
+
+
+def _log_with_client_id(client_id):
+    if not client_id:
+        return None
+    return db.session.scalar(sa.select(SymptomLog).where(SymptomLog.client_id == client_id))

@@ -1,7 +1,8 @@
 import math
+import uuid
 from datetime import timedelta
 
-from wtforms import BooleanField, FloatField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.form_fields import BaseForm, ChoiceScoreField, LocalDateTimeField, MultiCheckboxField
@@ -126,11 +127,22 @@ class LogForm(BaseForm):
         choices={"": "Skip", **IMPROVEMENT_CHOICES}, coerce=_text_or_none, validate_choice=False,
     )
     note = TextAreaField("Note", validators=[Length(max=MAX_NOTE_LENGTH)])
+    client_id = HiddenField(default=lambda: str(uuid.uuid4()))
     submit = SubmitField("Save log")
 
     FIELDS = ("logged_at", "redness", "swelling", "peeling", "pain", "itch", "bruising",
-              "pus", "fever", "blisters", "rash", "worse_again", "improvement", "note")
+              "pus", "fever", "blisters", "rash", "worse_again", "improvement", "note", "client_id")
     WARNING_FIELDS = ("pus", "fever", "blisters", "rash", "worse_again")
+
+    @classmethod
+    def for_new_log(cls, treatment):
+        return cls(treatment, data={"logged_at": utcnow()})
+
+    @classmethod
+    def for_edit(cls, log):
+        form = cls(log.session, obj=log)
+        del form.client_id  # a log keeps the id it was first sent with
+        return form
 
     def __init__(self, treatment, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,6 +150,15 @@ class LogForm(BaseForm):
         # Before day 7 the skin is still healing, so "how does it look now" is not asked.
         if hours_between(treatment.performed_at, utcnow()) < ASK_IMPROVEMENT_FROM_HOURS:
             del self.improvement
+
+    def validate_client_id(self, field):
+        if not field.data:
+            field.data = None
+            return
+        try:
+            field.data = str(uuid.UUID(field.data))
+        except ValueError:
+            raise ValidationError("This form was damaged; please reload the page and try again.") from None
 
     def validate_improvement(self, field):
         if field.data is not None and field.data not in IMPROVEMENT_CHOICES:

@@ -81,13 +81,9 @@ def delete_session(session_id):
 @patient_required
 def new_log(session_id):
     treatment = get_own_session_or_404(session_id)
-    form = LogForm(treatment, data={"logged_at": utcnow()})
+    form = LogForm.for_new_log(treatment)
     if form.validate_on_submit():
-        log = SymptomLog(session=treatment)
-        form.copy_to(log)
-        db.session.add(log)
-        db.session.commit()  # the log is safe before anything else happens
-        alerts.refresh_after_log_change(treatment)
+        records.save_new_log(treatment, form.client_id.data, fill=form.copy_to)
         flash("Log saved.", "success")
         return redirect(url_for(".session_detail", session_id=treatment.id))
     return render_form("patient/log_form.html", form, treatment=treatment, title="Log your skin now")
@@ -97,7 +93,7 @@ def new_log(session_id):
 @patient_required
 def edit_log(log_id):
     log = get_own_log_or_404(log_id)
-    form = LogForm(log.session, obj=log)
+    form = LogForm.for_edit(log)
     if form.validate_on_submit():
         form.copy_to(log)
         db.session.commit()

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -135,3 +136,36 @@ def test_deleting_a_log(patient_client, treatment, make_log, db):
 def test_nul_characters_are_dropped_from_text(patient_client, treatment, db):
     post_log(patient_client, f"/sessions/{treatment.id}/logs/new", note="fine\x00 now")
     assert db.session.scalar(sa.select(SymptomLog.note)) == "fine now"
+
+
+def test_the_same_form_sent_twice_is_stored_once(patient_client, treatment, db):
+    page = patient_client.get(f"/sessions/{treatment.id}/logs/new").get_data(as_text=True)
+    client_id = re.search(r'name="client_id" type="hidden" value="([0-9a-f-]{36})"', page).group(1)
+    for _ in range(2):  # a double tap, or a log kept offline and sent again
+        response = post_log(patient_client, f"/sessions/{treatment.id}/logs/new", client_id=client_id)
+        assert response.status_code == 302
+    assert log_count(db) == 1
+    assert db.session.scalar(sa.select(SymptomLog.client_id)) == client_id
+
+
+def test_each_form_gets_its_own_client_id(patient_client, treatment):
+    ids = {re.search(r'name="client_id" type="hidden" value="([^"]+)"',
+                     patient_client.get(f"/sessions/{treatment.id}/logs/new").get_data(as_text=True)).group(1)
+           for _ in range(2)}
+    assert len(ids) == 2
+
+
+def test_a_damaged_client_id_is_refused(patient_client, treatment, db):
+    response = post_log(patient_client, f"/sessions/{treatment.id}/logs/new", client_id="not-a-uuid")
+    assert response.status_code == 422
+    assert "This form was damaged" in response.get_data(as_text=True)
+    assert log_count(db) == 0
+
+
+def test_editing_cannot_take_another_logs_client_id(patient_client, treatment, make_log, db):
+    first = make_log(treatment, hours_after=1, client_id="11111111-1111-4111-8111-111111111111")
+    second = make_log(treatment, hours_after=2)
+    response = post_log(patient_client, f"/logs/{second.id}/edit", client_id=first.client_id)
+    assert response.status_code == 302  # the field is not part of an edit, so it is ignored
+    db.session.refresh(second)
+    assert second.client_id is None

@@ -91,7 +91,7 @@ def test_plotly_is_served_by_the_app_and_only_loaded_where_there_is_a_chart(pati
     for url in ("/", f"/sessions/{treatment.id}/logs/new", "/sessions/new"):
         assert "plotly" not in patient_client.get(url).get_data(as_text=True)
     page = patient_client.get(f"/sessions/{treatment.id}").get_data(as_text=True)
-    assert re.search(r'<script src="/static/vendor/plotly/plotly-basic.min.js" defer>', page)
+    assert re.search(r'<script src="/static/vendor/plotly/plotly-basic.min.js\?v=\w+" defer>', page)
     assert "cdn" not in page.lower()
 
 
