@@ -49,15 +49,20 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from app.views import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     from app.auth import bp as auth_bp
     from app.invites import bp as invites_bp
     from app.patient import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
+    from app.pwa import bp as pwa_bp
 
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(patient_bp)
     app.register_blueprint(invites_bp)
     app.register_blueprint(practitioner_bp, url_prefix="/clinic")
+    app.register_blueprint(pwa_bp)
 
 
 def register_errorhandlers(app):

@@ -1,6 +1,8 @@
 """Fields, validators and the base form shared by every blueprint."""
 
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import DateTimeLocalField, RadioField, SelectMultipleField, widgets
 from wtforms.validators import ValidationError
 from zxcvbn import zxcvbn
@@ -8,6 +10,7 @@ from zxcvbn import zxcvbn
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _without_nul(value):
@@ -19,11 +22,24 @@ class BaseForm(FlaskForm):
     """FlaskForm (CSRF included) that cleans every submitted string."""
 
     class Meta:
+        def wrap_formdata(self, form, formdata):
+            # Pages take HTML form posts only. Flask-WTF would read a JSON body, or an
+            # upload, as field values, where `false`, a nested list or a file crashes
+            # text parsing; an empty form instead gets messages, never a 500.
+            if has_request_context() and request.method in SUBMIT_METHODS:
+                if request.is_json:
+                    return ImmutableMultiDict()
+                if not form.ACCEPTS_FILES:
+                    # An upload posted in place of a text field is ignored, not parsed as text.
+                    return request.form or None
+            return super().wrap_formdata(form, formdata)
+
         def bind_field(self, form, unbound_field, options):
             options["filters"] = [_without_nul, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, **options)
 
     FIELDS: tuple[str, ...] = ()
+    ACCEPTS_FILES = False  # forms with a file upload set this
 
     def copy_to(self, obj):
         """Set the data of each field in FIELDS on ``obj``: explicit, unlike populate_obj.

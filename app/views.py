@@ -2,7 +2,8 @@
 
 from functools import wraps
 
-from flask import abort, current_app, render_template
+from flask import abort, current_app, render_template, request
+from werkzeug.routing import IntegerConverter
 from flask_login import current_user, login_required
 
 from app.extensions import limiter
@@ -37,3 +38,16 @@ def _auth_rate_limit():
 # For POSTs that check or create credentials: log-in, sign-up, password, invites.
 # Too many tries from one address answer 429 with a friendly page.
 credentials_rate_limit = limiter.limit(_auth_rate_limit, methods=["POST"])
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a positive integer that fits a database id; anything else is a 404, never an overflow."""
+
+    def __init__(self, map, **kwargs):
+        super().__init__(map, min=1, max=2**63 - 1)
+
+
+def page_number():
+    """The ``page`` query argument as a sane page number (1 for anything odd)."""
+    page = request.args.get("page", 1, type=int)
+    return page if 1 <= page <= 1_000_000 else 1

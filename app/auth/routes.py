@@ -79,7 +79,8 @@ def login():
         accounts.update_timezone(user, clean_zone_name(form.timezone.data))
         start_session(user, remember=form.remember.data)
         return redirect(safe_next_url(request.args.get("next")) or url_for("patient.home"))
-    return render_form("auth/login.html", form)
+    # After logging out, the page asks the service worker to forget the pages it kept.
+    return render_form("auth/login.html", form, forget_pages="logged_out" in request.args)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -87,7 +88,7 @@ def logout():
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login", logged_out=1))
 
 
 @bp.route("/account", methods=["GET"])

@@ -40,7 +40,7 @@ def new_session():
     return render_form("patient/session_form.html", form, title="Record a session")
 
 
-@bp.route("/sessions/<int:session_id>")
+@bp.route("/sessions/<id:session_id>")
 @patient_required
 def session_detail(session_id):
     treatment = get_own_session_or_404(session_id)
@@ -48,7 +48,7 @@ def session_detail(session_id):
     return render_template("patient/session_detail.html", treatment=treatment, report=report)
 
 
-@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@bp.route("/sessions/<id:session_id>/edit", methods=["GET", "POST"])
 @patient_required
 def edit_session(session_id):
     treatment = get_own_session_or_404(session_id)
@@ -63,7 +63,7 @@ def edit_session(session_id):
     return render_form("patient/session_form.html", form, title="Edit session", treatment=treatment)
 
 
-@bp.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
+@bp.route("/sessions/<id:session_id>/delete", methods=["GET", "POST"])
 @patient_required
 def delete_session(session_id):
     treatment = get_own_session_or_404(session_id)
@@ -77,7 +77,7 @@ def delete_session(session_id):
                            what="session", cancel_url=url_for(".session_detail", session_id=treatment.id))
 
 
-@bp.route("/sessions/<int:session_id>/logs/new", methods=["GET", "POST"])
+@bp.route("/sessions/<id:session_id>/logs/new", methods=["GET", "POST"])
 @patient_required
 def new_log(session_id):
     treatment = get_own_session_or_404(session_id)
@@ -89,7 +89,7 @@ def new_log(session_id):
     return render_form("patient/log_form.html", form, treatment=treatment, title="Log your skin now")
 
 
-@bp.route("/logs/<int:log_id>/edit", methods=["GET", "POST"])
+@bp.route("/logs/<id:log_id>/edit", methods=["GET", "POST"])
 @patient_required
 def edit_log(log_id):
     log = get_own_log_or_404(log_id)
@@ -103,7 +103,7 @@ def edit_log(log_id):
     return render_form("patient/log_form.html", form, treatment=log.session, log=log, title="Edit log")
 
 
-@bp.route("/logs/<int:log_id>/delete", methods=["GET", "POST"])
+@bp.route("/logs/<id:log_id>/delete", methods=["GET", "POST"])
 @patient_required
 def delete_log(log_id):
     log = get_own_log_or_404(log_id)
@@ -126,7 +126,7 @@ def sharing():
                            audit=clinics.audit_for_patient(current_user.id), form=ConfirmForm())
 
 
-@bp.route("/sharing/<int:link_id>/withdraw", methods=["GET", "POST"])
+@bp.route("/sharing/<id:link_id>/withdraw", methods=["GET", "POST"])
 @patient_required
 def withdraw_sharing(link_id):
     link = get_own_active_link_or_404(link_id)

@@ -11,7 +11,7 @@ from app.practitioner import bp
 from app.practitioner.access import alert_of_my_clinic_or_404, patient_of_my_clinic_or_404
 from app.practitioner.forms import (AcknowledgeForm, ColleagueInviteForm, DashboardFilterForm, NoteForm,
                                     PatientInviteForm)
-from app.views import render_form, role_required
+from app.views import page_number, render_form, role_required
 
 practitioner_required = role_required(ROLE_PRACTITIONER)
 
@@ -22,11 +22,11 @@ def dashboard():
     filters = DashboardFilterForm(request.args)
     filters.validate()
     page = clinic_dashboard(current_user.clinic_id, utcnow(), search=filters.q.data or "",
-                            need=filters.need.data, page=request.args.get("page", 1, type=int))
+                            need=filters.need.data, page=page_number())
     return render_template("practitioner/dashboard.html", page=page, filters=filters)
 
 
-@bp.route("/patients/<int:patient_id>")
+@bp.route("/patients/<id:patient_id>")
 @practitioner_required
 def patient_detail(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
@@ -52,7 +52,7 @@ def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge_f
     return html, 422 if has_errors else 200
 
 
-@bp.route("/patients/<int:patient_id>/notes", methods=["POST"])
+@bp.route("/patients/<id:patient_id>/notes", methods=["POST"])
 @practitioner_required
 def add_note(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
@@ -64,7 +64,7 @@ def add_note(patient_id):
     return redirect(url_for(".patient_detail", patient_id=patient.id) + "#notes")
 
 
-@bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
+@bp.route("/alerts/<id:alert_id>/acknowledge", methods=["POST"])
 @practitioner_required
 def acknowledge_alert(alert_id):
     alert = alert_of_my_clinic_or_404(alert_id)
@@ -80,7 +80,7 @@ def acknowledge_alert(alert_id):
     return redirect(url_for(".patient_detail", patient_id=alert.patient_id) + "#alerts")
 
 
-@bp.route("/patients/<int:patient_id>/sessions/new", methods=["GET", "POST"])
+@bp.route("/patients/<id:patient_id>/sessions/new", methods=["GET", "POST"])
 @practitioner_required
 def record_session(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
@@ -95,7 +95,7 @@ def record_session(patient_id):
     return render_form("practitioner/session_form.html", form, patient=patient)
 
 
-@bp.route("/patients/<int:patient_id>/logs.csv")
+@bp.route("/patients/<id:patient_id>/logs.csv")
 @practitioner_required
 def export_patient(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
@@ -128,7 +128,7 @@ def cohort_view():
 @bp.route("/audit")
 @practitioner_required
 def audit_trail():
-    events = clinics.audit_for_clinic(current_user.clinic_id, request.args.get("page", 1, type=int))
+    events = clinics.audit_for_clinic(current_user.clinic_id, page_number())
     return render_template("practitioner/audit.html", events=events)
 
 
@@ -137,11 +137,13 @@ def audit_trail():
 def invites():
     patient_form, colleague_form = PatientInviteForm(prefix="patient"), ColleagueInviteForm(prefix="colleague")
     created = None
-    if patient_form.submit.data and patient_form.validate_on_submit():
-        invite, token = clinics.create_invite(current_user.clinic_id, current_user, INVITE_PATIENT,
-                                              name=patient_form.name.data)
-        created = dict(kind="patient", invite=invite, link=url_for("invites.join", key=token, _external=True),
-                       code=clinics.format_code(invite.code))
+    # Only the form whose button was pressed is handled, even if a request claims both.
+    if patient_form.submit.data:
+        if patient_form.validate_on_submit():
+            invite, token = clinics.create_invite(current_user.clinic_id, current_user, INVITE_PATIENT,
+                                                  name=patient_form.name.data)
+            created = dict(kind="patient", invite=invite, code=clinics.format_code(invite.code),
+                           link=url_for("invites.join", key=token, _external=True))
     elif colleague_form.submit.data and colleague_form.validate_on_submit():
         invite, token = clinics.create_invite(current_user.clinic_id, current_user, INVITE_PRACTITIONER)
         created = dict(kind="colleague", invite=invite,

@@ -1,0 +1,51 @@
+// Afterglow's service worker: the app shell offline, and pages you have opened when the network is gone.
+// Rendered by the app (app/pwa.py) so the shell URLs carry their fingerprints.
+"use strict";
+const SHELL_CACHE = "afterglow-shell-{{ version }}";
+const PAGES_CACHE = "afterglow-pages";
+const SHELL = {{ shell_urls | tojson }};
+const OFFLINE_PAGE = "{{ url_for('pwa.offline') }}";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL.concat([OFFLINE_PAGE]))));
+  self.skipWaiting();
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith("afterglow-shell-") && key !== SHELL_CACHE)
+        .map((key) => caches.delete(key))))
+      .then(() => self.clients.claim())
+  );
+});
+
+// Logging out clears the copies of pages kept on this phone.
+self.addEventListener("message", (event) => {
+  if (event.data === "forget-pages") { event.waitUntil(caches.delete(PAGES_CACHE)); }
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
+  if (url.pathname.startsWith("/static/")) {
+    // Fingerprinted files never change: the cache first, then the network.
+    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+    return;
+  }
+  if (request.mode === "navigate") {
+    // Pages: the network first, so they are always current; a copy for when it is gone.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok && !url.pathname.startsWith("/auth/")) {
+            const copy = response.clone();
+            caches.open(PAGES_CACHE).then((cache) => cache.put(request, copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match(request).then((hit) => hit || caches.match(OFFLINE_PAGE)))
+    );
+  }
+});
