@@ -13,7 +13,7 @@ EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def _without_nul(value):
+def without_nul(value):
     # PostgreSQL refuses NUL in text; nobody types one on purpose.
     return value.replace("\x00", "") if isinstance(value, str) else value
 
@@ -35,7 +35,7 @@ class BaseForm(FlaskForm):
             return super().wrap_formdata(form, formdata)
 
         def bind_field(self, form, unbound_field, options):
-            options["filters"] = [_without_nul, *unbound_field.kwargs.get("filters", ())]
+            options["filters"] = [without_nul, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, **options)
 
     FIELDS: tuple[str, ...] = ()

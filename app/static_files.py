@@ -6,10 +6,13 @@ pre-compresses static/ (gzip and brotli) so nothing is compressed per request.
 """
 
 import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
 from whitenoise import WhiteNoise
+from whitenoise.responders import MissingFileError, StaticFile
+from wsgiref.headers import Headers
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -31,6 +34,28 @@ def _nosniff(headers, path, url):
     headers["X-Content-Type-Options"] = "nosniff"
 
 
+class FreshWhiteNoise(WhiteNoise):
+    """WhiteNoise that never serves a .gz or .br copy older than its file.
+
+    A copy left from an earlier ``make run`` would otherwise hide an edit from
+    every browser that accepts compression, while plain requests saw the new file.
+    """
+
+    def get_static_file(self, path, url, stat_cache=None):
+        # As WhiteNoise's own, but offering only the compressed copies that are up to date.
+        if stat_cache is None and not os.path.exists(path):
+            raise MissingFileError(path)
+        headers = Headers([])
+        self.add_mime_headers(headers, path, url)
+        self.add_cache_headers(headers, path, url)
+        if self.add_headers_function is not None:
+            self.add_headers_function(headers, path, url)
+        modified = os.stat(path).st_mtime
+        fresh = {encoding: variant for encoding, variant in (("gzip", path + ".gz"), ("br", path + ".br"))
+                 if os.path.exists(variant) and os.stat(variant).st_mtime >= modified}
+        return StaticFile(path, headers.items(), stat_cache=stat_cache, encodings=fresh)
+
+
 def register(app):
     static_folder = Path(app.static_folder)
 
@@ -41,7 +66,7 @@ def register(app):
             if version:
                 values["v"] = version
 
-    app.wsgi_app = WhiteNoise(
+    app.wsgi_app = FreshWhiteNoise(
         app.wsgi_app, root=str(static_folder), prefix="static/", max_age=ONE_YEAR,
         immutable_file_test=lambda path, url: True, add_headers_function=_nosniff, autorefresh=app.debug,
         allow_all_origins=False,

@@ -44,7 +44,7 @@ class IdConverter(IntegerConverter):
     """``<id:name>``: a positive integer that fits a database id; anything else is a 404, never an overflow."""
 
     def __init__(self, map, **kwargs):
-        super().__init__(map, min=1, max=2**63 - 1)
+        super().__init__(map, min=1, max=2**31 - 1)  # INTEGER on PostgreSQL
 
 
 def page_number():

@@ -1,14 +1,14 @@
 from wtforms import Form, SearchField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.form_fields import BaseForm
+from app.form_fields import BaseForm, without_nul
 from app.triage import NEED_LABELS
 
 
 class DashboardFilterForm(Form):
     """Search and filter by GET: nothing changes, so no CSRF token, and the URL can be bookmarked."""
 
-    q = SearchField("Search by name or email", validators=[Length(max=100)])
+    q = SearchField("Search by name or email", validators=[Length(max=100)], filters=[without_nul])
     need = SelectField("Show", choices={"": "Everyone", **NEED_LABELS}, validate_choice=False)
 
 

@@ -18,6 +18,9 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 740}
 LARGER_PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+VIEWPORTS = pytest.mark.parametrize("page", [PHONE, LARGER_PHONE, DESKTOP], indirect=True,
+                                    ids=["360x740", "390x844", "desktop"])
 
 
 def pytest_collection_modifyitems(items):

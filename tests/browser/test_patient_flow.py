@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import SymptomLog, User
-from tests.browser.conftest import LARGER_PHONE, PHONE
+from tests.browser.conftest import PHONE, VIEWPORTS
 
 PASSWORD = "violet-tugboat-marmalade"
 BROWSER_ZONE = ZoneInfo("Europe/Paris")  # the page fixture's browser time zone
@@ -48,7 +48,7 @@ def log_symptoms(page, redness, swelling, peeling, when=None, pain=None):
     expect(page.get_by_text("Log saved.")).to_be_visible()
 
 
-@pytest.mark.parametrize("page", [PHONE, LARGER_PHONE], indirect=True, ids=["360x740", "390x844"])
+@VIEWPORTS
 def test_sign_up_record_a_session_log_three_times_and_edit_one(page, live_server):
     session_start = datetime.now(BROWSER_ZONE) - timedelta(hours=5)
 

@@ -1,16 +1,17 @@
-"""The practitioner's day in Chromium at 360x740: triage, a red-flag patient, an alert, a note, an invite."""
+"""The practitioner's day in Chromium at two phone sizes and on a desktop: triage, a red-flag patient, an alert, a note, an invite."""
 
 import re
 
 from playwright.sync_api import expect
 
 from app.commands import DEMO_CLINIC, DEMO_PASSWORD, DEMO_PRACTITIONER_EMAIL
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, VIEWPORTS
 from tests.browser.test_patient_flow import assert_fits_a_phone
 
 NEW_PATIENT_PASSWORD = "quiet-harbour-saffron-kite"
 
 
+@VIEWPORTS
 def test_triage_acknowledge_note_and_invite_a_patient(browser, page, live_server):
     result = live_server.app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output

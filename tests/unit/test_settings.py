@@ -17,6 +17,7 @@ def test_the_key_generated_into_instance_is_used(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
     monkeypatch.setattr("app.PROJECT_ROOT", tmp_path)
+    (tmp_path / "static").mkdir()
     (tmp_path / "instance").mkdir()
     (tmp_path / "instance" / "secret_key").write_text("k" * 64 + "\n")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
@@ -34,6 +35,7 @@ def test_environment_overrides_the_database_and_key(tmp_path, monkeypatch):
 def test_sqlite_database_defaults_to_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setattr("app.PROJECT_ROOT", tmp_path)
+    (tmp_path / "static").mkdir()
     app = create_app({"SECRET_KEY": "x"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'instance' / 'app.db'}"
 

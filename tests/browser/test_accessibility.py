@@ -1,0 +1,82 @@
+"""axe-core (served from the tests' own copy) finds no accessibility violation on any page, at 360 px."""
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app.commands import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
+from app.extensions import db
+from app.models import Alert, TreatmentSession, User
+from tests.browser.conftest import PHONE
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+ANONYMOUS_PAGES = ["/", "/auth/login", "/auth/signup", "/auth/clinic-signup", "/join", "/offline", "/no-such-page"]
+PATIENT_PAGES = ["/", "/sessions/new", "/sessions/{session}", "/sessions/{session}/logs/new",
+                 "/sessions/{session}/edit", "/sessions/{session}/delete", "/sharing", "/my-data", "/auth/account",
+                 "/auth/password"]
+PRACTITIONER_PAGES = ["/clinic/", "/clinic/patients/{patient}", "/clinic/patients/{patient}/sessions/new",
+                      "/clinic/invites", "/clinic/cohort", "/clinic/audit"]
+
+
+@pytest.fixture
+def seeded(live_server):
+    assert live_server.app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with live_server.app.app_context():
+        flagged = db.session.scalar(sa.select(User).where(User.email == DEMO_PATIENTS["red_flag"]))
+        session_id = db.session.scalar(sa.select(TreatmentSession.id).where(TreatmentSession.patient_id == flagged.id))
+        assert db.session.scalar(sa.select(sa.func.count(Alert.id)))  # the detail page shows open alerts
+    return live_server, {"patient": flagged.id, "session": session_id}
+
+
+def violations(page):
+    page.evaluate(AXE)
+    return page.evaluate("""async () => {
+        const results = await axe.run(document, {resultTypes: ["violations"]});
+        return results.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(" ")).join(", ")}`);
+    }""")
+
+
+def audit_pages(browser, server, paths, email=None, ids=None):
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    try:
+        if email:
+            page.goto(server.url + "/auth/login")
+            page.get_by_label("Email").fill(email)
+            page.get_by_label("Password").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_load_state()
+        found = {}
+        for path in paths:
+            page.goto(server.url + path.format(**(ids or {})))
+            page.wait_for_load_state("networkidle")
+            problems = violations(page)
+            if problems:
+                found[path] = problems
+        return found
+    finally:
+        context.close()
+
+
+def test_anonymous_pages_have_no_violations(browser, live_server):
+    assert audit_pages(browser, live_server, ANONYMOUS_PAGES) == {}
+
+
+def test_patient_pages_have_no_violations(browser, seeded):
+    server, ids = seeded
+    assert audit_pages(browser, server, PATIENT_PAGES, DEMO_PATIENTS["red_flag"], ids) == {}
+
+
+def test_practitioner_pages_have_no_violations(browser, seeded):
+    server, ids = seeded
+    assert audit_pages(browser, server, PRACTITIONER_PAGES, DEMO_PRACTITIONER_EMAIL, ids) == {}
+
+
+def test_the_check_finds_a_violation_when_there_is_one(browser):
+    page = browser.new_page()
+    try:
+        page.set_content('<html lang="en"><title>t</title><main><input type="text"></main></html>')
+        assert any(problem.startswith("label") for problem in violations(page))
+    finally:
+        page.close()
