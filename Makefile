@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run dev test test-fast browser-deps demo migrate bench bench-dashboard audit static-compressed clean
+.PHONY: run dev test test-fast browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-load audit static-compressed clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -63,10 +63,21 @@ test: $(VENV)/.dev-installed browser-deps
 test-fast: $(VENV)/.dev-installed
 	$(PY) -m pytest -m "not browser"
 
-bench: bench-dashboard
+# Every budget with pass/fail: dashboard queries, Lighthouse pages, server load. Results: docs/benchmarks.md.
+bench: bench-dashboard bench-lighthouse bench-load
 
 bench-dashboard: $(VENV)/.dev-installed
 	$(PY) bench/dashboard.py --requests 50
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --silent
+	touch $@
+
+bench-lighthouse: $(VENV)/.dev-installed browser-deps bench/node_modules/.installed
+	$(PY) bench/lighthouse.py
+
+bench-load: $(VENV)/.dev-installed
+	$(PY) bench/load.py
 
 .venv-audit/.installed: requirements-audit.txt
 	$(PYTHON_SYSTEM) -m venv .venv-audit

@@ -53,6 +53,7 @@ def register_blueprints(app):
 
     app.url_map.converters["id"] = IdConverter
     from app.auth import bp as auth_bp
+    from app.health import bp as health_bp
     from app.invites import bp as invites_bp
     from app.patient import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
@@ -63,6 +64,7 @@ def register_blueprints(app):
     app.register_blueprint(invites_bp)
     app.register_blueprint(practitioner_bp, url_prefix="/clinic")
     app.register_blueprint(pwa_bp)
+    app.register_blueprint(health_bp)
 
 
 def register_errorhandlers(app):

@@ -8,13 +8,13 @@ from app.extensions import db
 from app.models import Alert, utcnow
 
 
-def refresh_after_log_change(treatment):
-    """Re-assess the session after a log was saved, edited or deleted; commit.
+def refresh_after_log_change(treatment, commit=True):
+    """Re-assess the session after a log was saved, edited or deleted.
 
     Each red flag becomes an alert on every clinic the patient shares with,
     unless the same flag for this session is already open there.
     """
-    assessment = assess_session(treatment)
+    assessment = assess_session(treatment, include_points=False)
     treatment.status = assessment.status
     contact_flags = [flag for flag in assessment.flags if flag.severity == "contact"]
     if contact_flags:
@@ -27,7 +27,8 @@ def refresh_after_log_change(treatment):
                     db.session.add(Alert(
                         clinic_id=clinic_id, patient_id=treatment.patient_id, session_id=treatment.id,
                         flag_key=flag.key, severity=flag.severity, reason=flag.reason, action=flag.action))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return assessment
 
 

@@ -19,10 +19,11 @@ def log_entry(log: SymptomLog) -> recovery.LogEntry:
     )
 
 
-def assess_session(treatment: TreatmentSession, now: datetime | None = None) -> recovery.Assessment:
+def assess_session(treatment: TreatmentSession, now: datetime | None = None,
+                   include_points: bool = True) -> recovery.Assessment:
     """The recovery model's view of a session and all its logs, as of now."""
     entries = [log_entry(log) for log in treatment.logs]
-    return recovery.assess(session_facts(treatment), entries, now or utcnow())
+    return recovery.assess(session_facts(treatment), entries, now or utcnow(), include_points=include_points)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,11 @@ def save_new_log(treatment, client_id, fill):
     fill(log)
     db.session.add(log)
     try:
-        db.session.commit()  # the log is safe before anything else happens
+        # The log, the session's new status and any alert are stored in one transaction:
+        # all of it, or (and the patient is told) none of it.
+        db.session.flush()
+        refresh_after_log_change(treatment, commit=False)
+        db.session.commit()
     except IntegrityError:
         # The same form arrived twice at once and the other request stored it first.
         db.session.rollback()
@@ -76,7 +80,6 @@ def save_new_log(treatment, client_id, fill):
         if existing is None:
             raise
         return existing
-    refresh_after_log_change(treatment)
     return log
 
 

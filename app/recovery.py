@@ -398,17 +398,25 @@ def _contact_flags(timed: list[tuple[float, LogEntry]], depth: DepthBand, now: d
     """Red flags from the latest log and any log of the past week."""
     flags: dict[str, Flag] = {}  # later logs replace earlier ones' wording
     last = len(timed) - 1
+    # The lowest redness, swelling and pain logged from day 1 on, before the log at hand,
+    # kept as the logs are walked in order (one pass, however many logs there are).
+    lowest: dict[str, int] = {}
+    same_moment: list[tuple[float, LogEntry]] = []
     for index, (hours, log) in enumerate(timed):
+        if same_moment and same_moment[0][1].logged_at != log.logged_at:
+            # Strictly earlier: two logs saved at the same moment are not a change over time.
+            for earlier_hours, earlier in same_moment:
+                if earlier_hours >= RISING_BASELINE_FROM_HOURS:
+                    _lower(lowest, earlier)
+            same_moment = []
+        same_moment.append((hours, log))
         if index != last and log.logged_at < now - RED_FLAG_MEMORY:
             continue
         for sign in WARNING_SIGNS:
             if sign in log.warning_signs:
                 flags[_SIGN_FLAGS[sign].key] = _SIGN_FLAGS[sign]
         if hours >= RISING_FROM_HOURS:
-            # Strictly earlier: two logs saved at the same moment are not a change over time.
-            earlier = [entry for entry_hours, entry in timed
-                       if entry_hours >= RISING_BASELINE_FROM_HOURS and entry.logged_at < log.logged_at]
-            for flag in _rising_flags(log, hours, earlier, depth):
+            for flag in _rising_flags(log, hours, lowest, depth):
                 flags[flag.key] = flag
         if hours >= SEVERE_PAIN_FROM_HOURS and log.pain is not None and log.pain >= SEVERE_PAIN:
             flags["severe_pain"] = Flag(
@@ -433,25 +441,32 @@ def _contact_flags(timed: list[tuple[float, LogEntry]], depth: DepthBand, now: d
     return list(flags.values())
 
 
-def _rising_flags(log: LogEntry, hours: float, earlier: list[LogEntry], depth: DepthBand) -> list[Flag]:
-    """Redness, swelling or pain that went up again after day 2."""
+def _lower(lowest: dict[str, int], entry: LogEntry) -> None:
+    for name in ("redness", "swelling", "pain"):
+        value = getattr(entry, name)
+        if value is not None:
+            lowest[name] = min(lowest.get(name, value), value)
+
+
+def _rising_flags(log: LogEntry, hours: float, lowest: dict[str, int], depth: DepthBand) -> list[Flag]:
+    """Redness, swelling or pain that went up again after day 2, from the lowest logged since day 1."""
     flags = []
     for symptom in ("redness", "swelling"):
-        lowest = min((getattr(entry, symptom) for entry in earlier), default=None)
+        floor = lowest.get(symptom)
         value = getattr(log, symptom)
         # A one-level wobble that stays inside the typical range is reporting noise, not a return.
-        if (lowest is not None and value - lowest >= 1
+        if (floor is not None and value - floor >= 1
                 and expected_band(symptom, hours, depth).position(value) == "above"):
             flags.append(Flag(
                 f"rising_{symptom}", "contact",
                 f"{SYMPTOM_LABELS[symptom]} went up again after the first two days "
-                f"(from {lowest} to {value}), which can be a sign of infection.",
+                f"(from {floor} to {value}), which can be a sign of infection.",
                 CONTACT_TODAY))
-    pains = [entry.pain for entry in earlier if entry.pain is not None]
-    if log.pain is not None and pains and log.pain - min(pains) >= 2:
+    floor = lowest.get("pain")
+    if log.pain is not None and floor is not None and log.pain - floor >= 2:
         flags.append(Flag(
             "rising_pain", "contact",
-            f"Pain went up again after the first two days (from {min(pains)} to {log.pain}), "
+            f"Pain went up again after the first two days (from {floor} to {log.pain}), "
             "which can be a sign of infection.",
             CONTACT_TODAY))
     return flags
@@ -488,14 +503,19 @@ def _slower_flags(hours: float, latest: LogEntry, depth: DepthBand) -> list[Flag
     return flags
 
 
-def assess(session: SessionFacts, logs: Iterable[LogEntry], now: datetime) -> Assessment:
-    """Compare a session's logs with the typical course and decide its status as of `now`."""
+def assess(session: SessionFacts, logs: Iterable[LogEntry], now: datetime,
+           include_points: bool = True) -> Assessment:
+    """Compare a session's logs with the typical course and decide its status as of `now`.
+
+    Without `include_points` only the status and flags are worked out (what saving a log needs),
+    not every log's position against the band (what a chart needs).
+    """
     _require_aware(now, "now")
     depth = depth_band(session.needle_depth_mm)
     ordered = sorted(logs, key=lambda log: log.logged_at)
     timed = [(hours_between(session.performed_at, log.logged_at), log) for log in ordered]
     points = []
-    for hours, log in timed:
+    for hours, log in (timed if include_points else ()):
         for symptom in SYMPTOMS:
             band = expected_band(symptom, hours, depth)
             value = getattr(log, symptom)

@@ -1,0 +1,74 @@
+"""What the benchmarks share: a seeded database and the real server (gunicorn) on loopback."""
+
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_environment(database_url):
+    return {**os.environ, "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": database_url,
+            "FLASK_RATELIMIT_ENABLED": "false", "PYTHONPATH": str(ROOT)}
+
+
+def flask(env, *args):
+    subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+@contextmanager
+def gunicorn(env, workers=2, threads=4):
+    """gunicorn as `make run` starts it, on a free loopback port; yields the base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--threads", str(threads), "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(url + "/auth/login", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        else:
+            sys.exit("the server did not start")
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def csrf_token(html):
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def logged_in_session(url, email, password, user_agent=None):
+    """A requests.Session logged in through the real form, CSRF token and all."""
+    session = requests.Session()
+    if user_agent:
+        session.headers["User-Agent"] = user_agent
+    token = csrf_token(session.get(url + "/auth/login", timeout=10).text)
+    response = session.post(url + "/auth/login", data={"email": email, "password": password, "csrf_token": token},
+                            allow_redirects=False, timeout=10)
+    assert response.status_code == 302, response.status_code
+    return session

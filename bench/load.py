@@ -1,0 +1,133 @@
+"""Server load: the real server (gunicorn) on loopback under 50 concurrent clients.
+
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 10]      (make bench-load)
+
+Three runs against the same server, one after the other: a bare Flask endpoint
+(GET /healthz), saving logs (POST /sessions/<id>/logs/new, CSRF and all, as
+the browser does), and opening the clinic dashboard (GET /clinic/). Reports
+throughput and p50/p95/p99 latency; the figure that matters is log saving's
+throughput as a share of the bare endpoint's (target: at least half).
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import csrf_token, flask, gunicorn, logged_in_session, server_environment  # noqa: E402
+
+PASSWORD = "bench-patient-passphrase"
+
+
+def seed(database_url, clients):
+    """One patient per client, each with a session from 30 hours ago, all sharing with the demo clinic."""
+    from app import create_app
+    from app.commands import DEMO_CLINIC
+    from app.extensions import db
+    from app.models import CareLink, Clinic, TreatmentSession, User, utcnow
+
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        clinic = db.session.scalar(sa.select(Clinic).where(Clinic.name == DEMO_CLINIC))
+        patients = []
+        for n in range(clients):
+            patient = User(email=f"load{n}@example.com", name=f"Load {n}")
+            patient.set_password(PASSWORD)
+            treatment = TreatmentSession(patient=patient, performed_at=utcnow() - timedelta(hours=30),
+                                         device="derma_pen", areas=["face"], needle_depth_mm=0.5)
+            db.session.add_all([patient, treatment, CareLink(clinic=clinic, patient=patient)])
+            patients.append((patient, treatment))
+        db.session.commit()
+        result = [(patient.email, treatment.id) for patient, treatment in patients]
+        db.engine.dispose()
+    return result
+
+
+def run(clients, seconds, request):
+    """Each client repeats request(client_index) for `seconds`; returns (throughput, latencies in ms, errors)."""
+    latencies, errors = [], []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(index):
+        mine, failed = [], 0
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            ok = request(index)
+            mine.append((time.perf_counter() - started) * 1000)
+            failed += not ok
+        with lock:
+            latencies.extend(mine)
+            errors.append(failed)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return len(latencies) / elapsed, sorted(latencies), sum(errors)
+
+
+def percentile(values, share):
+    return values[min(len(values) - 1, int(len(values) * share))]
+
+
+def main():
+    from app.commands import DEMO_PASSWORD, DEMO_PRACTITIONER_EMAIL
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        database_url = f"sqlite:///{folder}/load.db"
+        env = server_environment(database_url)
+        flask(env, "db", "upgrade")
+        flask(env, "seed-demo")
+        patients = seed(database_url, args.clients)
+        with gunicorn(env) as url:
+            browsers = [logged_in_session(url, email, PASSWORD) for email, _ in patients]
+            tokens = [csrf_token(b.get(f"{url}/sessions/{sid}/logs/new", timeout=10).text)
+                      for b, (_, sid) in zip(browsers, patients)]
+            doctors = [logged_in_session(url, DEMO_PRACTITIONER_EMAIL, DEMO_PASSWORD) for _ in range(args.clients)]
+
+            def bare(i):
+                return browsers[i].get(url + "/healthz", timeout=30).status_code == 200
+
+            def save_log(i):
+                response = browsers[i].post(f"{url}/sessions/{patients[i][1]}/logs/new", allow_redirects=False,
+                                            timeout=30, data={"csrf_token": tokens[i], "redness": "1",
+                                                              "swelling": "0", "peeling": "0"})
+                return response.status_code == 302
+
+            def dashboard(i):
+                return doctors[i].get(url + "/clinic/", timeout=30).status_code == 200
+
+            results = {name: run(args.clients, args.seconds, request)
+                       for name, request in (("bare endpoint", bare), ("save a log", save_log),
+                                             ("dashboard", dashboard))}
+            for session in browsers + doctors:
+                session.close()
+    bare_rate = results["bare endpoint"][0]
+    print(f"{args.clients} concurrent clients, {args.seconds:g} s each, gunicorn 2 workers x 4 threads, SQLite")
+    print(f"{'request':<15} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")
+    for name, (rate, latencies, errors) in results.items():
+        print(f"{name:<15} {rate:>8.1f} {statistics.median(latencies):>8.1f} {percentile(latencies, .95):>8.1f} "
+              f"{percentile(latencies, .99):>8.1f} {errors:>7} {rate / bare_rate:>8.2f}")
+    ratio = results["save a log"][0] / bare_rate
+    print(f"log saving / bare endpoint throughput: {ratio:.2f} (target >= 0.50): {'pass' if ratio >= 0.5 else 'FAIL'}")
+    sys.exit(0 if ratio >= 0.5 else 1)
+
+
+if __name__ == "__main__":
+    main()
