@@ -37,6 +37,7 @@ def test_triage_acknowledge_note_and_invite_a_patient(browser, page, live_server
     # The red-flag patient's record.
     expect(page.get_by_role("heading", name="Rita Redflag", level=1)).to_be_visible()
     expect(page.locator(".status-words")).to_have_text("Contact your clinic")
+    page.locator(".chart-first-week").scroll_into_view_if_needed()  # plotly.js is fetched when a chart nears the screen
     expect(page.locator(".chart-first-week svg.main-svg").first).to_be_visible()  # plotly.js drew it
     assert_fits_a_phone(page)
 

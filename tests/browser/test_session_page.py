@@ -31,6 +31,7 @@ def test_status_charts_and_aftercare_at_360px(page, seeded_server, course, statu
     expect(page.get_by_role("heading", name="What to do now")).to_be_visible()
     for key in ("first-week", "thirty-days"):
         chart = page.locator(f".chart-{key}")
+        chart.scroll_into_view_if_needed()  # plotly.js is fetched when a chart nears the screen
         expect(chart.locator("svg.main-svg").first).to_be_visible()  # plotly.js drew it
         expect(page.locator(f"#{key}-summary li").first).to_be_visible()
     # The patient's own points are drawn on the first-week chart.
