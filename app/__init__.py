@@ -39,7 +39,9 @@ def register_extensions(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    # "basic", not "strong": strong ties a session to the client's address, and a phone
+    # changes address whenever it moves between Wi-Fi and mobile data.
+    login_manager.session_protection = "basic"
 
     from app import models
 

@@ -62,7 +62,18 @@ def add_patients(database_url, count):
         db.engine.dispose()
 
 
-def audit(url, cookie):
+def audit(url, cookie, tries=3):
+    """One Lighthouse run; tried again when Chrome's trace comes back broken (NO_NAVSTART happens)."""
+    for attempt in range(1, tries + 1):
+        try:
+            return _audit_once(url, cookie)
+        except subprocess.CalledProcessError:
+            if attempt == tries:
+                raise
+            print(f"(Lighthouse failed on {url}; trying again)")
+
+
+def _audit_once(url, cookie):
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
         subprocess.run(
             [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report.name}",
