@@ -33,7 +33,7 @@ def session_summaries(patient_id):
     return [
         SessionSummary(
             session=treatment,
-            status=assess_session(treatment, now).status,
+            status=assess_session(treatment, now, include_points=False).status,
             log_count=len(treatment.logs),
             last_logged_at=treatment.logs[0].logged_at if treatment.logs else None,  # newest first
         )
