@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from app import recovery
+from app.cohort import TIME_BUCKETS
 from app.recovery import DAY, IMPROVEMENT_CHOICES, MILESTONES, SYMPTOM_LABELS, SYMPTOMS, WEEK
 
 BAND_STEP_HOURS = 3
@@ -166,8 +167,6 @@ def _style(figure: go.Figure, height: int, top: int = 40, bottom: int = 40) -> N
 
 def cohort_chart(groups, title, key) -> Chart:
     """Median redness of the clinic's sessions per group over the first week, against the typical band."""
-    from app.cohort import TIME_BUCKETS
-
     midpoints = [(start + end) / 2 for start, end in TIME_BUCKETS]
     hours = [float(h) for h in range(0, int(FIRST_WEEK_HOURS) + 1, BAND_STEP_HOURS)]
     bands = recovery.band_series("redness", recovery.SHALLOW, hours)

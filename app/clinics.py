@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import (INVITE_PATIENT, INVITE_PRACTITIONER, ROLE_PRACTITIONER, AuditEvent, CareLink,
+from app.models import (INVITE_PATIENT, ROLE_PRACTITIONER, AuditEvent, CareLink,
                         Clinic, Invite, User, utcnow)
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -151,5 +151,3 @@ def audit_for_clinic(clinic_id, page, per_page=50):
         sa.select(AuditEvent).where(AuditEvent.clinic_id == clinic_id).order_by(AuditEvent.created_at.desc()),
         page=page, per_page=per_page, error_out=False)
 
-
-INVITE_KINDS = (INVITE_PATIENT, INVITE_PRACTITIONER)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.cohort import CohortSession
 from app.extensions import db
 from app.models import Alert, CareLink, SymptomLog, TreatmentSession, User
 from app.triage import NEED_ORDER, Triage, triage
@@ -117,8 +118,6 @@ def clinic_dashboard(clinic_id, now, search="", need=None, page=1, per_page=PER_
 
 def cohort_sessions(clinic_id):
     """Every session of the clinic's sharing patients with its redness logs, for the cohort view."""
-    from app.cohort import CohortSession
-
     clinic_patients = sa.select(CareLink.patient_id).where(
         CareLink.clinic_id == clinic_id, CareLink.withdrawn_at.is_(None))
     rows = db.session.execute(

@@ -31,7 +31,7 @@ def _logs_statement():
             .order_by(User.email, TreatmentSession.performed_at, SymptomLog.logged_at))
 
 
-def _csv_lines(rows):
+def _csv(rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
@@ -42,21 +42,17 @@ def _csv_lines(rows):
             treatment.device, " ".join(treatment.areas), log.id, log.logged_at.isoformat(), f"{hours:.1f}",
             log.redness, log.swelling, log.peeling, log.pain, log.itch, log.bruising,
             *(getattr(log, name) for name in WARNING_SIGN_COLUMNS), log.improvement, log.note)])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    if buffer.getvalue():
-        yield buffer.getvalue()
+    return buffer.getvalue()
 
 
 def patient_logs_csv(patient_id):
     """Every log of one patient, as CSV text."""
     rows = db.session.execute(_logs_statement().where(User.id == patient_id))
-    return "".join(_csv_lines(rows))
+    return _csv(rows)
 
 
 def clinic_logs_csv(clinic_id):
     """Every log of every patient now sharing with the clinic, as CSV text."""
     rows = db.session.execute(_logs_statement().join(CareLink, sa.and_(
         CareLink.patient_id == User.id, CareLink.clinic_id == clinic_id, CareLink.withdrawn_at.is_(None))))
-    return "".join(_csv_lines(rows))
+    return _csv(rows)

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from werkzeug.routing import IntegerConverter
 from flask_login import current_user, login_required
 
@@ -13,6 +13,12 @@ def render_form(template, form, form_name="form", **context):
     """Render a page with a form: 422 when the submission had errors, so bad input is never a 200."""
     status = 422 if form.errors else 200
     return render_template(template, **{form_name: form}, **context), status
+
+
+def download(body, mimetype, filename):
+    """A file to save, never kept by a shared cache: exports hold health data."""
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "private, no-store"})
 
 
 def role_required(role):

@@ -1,16 +1,16 @@
 import json
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, logout_user
 
 from app import alerts, assessments, clinics, exports, personal_data, records
 from app.auth.forms import DeleteAccountForm
 from app.extensions import db
-from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, utcnow
+from app.models import ROLE_PATIENT, TreatmentSession, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
 from app.patient.forms import ConfirmForm, LogForm, SessionForm
-from app.views import credentials_rate_limit, render_form, role_required
+from app.views import credentials_rate_limit, download, render_form, role_required
 
 patient_required = role_required(ROLE_PATIENT)
 
@@ -148,18 +148,15 @@ def my_data():
 @patient_required
 def download_json():
     body = json.dumps(personal_data.export_patient(current_user), indent=2, ensure_ascii=False)
-    return _download(body, "application/json", "afterglow-my-data.json")
+    return download(body, "application/json", "afterglow-my-data.json")
 
 
 @bp.route("/my-data/afterglow-logs.csv")
 @patient_required
 def download_csv():
-    return _download(exports.patient_logs_csv(current_user.id), "text/csv", "afterglow-my-logs.csv")
+    return download(exports.patient_logs_csv(current_user.id), "text/csv", "afterglow-my-logs.csv")
 
 
-def _download(body, mimetype, filename):
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "private, no-store"})
 
 
 @bp.route("/my-data/delete", methods=["POST"])

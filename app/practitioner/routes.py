@@ -1,4 +1,4 @@
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import alerts, clinic_records, clinics, cohort, exports
@@ -11,7 +11,7 @@ from app.practitioner import bp
 from app.practitioner.access import alert_of_my_clinic_or_404, patient_of_my_clinic_or_404
 from app.practitioner.forms import (AcknowledgeForm, ColleagueInviteForm, DashboardFilterForm, NoteForm,
                                     PatientInviteForm)
-from app.views import page_number, render_form, role_required
+from app.views import download, page_number, render_form, role_required
 
 practitioner_required = role_required(ROLE_PRACTITIONER)
 
@@ -100,20 +100,16 @@ def record_session(patient_id):
 def export_patient(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
     clinics.record_audit(current_user, "export_patient", patient.id)
-    return _csv(exports.patient_logs_csv(patient.id), f"afterglow-patient-{patient.id}-logs.csv")
+    return download(exports.patient_logs_csv(patient.id), "text/csv", f"afterglow-patient-{patient.id}-logs.csv")
 
 
 @bp.route("/logs.csv")
 @practitioner_required
 def export_clinic():
     clinics.record_audit(current_user, "export_clinic")
-    return _csv(exports.clinic_logs_csv(current_user.clinic_id), "afterglow-clinic-logs.csv")
+    return download(exports.clinic_logs_csv(current_user.clinic_id), "text/csv", "afterglow-clinic-logs.csv")
 
 
-def _csv(text, filename):
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}",
-                             "Cache-Control": "private, no-store"})
 
 
 @bp.route("/cohort")

@@ -11,7 +11,7 @@ import time_machine
 
 from app import clinics
 from app.models import Alert, AuditEvent, CareLink, Clinic, Invite, PractitionerNote, TreatmentSession, User
-from tests.conftest import NOW, PASSWORD, log_in
+from tests.conftest import NOW, log_in
 
 STRONG = "violet-tugboat-marmalade"
 
