@@ -49,6 +49,7 @@ def live_server(tmp_path):
     app = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
     with app.app_context():
         db.create_all()
+    threads_before = set(threading.enumerate())
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -57,13 +58,18 @@ def live_server(tmp_path):
     yield server
     server.shutdown()
     thread.join()
+    # Let requests still in flight (a big file the page stopped fetching) finish and close
+    # their files, so no open handle is left for a later test to be blamed for.
+    for request_thread in set(threading.enumerate()) - threads_before:
+        request_thread.join(timeout=10)
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
 
 
 @pytest.fixture
-def page(browser, request):
+def page(browser, live_server, request):
+    # Asking for live_server makes the tab close before the server stops.
     """A fresh browser tab at 360x740 (parametrize indirectly for another viewport)."""
     viewport = getattr(request, "param", PHONE)
     context = browser.new_context(viewport=viewport, timezone_id="Europe/Paris", locale="en-GB")
