@@ -43,6 +43,26 @@ def browser():
         browser.close()
 
 
+def _whole_file(file, block_size=8192):
+    with file:
+        return [file.read()]
+
+
+def _closing_files(app):
+    """Static files are read whole and closed at once.
+
+    Werkzeug's development server skips closing a response when the browser
+    drops the connection mid-download (a page left while plotly.js was still
+    arriving), which leaves an open file for a later test to be blamed for.
+    """
+
+    def wsgi(environ, start_response):
+        environ["wsgi.file_wrapper"] = _whole_file
+        return app(environ, start_response)
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(tmp_path):
     """The app on a free loopback port, on its own database, with CSRF on as in production."""
@@ -50,7 +70,7 @@ def live_server(tmp_path):
     with app.app_context():
         db.create_all()
     threads_before = set(threading.enumerate())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing_files(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.app = app
