@@ -20,8 +20,9 @@ practitioner_required = role_required(ROLE_PRACTITIONER)
 @practitioner_required
 def dashboard():
     filters = DashboardFilterForm(request.args)
-    filters.validate()
-    page = clinic_dashboard(current_user.clinic_id, utcnow(), search=filters.q.data or "",
+    # A search that fails validation (too long) is shown with its message, not run.
+    search = (filters.q.data or "") if filters.validate() else ""
+    page = clinic_dashboard(current_user.clinic_id, utcnow(), search=search,
                             need=filters.need.data, page=page_number())
     return render_template("practitioner/dashboard.html", page=page, filters=filters)
 

@@ -371,3 +371,10 @@ def test_cohort_groups_by_depth_and_area(practitioner_client, clinic, make_patie
     page = practitioner_client.get("/clinic/cohort").get_data(as_text=True)
     assert "Shallow (up to 0.5 mm): 2 sessions; redness at 1 or below after a median of 25 hours (2 of 2)." in page
     assert "Neck: 1 session; redness at 1 or below after a median of 60 hours (1 of 1)." in page
+
+
+def test_a_search_too_long_is_not_run_and_says_why(practitioner_client, clinic, make_patient, share):
+    share(make_patient(name="Ann"), clinic)
+    page = practitioner_client.get("/clinic/", query_string={"q": "%_" * 30_000}).get_data(as_text=True)
+    assert "Field cannot be longer than 100 characters." in page
+    assert re.findall(r'<h2><a href="/clinic/patients/\d+">([^<]+)</a></h2>', page) == ["Ann"]
