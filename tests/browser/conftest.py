@@ -43,13 +43,8 @@ def browser():
         browser.close()
 
 
-def _whole_file(file, block_size=8192):
-    with file:
-        return [file.read()]
-
-
 def _closing_files(app):
-    """Static files are read whole and closed at once.
+    """Every response is read whole and closed before it is sent.
 
     Werkzeug's development server skips closing a response when the browser
     drops the connection mid-download (a page left while plotly.js was still
@@ -57,8 +52,12 @@ def _closing_files(app):
     """
 
     def wsgi(environ, start_response):
-        environ["wsgi.file_wrapper"] = _whole_file
-        return app(environ, start_response)
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
 
     return wsgi
 
