@@ -72,7 +72,7 @@ def live_server(tmp_path):
     server = make_server("127.0.0.1", 0, _closing_files(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    server.app = app
+    server.flask_app = app  # not server.app: that is the WSGI callable the server runs
     server.url = f"http://127.0.0.1:{server.server_port}"
     yield server
     server.shutdown()

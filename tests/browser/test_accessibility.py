@@ -21,8 +21,8 @@ PRACTITIONER_PAGES = ["/clinic/", "/clinic/patients/{patient}", "/clinic/patient
 
 @pytest.fixture
 def seeded(live_server):
-    assert live_server.app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
-    with live_server.app.app_context():
+    assert live_server.flask_app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with live_server.flask_app.app_context():
         flagged = db.session.scalar(sa.select(User).where(User.email == DEMO_PATIENTS["red_flag"]))
         session_id = db.session.scalar(sa.select(TreatmentSession.id).where(TreatmentSession.patient_id == flagged.id))
         assert db.session.scalar(sa.select(sa.func.count(Alert.id)))  # the detail page shows open alerts

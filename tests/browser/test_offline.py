@@ -11,7 +11,7 @@ from tests.browser.test_patient_flow import choose
 
 
 def logs_with_note(server, note):
-    with server.app.app_context():
+    with server.flask_app.app_context():
         return db.session.scalar(sa.select(sa.func.count(SymptomLog.id)).where(SymptomLog.note == note))
 
 
@@ -30,8 +30,8 @@ def test_the_manifest_and_service_worker_are_served(live_server, browser):
 
 
 def test_a_log_saved_offline_survives_a_reload_and_arrives_exactly_once(live_server, browser):
-    assert live_server.app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
-    with live_server.app.app_context():
+    assert live_server.flask_app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with live_server.flask_app.app_context():
         session_id = db.session.scalar(
             sa.select(TreatmentSession.id).join(User).where(User.email == DEMO_PATIENTS["missed"]))
     context = browser.new_context(viewport=PHONE, timezone_id="Europe/Berlin")

@@ -86,7 +86,7 @@ def test_sign_up_record_a_session_log_three_times_and_edit_one(page, live_server
     expect(entries.last.locator(".scores")).to_contain_text("Redness4")
     assert_fits_a_phone(page)
 
-    with live_server.app.app_context():
+    with live_server.flask_app.app_context():
         user = db.session.scalar(sa.select(User))
         assert user.timezone == "Europe/Paris"  # taken from the browser at sign-up
         logs = db.session.scalars(sa.select(SymptomLog).order_by(SymptomLog.logged_at)).all()

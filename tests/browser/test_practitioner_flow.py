@@ -13,7 +13,7 @@ NEW_PATIENT_PASSWORD = "quiet-harbour-saffron-kite"
 
 @VIEWPORTS
 def test_triage_acknowledge_note_and_invite_a_patient(browser, page, live_server):
-    result = live_server.app.test_cli_runner().invoke(args=["seed-demo"])
+    result = live_server.flask_app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
 
     page.goto(live_server.url + "/auth/login")

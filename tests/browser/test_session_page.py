@@ -9,7 +9,7 @@ from tests.browser.test_patient_flow import assert_fits_a_phone
 
 @pytest.fixture
 def seeded_server(live_server):
-    result = live_server.app.test_cli_runner().invoke(args=["seed-demo"])
+    result = live_server.flask_app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     return live_server
 
