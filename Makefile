@@ -5,7 +5,9 @@ PYTHON_SYSTEM ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-WORKERS ?= 2
+# Sync workers (one request each), twice the cores: measured best for saving logs (docs/benchmarks.md).
+WORKERS ?= 4
+THREADS ?= 1
 
 .PHONY: run dev test test-fast browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-load audit static-compressed clean
 
@@ -33,7 +35,7 @@ static-compressed: $(VENV)/.runtime-installed
 	$(PY) -m whitenoise.compress -q static
 
 run: migrate static-compressed
-	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) \
 		--access-logfile - wsgi:app
 
 dev: migrate

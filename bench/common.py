@@ -34,7 +34,7 @@ def flask(env, *args):
 
 
 @contextmanager
-def gunicorn(env, workers=2, threads=4):
+def gunicorn(env, workers=4, threads=1):
     """gunicorn as `make run` starts it, on a free loopback port; yields the base URL."""
     port = free_port()
     process = subprocess.Popen(

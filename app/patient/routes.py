@@ -85,7 +85,8 @@ def new_log(session_id):
     if form.validate_on_submit():
         records.save_new_log(treatment, form.client_id.data, fill=form.copy_to)
         flash("Log saved.", "success")
-        return redirect(url_for(".session_detail", session_id=treatment.id))
+        # session_id, not treatment.id: the commit expired treatment, and reading it would cost a query.
+        return redirect(url_for(".session_detail", session_id=session_id))
     return render_form("patient/log_form.html", form, treatment=treatment, title="Log your skin now")
 
 
