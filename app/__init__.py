@@ -6,6 +6,7 @@ from flask import Flask
 
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.settings import load_config
+from app.views import AfterglowRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,7 @@ def create_app(config=None):
         instance_path=str(PROJECT_ROOT / "instance"),
         instance_relative_config=True,
     )
+    app.request_class = AfterglowRequest
     load_config(app, config)
     register_extensions(app)
     register_blueprints(app)
@@ -55,6 +57,7 @@ def register_blueprints(app):
 
     app.url_map.converters["id"] = IdConverter
     from app.auth import bp as auth_bp
+    from app.gallery import bp as gallery_bp
     from app.health import bp as health_bp
     from app.invites import bp as invites_bp
     from app.patient import bp as patient_bp
@@ -63,6 +66,7 @@ def register_blueprints(app):
 
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(patient_bp)
+    app.register_blueprint(gallery_bp)
     app.register_blueprint(invites_bp)
     app.register_blueprint(practitioner_bp, url_prefix="/clinic")
     app.register_blueprint(pwa_bp)

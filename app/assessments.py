@@ -49,6 +49,7 @@ def session_report(treatment: TreatmentSession, now: datetime | None = None) -> 
         assessment=assessment,
         status_message=recovery.status_message(assessment),
         first_week=charts.first_week_chart(assessment),
-        thirty_days=charts.thirty_day_chart(assessment, ratings),
+        thirty_days=charts.thirty_day_chart(assessment, ratings, photo_hours=[
+            recovery.hours_between(treatment.performed_at, photo.taken_at) for photo in treatment.photos]),
         aftercare=aftercare.aftercare_for(assessment.hours_since, assessment.latest),
     )

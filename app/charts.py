@@ -91,8 +91,12 @@ def first_week_summary(assessment: recovery.Assessment) -> list[str]:
     return sentences
 
 
-def thirty_day_chart(assessment: recovery.Assessment, ratings: list[tuple[float, str]]) -> Chart:
-    """Days 0-42: the typical milestones as bars, the patient's improvement ratings, and "you are here"."""
+PHOTO_ROW = "Photos"
+
+
+def thirty_day_chart(assessment: recovery.Assessment, ratings: list[tuple[float, str]],
+                     photo_hours: list[float] = ()) -> Chart:
+    """Days 0-42: the typical milestones as bars, photo markers, the improvement ratings, and "you are here"."""
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1, row_heights=[0.5, 0.5],
                            subplot_titles=["What typically happens", "How you rated your skin"])
     for milestone in MILESTONES:
@@ -104,6 +108,13 @@ def thirty_day_chart(assessment: recovery.Assessment, ratings: list[tuple[float,
             text=[SHORT_MILESTONE_LABELS[milestone.key]], textposition="inside" if long_bar else "outside",
             insidetextanchor="start", cliponaxis=False, textfont=dict(size=11, color=INK),
             hovertemplate=f"{milestone.label}: {_day_range(milestone)}<extra></extra>", showlegend=False,
+        ), row=1, col=1)
+    if photo_hours:
+        figure.add_trace(go.Scatter(
+            x=[round(hours / DAY, 1) for hours in photo_hours], y=[PHOTO_ROW] * len(photo_hours),
+            mode="markers+text", text=["Photo"] + [""] * (len(photo_hours) - 1), textposition="middle left",
+            marker=dict(symbol="square", size=11, color=BRAND), textfont=dict(size=11, color=INK),
+            hovertemplate="Photo: day %{x:.0f}<extra></extra>", showlegend=False, cliponaxis=False,
         ), row=1, col=1)
     figure.update_yaxes(autorange="reversed", showticklabels=False, fixedrange=True, row=1, col=1)
     figure.add_trace(go.Scatter(
@@ -127,11 +138,12 @@ def thirty_day_chart(assessment: recovery.Assessment, ratings: list[tuple[float,
     _style(figure, height=430, top=70, bottom=50)
     figure.update_layout(bargap=0.35)
     return Chart("thirty-days", "Your 30-day timeline", figure.to_plotly_json(),
-                 thirty_day_summary(assessment, ratings))
+                 thirty_day_summary(assessment, ratings, photo_hours))
 
 
-def thirty_day_summary(assessment: recovery.Assessment, ratings: list[tuple[float, str]]) -> list[str]:
-    """Where the patient is on the timeline, what comes next, and their ratings so far."""
+def thirty_day_summary(assessment: recovery.Assessment, ratings: list[tuple[float, str]],
+                       photo_hours: list[float] = ()) -> list[str]:
+    """Where the patient is on the timeline, what comes next, their ratings and photos so far."""
     day = int(assessment.hours_since // DAY)
     sentences = [f"You are on day {day} after the session: {assessment.phase.label.lower()}."]
     upcoming = [m for m in MILESTONES if m.to_hours > assessment.hours_since]
@@ -143,6 +155,8 @@ def thirty_day_summary(assessment: recovery.Assessment, ratings: list[tuple[floa
             f"day {int(hours // DAY)}: {IMPROVEMENT_CHOICES[key].lower()}" for hours, key in ratings) + ".")
     else:
         sentences.append("From day 7 the log form asks how your skin looks compared with before the session.")
+    if photo_hours:
+        sentences.append("Photos taken on " + ", ".join(f"day {int(hours // DAY)}" for hours in photo_hours) + ".")
     return sentences
 
 

@@ -39,4 +39,12 @@ class Config:
     # scrypt is Werkzeug's default; tests swap in a fast method.
     PASSWORD_HASH_METHOD = "scrypt"
 
-    MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # forms only, until photos arrive
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # every form but the ones with a photo
+
+    # Photos: kept in UPLOAD_FOLDER (instance/uploads when unset), never under static/.
+    UPLOAD_FOLDER = None
+    PHOTO_MAX_BYTES = 15 * 1024 * 1024  # the largest photo file accepted, with a message beyond
+    # A request carrying a photo may be this large, so a file somewhat over PHOTO_MAX_BYTES
+    # still reaches the form and gets its message there; anything larger answers 413.
+    PHOTO_REQUEST_MAX_BYTES = 64 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 50_000_000  # refused before decoding: a decompression bomb never expands

@@ -1,11 +1,13 @@
 """Fields, validators and the base form shared by every blueprint."""
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import ImmutableMultiDict
-from wtforms import DateTimeLocalField, RadioField, SelectMultipleField, widgets
-from wtforms.validators import ValidationError
+from werkzeug.datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict, MultiDict
+from wtforms import DateTimeLocalField, FileField, RadioField, SelectMultipleField, widgets
+from wtforms.validators import StopValidation, ValidationError
 from zxcvbn import zxcvbn
+
+from app import photos
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
@@ -29,9 +31,13 @@ class BaseForm(FlaskForm):
             if has_request_context() and request.method in SUBMIT_METHODS:
                 if request.is_json:
                     return ImmutableMultiDict()
-                if not form.ACCEPTS_FILES:
-                    # An upload posted in place of a text field is ignored, not parsed as text.
+                # A file is read only by the form's photo fields; one posted in place of a
+                # text field is ignored, never parsed as text.
+                files = MultiDict([(name, file) for name in form.FILE_FIELDS
+                                   for file in request.files.getlist(name)])
+                if not files:
                     return request.form or None
+                return CombinedMultiDict([request.form, files])
             return super().wrap_formdata(form, formdata)
 
         def bind_field(self, form, unbound_field, options):
@@ -39,7 +45,7 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
     FIELDS: tuple[str, ...] = ()
-    ACCEPTS_FILES = False  # forms with a file upload set this
+    FILE_FIELDS: tuple[str, ...] = ()  # the names of the form's PhotoFields
 
     def copy_to(self, obj):
         """Set the data of each field in FIELDS on ``obj``: explicit, unlike populate_obj.
@@ -140,3 +146,37 @@ def strong_password(form, field):
     problem = password_problem(field.data, getattr(getattr(form, "email", None), "data", None))
     if problem:
         raise ValidationError(problem)
+
+
+class PhotoField(FileField):
+    """A photo from the camera or the gallery, checked and re-encoded by app.photos.
+
+    ``data`` is the uploaded file (or None); after validation ``prepared`` holds
+    the photo ready to store. Its message, if any, is shown next to the field.
+    """
+
+    def __init__(self, label=None, validators=None, *, required=False, **kwargs):
+        self.required = required
+        self.prepared = None
+        # capture="user": on a phone the front camera opens directly, so the patient sees their skin.
+        render_kw = {"accept": "image/*", "capture": "user", **kwargs.pop("render_kw", {})}
+        if has_request_context():
+            render_kw["data-max-bytes"] = current_app.config["PHOTO_MAX_BYTES"]  # checked early by app.js
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist):
+        # An empty file input sends a nameless, empty part: that is no photo.
+        self.data = next((value for value in valuelist if isinstance(value, FileStorage) and value.filename), None)
+
+    def pre_validate(self, form):
+        self.prepared = None
+        if self.data is None:
+            if self.required:
+                raise StopValidation("Choose a photo, or take one with the camera.")
+            return
+        config = current_app.config
+        try:
+            self.prepared = photos.prepare(self.data.stream, self.data.filename,
+                                           config["PHOTO_MAX_BYTES"], config["PHOTO_MAX_PIXELS"])
+        except photos.PhotoRejected as rejected:
+            raise StopValidation(str(rejected)) from None

@@ -157,6 +157,12 @@ class TreatmentSession(db.Model):
         passive_deletes=True,
         order_by="SymptomLog.logged_at.desc()",
     )
+    photos: so.Mapped[list["Photo"]] = so.relationship(
+        back_populates="session",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Photo.taken_at",
+    )
 
     __table_args__ = (
         sa.CheckConstraint("needle_depth_mm IS NULL OR (needle_depth_mm >= 0 AND needle_depth_mm <= 3)", name="needle_depth"),
@@ -236,6 +242,31 @@ class SymptomLog(db.Model):
 
     def __repr__(self):
         return f"<SymptomLog {self.id} session={self.session_id}>"
+
+
+class Photo(db.Model):
+    """A progress photo of a session. Its files live outside the database (app.photo_files)."""
+
+    __tablename__ = "photo"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    session_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("treatment_session.id", ondelete="CASCADE"), index=True)
+    taken_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
+    # Random, unguessable, and the only link to the files: never a name the phone sent.
+    file_key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    width: so.Mapped[int] = so.mapped_column()
+    height: so.Mapped[int] = so.mapped_column()
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    session: so.Mapped[TreatmentSession] = so.relationship(back_populates="photos")
+
+    @property
+    def days_since_session(self) -> int:
+        return max(0, int((self.taken_at - self.session.performed_at).total_seconds() // 86400))
+
+    def __repr__(self):
+        return f"<Photo {self.id} session={self.session_id}>"
 
 
 class CareLink(db.Model):
@@ -328,6 +359,7 @@ class PractitionerNote(db.Model):
 
 AUDIT_ACTIONS = {
     "view_patient": "Viewed the record",
+    "view_photos": "Viewed the photos",
     "export_patient": "Exported the logs (CSV)",
     "export_clinic": "Exported all clinic logs (CSV)",
     "record_session": "Recorded a session",

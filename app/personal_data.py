@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from app import photo_files, progress_photos
 from app.extensions import db
 from app.models import Alert, AuditEvent, CareLink, TreatmentSession, User
 
@@ -39,6 +40,11 @@ def export_patient(patient: User) -> dict:
 
 
 def delete_patient(patient: User) -> None:
-    """Erase the patient and everything that hangs off them (the database cascades the rest)."""
+    """Erase the patient and everything that hangs off them (the database cascades the rest).
+
+    Their photos' files go once the rows are gone.
+    """
+    file_keys = progress_photos.file_keys(patient_id=patient.id)
     db.session.delete(patient)
     db.session.commit()
+    photo_files.remove(file_keys)

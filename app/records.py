@@ -1,5 +1,6 @@
 """Reading a patient's sessions and logs for their pages."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -7,6 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
+from app import photo_files, progress_photos
 from app.alerts import refresh_after_log_change
 from app.assessments import assess_session
 from app.extensions import db
@@ -41,6 +43,11 @@ def session_summaries(patient_id):
     ]
 
 
+def latest_session(patient_id):
+    return db.session.scalar(sa.select(TreatmentSession).where(TreatmentSession.patient_id == patient_id)
+                             .order_by(TreatmentSession.performed_at.desc()).limit(1))
+
+
 def next_series_number(patient_id):
     count = db.session.scalar(
         sa.select(sa.func.count(TreatmentSession.id)).where(TreatmentSession.patient_id == patient_id)
@@ -54,12 +61,13 @@ def earliest_log_at(session):
     )
 
 
-def save_new_log(treatment, client_id, fill):
+def save_new_log(treatment, client_id, fill, photo=None):
     """Store a new log of the session once; ``fill(log)`` sets its values.
 
-    A resend of the same form (same client_id: a double tap, or a log kept
-    offline and sent again after a lost answer) returns the stored log
-    instead of storing it twice.
+    ``photo`` (a prepared photo, optional) is stored with it, taken at the
+    log's time. A resend of the same form (same client_id: a double tap, or a
+    log kept offline and sent again after a lost answer) returns the stored
+    log instead of storing it twice.
     """
     existing = _log_with_client_id(client_id)
     if existing is not None:
@@ -68,11 +76,14 @@ def save_new_log(treatment, client_id, fill):
     fill(log)
     db.session.add(log)
     try:
-        # The log, the session's new status and any alert are stored in one transaction:
-        # all of it, or (and the patient is told) none of it.
-        db.session.flush()
-        refresh_after_log_change(treatment, commit=False)
-        db.session.commit()
+        with (progress_photos.stored_files(photo) if photo else nullcontext()) as file_key:
+            if photo:
+                db.session.add(progress_photos.new_photo(treatment, photo, file_key, log.logged_at or utcnow()))
+            # The log, its photo, the session's new status and any alert are stored in one
+            # transaction: all of it, or (and the patient is told) none of it.
+            db.session.flush()
+            refresh_after_log_change(treatment, commit=False)
+            db.session.commit()
     except IntegrityError:
         # The same form arrived twice at once and the other request stored it first.
         db.session.rollback()
@@ -81,6 +92,14 @@ def save_new_log(treatment, client_id, fill):
             raise
         return existing
     return log
+
+
+def delete_session(treatment):
+    """Delete the session with its logs, photos (files too) and alerts."""
+    file_keys = progress_photos.file_keys(session_id=treatment.id)
+    db.session.delete(treatment)
+    db.session.commit()
+    photo_files.remove(file_keys)
 
 
 def _log_with_client_id(client_id):

@@ -40,5 +40,5 @@ def register(app):
             headers.setdefault("Strict-Transport-Security", HSTS)
         if current_user.is_authenticated and request.endpoint != "static":
             # Health data: never kept by a shared cache, nor shown again by Back after logging out.
-            headers["Cache-Control"] = "no-store"
+            headers["Cache-Control"] = "private, no-store"
         return response

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Request, Response, abort, current_app, render_template, request
 from werkzeug.routing import IntegerConverter
 from flask_login import current_user, login_required
 
@@ -57,3 +57,24 @@ def page_number():
     """The ``page`` query argument as a sane page number (1 for anything odd)."""
     page = request.args.get("page", 1, type=int)
     return page if 1 <= page <= 1_000_000 else 1
+
+
+def accepts_photo(view):
+    """Mark a view whose form carries a photo: its requests may be as large as PHOTO_REQUEST_MAX_BYTES."""
+    view.accepts_photo = True
+    return view
+
+
+class AfterglowRequest(Request):
+    """Every request is capped at MAX_CONTENT_LENGTH, except those to a view marked @accepts_photo.
+
+    Decided from the matched view, before anything reads the body (CSRF
+    protection reads the form before the view runs, so the view cannot raise it).
+    """
+
+    @property
+    def max_content_length(self):
+        view = current_app.view_functions.get(self.endpoint) if self.endpoint else None
+        if getattr(view, "accepts_photo", False):
+            return current_app.config["PHOTO_REQUEST_MAX_BYTES"]
+        return current_app.config["MAX_CONTENT_LENGTH"]

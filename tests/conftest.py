@@ -28,6 +28,7 @@ def make_config(tmp_path, **overrides):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # fast; scrypt is tested on its own
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     }
     config.update(overrides)
     return config

@@ -5,7 +5,7 @@ from datetime import timedelta
 from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.form_fields import BaseForm, ChoiceScoreField, LocalDateTimeField, MultiCheckboxField
+from app.form_fields import BaseForm, ChoiceScoreField, LocalDateTimeField, MultiCheckboxField, PhotoField
 from app.models import AREAS, CONCERNS, DEVICES, utcnow
 from app.recovery import ASK_IMPROVEMENT_FROM_HOURS, IMPROVEMENT_CHOICES, SCALE_WORDS, WARNING_SIGNS, hours_between
 from app.timezones import viewer_zone
@@ -14,6 +14,8 @@ MAX_NOTE_LENGTH = 2000
 # A phone's clock and ours may differ by a little; a log "now" must still save.
 CLOCK_TOLERANCE = timedelta(minutes=5)
 PAIN_LEVELS = [(n, str(n)) for n in range(11)]
+PHOTO_HINT = ("Same spot, distance and light each time makes the change easy to see. "
+              "JPEG, PNG, HEIC or WebP, up to 15 MB.")
 
 
 class DepthField(FloatField):
@@ -127,12 +129,14 @@ class LogForm(BaseForm):
         choices={"": "Skip", **IMPROVEMENT_CHOICES}, coerce=_text_or_none, validate_choice=False,
     )
     note = TextAreaField("Note", validators=[Length(max=MAX_NOTE_LENGTH)])
+    photo = PhotoField("Photo (optional)", description=PHOTO_HINT)
     client_id = HiddenField(default=lambda: str(uuid.uuid4()))
     submit = SubmitField("Save log")
 
     FIELDS = ("logged_at", "redness", "swelling", "peeling", "pain", "itch", "bruising",
               "pus", "fever", "blisters", "rash", "worse_again", "improvement", "note", "client_id")
     WARNING_FIELDS = ("pus", "fever", "blisters", "rash", "worse_again")
+    FILE_FIELDS = ("photo",)
 
     @classmethod
     def for_new_log(cls, treatment):
@@ -142,6 +146,7 @@ class LogForm(BaseForm):
     def for_edit(cls, log):
         form = cls(log.session, obj=log)
         del form.client_id  # a log keeps the id it was first sent with
+        del form.photo  # photos are added with a new log or on the session page
         return form
 
     def __init__(self, treatment, *args, **kwargs):

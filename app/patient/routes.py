@@ -10,7 +10,7 @@ from app.models import ROLE_PATIENT, TreatmentSession, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
 from app.patient.forms import ConfirmForm, LogForm, SessionForm
-from app.views import credentials_rate_limit, download, render_form, role_required
+from app.views import accepts_photo, credentials_rate_limit, download, render_form, role_required
 
 patient_required = role_required(ROLE_PATIENT)
 
@@ -69,21 +69,21 @@ def delete_session(session_id):
     treatment = get_own_session_or_404(session_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        db.session.delete(treatment)
-        db.session.commit()
-        flash("Session and its logs deleted.", "info")
+        records.delete_session(treatment)
+        flash("Session and its logs and photos deleted.", "info")
         return redirect(url_for(".home"))
     return render_template("patient/confirm_delete.html", form=form, treatment=treatment,
                            what="session", cancel_url=url_for(".session_detail", session_id=treatment.id))
 
 
 @bp.route("/sessions/<id:session_id>/logs/new", methods=["GET", "POST"])
+@accepts_photo
 @patient_required
 def new_log(session_id):
     treatment = get_own_session_or_404(session_id)
     form = LogForm.for_new_log(treatment)
     if form.validate_on_submit():
-        records.save_new_log(treatment, form.client_id.data, fill=form.copy_to)
+        records.save_new_log(treatment, form.client_id.data, fill=form.copy_to, photo=form.photo.prepared)
         flash("Log saved.", "success")
         # session_id, not treatment.id: the commit expired treatment, and reading it would cost a query.
         return redirect(url_for(".session_detail", session_id=session_id))

@@ -5,6 +5,8 @@ from app import alerts, clinic_records, clinics, cohort, exports
 from app.charts import cohort_chart
 from app.dashboard import clinic_dashboard, cohort_sessions
 from app.extensions import db
+from app.gallery.access import comparison_or_404
+from app.gallery.forms import CompareForm
 from app.models import AREAS, INVITE_PATIENT, INVITE_PRACTITIONER, ROLE_PRACTITIONER, TreatmentSession, utcnow
 from app.patient.forms import SessionForm
 from app.practitioner import bp
@@ -51,6 +53,16 @@ def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge_f
                            acknowledge_forms=acknowledge_forms)
     has_errors = (note_form and note_form.errors) or failed_acknowledge_form is not None
     return html, 422 if has_errors else 200
+
+
+@bp.route("/patients/<id:patient_id>/photos")
+@practitioner_required
+def patient_photos(patient_id):
+    patient = patient_of_my_clinic_or_404(patient_id)
+    comparison = comparison_or_404(patient.id)
+    clinics.record_audit(current_user, "view_photos", patient.id)
+    return render_template("practitioner/patient_photos.html", patient=patient, comparison=comparison,
+                           compare_form=CompareForm.for_comparison(comparison) if comparison.after else None)
 
 
 @bp.route("/patients/<id:patient_id>/notes", methods=["POST"])

@@ -15,6 +15,17 @@
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
 
+  // A photo over the size limit is refused here, before minutes of upload on mobile data.
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var file = input.files[0];
+      var limit = Number(input.getAttribute("data-max-bytes"));
+      input.setCustomValidity(file && file.size > limit ?
+        "This file is larger than " + Math.round(limit / 1048576) + " MB. Choose a smaller photo, or take one with the camera." : "");
+      input.reportValidity();
+    });
+  });
+
   // Installable app: the service worker keeps the app shell and the pages you opened.
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").then(function (registration) {
@@ -57,10 +68,20 @@
     logForm.addEventListener("submit", function (event) {
       if (navigator.onLine) { return; }
       event.preventDefault();
+      var photo = logForm.querySelector("input[type=file]");
+      if (photo && photo.files.length) {
+        // A photo is too big to keep in this phone's storage: the form stays as it is, nothing is lost.
+        say("You are offline. A log with a photo can only be sent with a connection: " +
+            "tap Save log again when you are back online.");
+        window.scrollTo(0, 0);
+        return;
+      }
       var when = logForm.querySelector("[name=logged_at]");
       if (when && when.value === when.defaultValue) { when.value = localNow(); }  // saved now, not when loaded
       var fields = [];
-      new FormData(logForm).forEach(function (value, name) { fields.push([name, value]); });
+      new FormData(logForm).forEach(function (value, name) {
+        if (typeof value === "string") { fields.push([name, value]); }  // not the (empty) photo input
+      });
       var items = readOutbox();
       items.push({ action: logForm.action, fields: fields });
       writeOutbox(items);

@@ -51,12 +51,13 @@ from werkzeug.test import encode_multipart
 
 from app.clinics import create_invite, normalise_code
 from app.config import Config
-from app.models import AREAS, CONCERNS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, Alert
+from app.models import AREAS, CONCERNS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, Alert, Photo
 from app.recovery import IMPROVEMENT_CHOICES
 from app.timezones import known_zones
 from tests.conftest import NOW, PASSWORD, log_in
 
 MAX_CONTENT_LENGTH = Config.MAX_CONTENT_LENGTH
+PHOTO_REQUEST_MAX_BYTES = Config.PHOTO_REQUEST_MAX_BYTES  # the limit of the forms that carry a photo
 STRONG = "violet-tangerine-orbit-42"  # a password zxcvbn scores 4
 NEW_EMAIL = "new.person@example.com"
 PATIENT_EMAIL, NEWCOMER_EMAIL, DOCTOR_EMAIL = "ada@example.com", "newcomer@example.com", "doc@example.com"
@@ -256,6 +257,7 @@ class Form:
     csrf: bool = False  # posted to the CSRF-protected app; the token is what is poisoned
     url_template: str | None = None  # the url with "{}" for its id or key, for the path tests
     empty_post: tuple[tuple[int, ...], tuple[str, ...]] = ((422,), ())  # baseline: statuses, fields with errors
+    max_body: int = MAX_CONTENT_LENGTH  # bytes; larger answers 413
 
     def url_for(self, key):
         return self.url_template.format(key)
@@ -268,6 +270,7 @@ class World:
     log_id: int
     link_id: int
     alert_id: int
+    photo_id: int
     invite_code: str
     invite_token: str
     team_token: str
@@ -368,7 +371,14 @@ def all_forms(world):
                                url_template="/clinic/patients/{}/sessions/new",
                                empty_post=((422,), ("performed_at", "device", "areas"))),
         "new_log": Form(f"/sessions/{s}/logs/new", "patient", LOG_FIELDS, LOG_POISONS,
-                        url_template="/sessions/{}/logs/new", empty_post=((422,), SCORE_FIELDS)),
+                        url_template="/sessions/{}/logs/new", empty_post=((422,), SCORE_FIELDS),
+                        max_body=PHOTO_REQUEST_MAX_BYTES),
+        # Text where the photo should be is no photo; bad files are in test_photos.py.
+        "new_photo": Form(f"/sessions/{s}/photos/new", "patient", {"submit": st.just("Save photo")},
+                          [poison("photo", maybe_missing(HOSTILE))], url_template="/sessions/{}/photos/new",
+                          empty_post=((422,), ("photo",)), max_body=PHOTO_REQUEST_MAX_BYTES),
+        "delete_photo": Form(f"/photos/{world.photo_id}/delete", "patient", CONFIRM_FIELDS, BAD_CSRF_TOKEN,
+                             csrf=True, url_template="/photos/{}/delete", empty_post=((400,), NO_ERRORS_NEEDED)),
         # As above, an empty body keeps the log's own values; none of its fields is InputRequired,
         # so today it saves the log unchanged (302). A 422 would be right too; a change would not.
         "edit_log": Form(f"/logs/{lg}/edit", "patient", LOG_FIELDS, LOG_POISONS,
@@ -420,10 +430,12 @@ def all_forms(world):
 
 
 FORM_NAMES = ["signup", "clinic_signup", "login", "change_password", "timezone", "new_session", "edit_session",
-              "record_session", "new_log", "edit_log", "delete_session", "delete_log", "withdraw_sharing",
+              "record_session", "new_log", "new_photo", "delete_photo", "edit_log", "delete_session", "delete_log",
+              "withdraw_sharing",
               "delete_account", "join_by_code", "join_consent", "join_new_patient", "join_team", "invites", "note",
               "acknowledge_alert"]
-ID_OR_KEY_FORMS = ["edit_session", "record_session", "new_log", "edit_log", "delete_session", "delete_log",
+ID_OR_KEY_FORMS = ["edit_session", "record_session", "new_log", "new_photo", "delete_photo", "edit_log",
+                   "delete_session", "delete_log",
                    "withdraw_sharing", "join_consent", "join_new_patient", "join_team", "note", "acknowledge_alert"]
 
 
@@ -440,11 +452,13 @@ def world(db, make_clinic, make_practitioner, make_patient, make_session, make_l
     link = share(patient, clinic)
     alert = Alert(clinic_id=clinic.id, patient_id=patient.id, session_id=treatment.id, flag_key="worse_again",
                   severity="contact", reason="Redder again on day 3.", action="Call the patient today.")
-    db.session.add(alert)
+    photo = Photo(session=treatment, taken_at=NOW, file_key="world-photo", width=4, height=3)
+    db.session.add_all([alert, photo])
     db.session.commit()
     invite, invite_token = create_invite(clinic.id, practitioner, INVITE_PATIENT, "Zoë")
     _, team_token = create_invite(clinic.id, practitioner, INVITE_PRACTITIONER)
-    return World(patient.id, treatment.id, log.id, link.id, alert.id, invite.code, invite_token, team_token)
+    return World(patient.id, treatment.id, log.id, link.id, alert.id, photo.id, invite.code, invite_token,
+                 team_token)
 
 
 ACTOR_EMAILS = {"patient": PATIENT_EMAIL, "newcomer": NEWCOMER_EMAIL, "practitioner": DOCTOR_EMAIL}
@@ -625,11 +639,11 @@ def assert_refused(response, post, db, before, form):
     assert_unchanged(db, before, f"a refused request ({status})")
     assert XSS not in page, "a submitted script tag came back unescaped"
     size = post.raw_size()
-    if size > MAX_CONTENT_LENGTH:
+    if size > form.max_body:
         assert status == 413, f"a body of {size} bytes answered {status}, not 413"
     if status == 413:
         # Encoding can triple the bytes, so a body near the limit may be refused; a small one may not.
-        assert size > MAX_CONTENT_LENGTH // 4, f"413 for a body of only {size} bytes"
+        assert size > form.max_body // 4, f"413 for a body of only {size} bytes"
     if status == 422:
         assert 'class="error"' in page, "422 without a message next to a field"
         if post.error_on and post.encoding != "json":  # (a JSON body may be read as an empty form)
@@ -751,7 +765,7 @@ def test_hostile_query_strings_show_the_page_and_change_nothing(url, practitione
 
 @pytest.mark.parametrize("form_name", FORM_NAMES)
 def test_an_empty_and_an_oversized_post_get_the_right_answer_and_change_nothing(form_name, target, db):
-    """A readable baseline: posting nothing at all, then a field of more than MAX_CONTENT_LENGTH."""
+    """A readable baseline: posting nothing at all, then a field of more than the form's limit."""
     form, client = target.form, target.client
     statuses, fields_with_errors = form.empty_post
     before = snapshot(db)
@@ -765,7 +779,7 @@ def test_an_empty_and_an_oversized_post_get_the_right_answer_and_change_nothing(
         assert "This form has expired" in page
     assert ('class="error"' in page) == (status == 422)
 
-    response = client.post(form.url, data={next(iter(form.fields)): "A" * (MAX_CONTENT_LENGTH + 1)})
+    response = client.post(form.url, data={next(iter(form.fields)): "A" * (form.max_body + 1)})
     assert response.status_code == 413
     assert_unchanged(db, before, "an oversized post")
     assert "Too large" in response.get_data(as_text=True)

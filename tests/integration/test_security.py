@@ -43,7 +43,7 @@ def test_no_template_has_inline_script_or_event_handlers():
 
 
 def test_authenticated_pages_are_not_cached(patient_client):
-    assert patient_client.get("/").headers["Cache-Control"] == "no-store"
+    assert patient_client.get("/").headers["Cache-Control"] == "private, no-store"
 
 
 def test_session_and_remember_cookies_are_http_only_and_same_site(client, patient):

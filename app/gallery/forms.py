@@ -1,0 +1,35 @@
+from wtforms import SelectField, SubmitField
+
+from app.form_fields import BaseForm, PhotoField
+from app.formatting import local_time
+from app.patient.forms import PHOTO_HINT
+
+
+class PhotoForm(BaseForm):
+    photo = PhotoField("Photo", required=True, description=PHOTO_HINT)
+    submit = SubmitField("Save photo")
+
+    FILE_FIELDS = ("photo",)
+
+
+def photo_label(photo):
+    return (f"{local_time(photo.taken_at, '%-d %b %Y, %H:%M')}: day {photo.days_since_session} "
+            f"after the session of {local_time(photo.session.performed_at, '%-d %b')}")
+
+
+class CompareForm(BaseForm):
+    """Which two photos to compare: a GET form (it changes nothing, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    before = SelectField("Before", coerce=int, validate_choice=False)
+    after = SelectField("After", coerce=int, validate_choice=False)
+    submit = SubmitField("Compare these")
+
+    @classmethod
+    def for_comparison(cls, comparison):
+        form = cls(formdata=None, data={"before": comparison.before.id, "after": comparison.after.id})
+        for field in (form.before, form.after):
+            field.choices = [(photo.id, photo_label(photo)) for photo in comparison.photos]
+        return form

@@ -1,0 +1,62 @@
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+
+from app import photo_files, progress_photos, records
+from app.gallery import bp
+from app.gallery.access import comparison_or_404, own_photo_or_404, viewable_photo_or_404
+from app.gallery.forms import CompareForm, PhotoForm
+from app.models import ROLE_PATIENT, utcnow
+from app.patient.access import get_own_session_or_404
+from app.patient.forms import ConfirmForm
+from app.views import accepts_photo, render_form, role_required
+
+patient_required = role_required(ROLE_PATIENT)
+
+
+@bp.route("/sessions/<id:session_id>/photos/new", methods=["GET", "POST"])
+@accepts_photo
+@patient_required
+def new_photo(session_id):
+    treatment = get_own_session_or_404(session_id)
+    form = PhotoForm()
+    if form.validate_on_submit():
+        progress_photos.add_photo(treatment, form.photo.prepared, taken_at=utcnow())
+        flash("Photo saved. It is private to you and any clinic you share with.", "success")
+        return redirect(url_for(".photos"))
+    photos = progress_photos.photos_of_patient(current_user.id)
+    return render_form("gallery/new_photo.html", form, treatment=treatment,
+                       guide=photos[0] if photos else None)
+
+
+@bp.route("/photos")
+@patient_required
+def photos():
+    comparison = comparison_or_404(current_user.id)
+    return render_template("gallery/photos.html", comparison=comparison,
+                           compare_form=CompareForm.for_comparison(comparison) if comparison.after else None,
+                           latest_session=records.latest_session(current_user.id))
+
+
+@bp.route("/photos/<id:photo_id>/delete", methods=["GET", "POST"])
+@patient_required
+def delete_photo(photo_id):
+    photo = own_photo_or_404(photo_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        progress_photos.delete_photo(photo)
+        flash("Photo deleted.", "info")
+        return redirect(url_for(".photos"))
+    return render_template("gallery/confirm_delete.html", form=form, photo=photo)
+
+
+@bp.route("/photos/<id:photo_id>/<any(screen, thumb):variant>.jpg")
+@login_required
+def photo_file(photo_id, variant):
+    """A photo's file, only for those who may see it; never cached by anyone but the viewer's browser."""
+    photo = viewable_photo_or_404(photo_id)
+    path = photo_files.path_for(photo.file_key, variant)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", conditional=False, etag=False)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

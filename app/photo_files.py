@@ -1,0 +1,59 @@
+"""Where photo files live: a private folder (instance/uploads by default), never under static/.
+
+Files are named by a random key, written whole (a crash never leaves half a
+photo) and readable by the app's own user only. The database row is the
+only way to a file, and app.photos_access decides who may follow it.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+VARIANTS = ("screen", "thumb")
+
+
+def folder() -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"] or Path(current_app.instance_path) / "uploads")
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def path_for(file_key: str, variant: str) -> Path:
+    if variant not in VARIANTS:
+        raise ValueError(variant)
+    return folder() / f"{file_key}-{variant}.jpg"
+
+
+def save(prepared) -> str:
+    """Write a prepared photo's two copies; returns their new random key."""
+    file_key = secrets.token_urlsafe(24)
+    written = []
+    try:
+        for variant, data in (("screen", prepared.screen), ("thumb", prepared.thumbnail)):
+            path = path_for(file_key, variant)
+            _write_private(path, data)
+            written.append(path)
+    except OSError:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return file_key
+
+
+def remove(file_keys) -> None:
+    """Delete the files of these photos (called once their rows are gone)."""
+    for file_key in file_keys:
+        for variant in VARIANTS:
+            path_for(file_key, variant).unlink(missing_ok=True)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    partial = path.with_name(path.name + ".part")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(partial, path)

@@ -1,0 +1,162 @@
+"""Turning an uploaded file into the two photos Afterglow keeps: pure Pillow, no Flask.
+
+Nothing the patient's phone wrote into the file survives: the picture is
+decoded, turned upright, converted to sRGB and encoded afresh as JPEG, so
+EXIF (GPS position, camera, time), XMP, ICC profiles and anything hidden
+after the image data are left behind. Only a screen-size copy and a
+thumbnail are kept, never the original.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+register_heif_opener()  # HEIC/HEIF, what iPhones take, through the maintained pillow-heif
+
+# Pillow's format name -> the file name endings such a file may have.
+ACCEPTED_FORMATS = {
+    "JPEG": {".jpg", ".jpeg", ".jfif"},
+    "PNG": {".png"},
+    "WEBP": {".webp"},
+    "HEIF": {".heic", ".heif"},
+}
+ACCEPTED_EXTENSIONS = sorted(set().union(*ACCEPTED_FORMATS.values()))
+FORMAT_WORDS = {"JPEG": "a JPEG", "PNG": "a PNG", "WEBP": "a WebP", "HEIF": "a HEIC"}
+
+SCREEN_SIZE = 1600  # longest side of the copy shown on screens
+THUMBNAIL_SIZE = 320
+JPEG_QUALITY = 85
+SRGB = ImageCms.createProfile("sRGB")
+
+
+class PhotoRejected(ValueError):
+    """The file cannot be kept as a photo; the message says why, in the patient's words."""
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    screen: bytes  # JPEG, longest side at most SCREEN_SIZE
+    thumbnail: bytes  # JPEG, longest side at most THUMBNAIL_SIZE
+    width: int  # of the screen copy
+    height: int
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f} MB"
+
+
+def prepare(stream, filename: str, max_bytes: int, max_pixels: int) -> PreparedPhoto:
+    """Check an upload and re-encode it; raises PhotoRejected with a message for the patient.
+
+    ``stream`` is read at most ``max_bytes + 1`` bytes, so a huge file costs no memory.
+    """
+    data = stream.read(max_bytes + 1)
+    if not data:
+        raise PhotoRejected("The file is empty. Choose or take the photo again.")
+    if len(data) > max_bytes:
+        raise PhotoRejected(f"This file is larger than {megabytes(max_bytes)}. "
+                            "Choose a smaller photo, or take one with the camera.")
+    image_format = _identify(data, max_pixels)
+    extension = PurePath(filename or "").suffix.lower()
+    if extension and extension not in ACCEPTED_FORMATS[image_format]:
+        raise PhotoRejected(f"This file is {FORMAT_WORDS[image_format]} image, but its name ends in "
+                            f"{extension}. Rename it to match, or choose another photo.")
+    picture = _decode(data, max_pixels)
+    width, height = _fitted(picture.size, SCREEN_SIZE)
+    return PreparedPhoto(screen=_jpeg(picture, SCREEN_SIZE), thumbnail=_jpeg(picture, THUMBNAIL_SIZE),
+                         width=width, height=height)
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    # Only the photo formats are tried, so an SVG, an HTML page or a GIF is never even parsed.
+    # Pillow's own bomb check warns at MAX_IMAGE_PIXELS; ours refuses at max_pixels, before decoding.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS))
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+            raise PhotoRejected(_too_many_pixels(max_pixels)) from None
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+            raise PhotoRejected(_not_a_photo()) from None
+    width, height = image.size
+    if width < 1 or height < 1 or width * height > max_pixels:
+        image.close()
+        raise PhotoRejected(_too_many_pixels(max_pixels))
+    return image
+
+
+def _identify(data: bytes, max_pixels: int) -> str:
+    with _open(data, max_pixels) as image:
+        image_format = image.format
+        try:
+            image.verify()  # checks the structure (and PNG checksums) without decoding
+        except Exception:  # Pillow raises many kinds here for a damaged file
+            raise PhotoRejected(_damaged()) from None
+    if image_format not in ACCEPTED_FORMATS:
+        raise PhotoRejected(_not_a_photo())
+    return image_format
+
+
+def _decode(data: bytes, max_pixels: int) -> Image.Image:
+    with _open(data, max_pixels) as image:
+        try:
+            # A JPEG decodes straight at (at least) screen size: a fraction of the memory and time.
+            image.draft("RGB", (SCREEN_SIZE, SCREEN_SIZE))
+            image.load()  # a truncated file fails here
+            picture = ImageOps.exif_transpose(image)  # upright as taken, before EXIF is dropped
+            return _as_srgb(picture)
+        except PhotoRejected:
+            raise
+        except Exception:
+            raise PhotoRejected(_damaged()) from None
+
+
+def _as_srgb(image: Image.Image) -> Image.Image:
+    """RGB pixels in sRGB with no metadata: colours kept, the embedded profile applied and dropped."""
+    profile = image.info.get("icc_profile")
+    if profile and image.mode in ("RGB", "CMYK"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            image = ImageCms.profileToProfile(image, source, SRGB, outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError):
+            pass  # an unreadable profile: the pixels are kept as they are
+    if image.mode in ("P", "PA", "LA", "RGBA") or "transparency" in image.info:
+        # Transparent parts become white, as on a page, rather than black.
+        layer = image.convert("RGBA")
+        image = Image.new("RGBA", layer.size, "white")
+        image.alpha_composite(layer)
+    clean = Image.new("RGB", image.size)
+    clean.paste(image.convert("RGB"))  # a new image carries none of the old one's info (EXIF, XMP, ICC)
+    return clean
+
+
+def _fitted(size: tuple[int, int], longest: int) -> tuple[int, int]:
+    width, height = size
+    scale = min(1.0, longest / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _jpeg(picture: Image.Image, longest: int) -> bytes:
+    copy = picture.resize(_fitted(picture.size, longest), Image.Resampling.LANCZOS) \
+        if max(picture.size) > longest else picture
+    out = io.BytesIO()
+    copy.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def _not_a_photo() -> str:
+    return ("This file is not a photo we can read. Choose a JPEG, PNG, HEIC or WebP photo, "
+            "or take one with the camera.")
+
+
+def _damaged() -> str:
+    return "This photo is damaged or incomplete. Take it again, or choose another copy."
+
+
+def _too_many_pixels(max_pixels: int) -> str:
+    return (f"This image is too large to open safely (over {max_pixels // 1_000_000} megapixels). "
+            "Take the photo with the camera, or choose a smaller one.")
