@@ -12,7 +12,7 @@ def _iso(moment):
 
 
 def export_patient(patient: User) -> dict:
-    """The patient's account, sessions with every log, clinic sharing, alerts and audit trail, as plain data."""
+    """The patient's account, sessions with every log and photo, clinic sharing, alerts and audit trail."""
     sessions = db.session.scalars(patient.sessions.select().order_by(TreatmentSession.performed_at)).all()
     links = db.session.scalars(sa.select(CareLink).where(CareLink.patient_id == patient.id)).all()
     alerts = db.session.scalars(sa.select(Alert).where(Alert.patient_id == patient.id)).all()
@@ -29,6 +29,9 @@ def export_patient(patient: User) -> dict:
                 "peeling": log.peeling, "pain": log.pain, "itch": log.itch, "bruising": log.bruising,
                 "warning_signs": sorted(log.warning_signs), "improvement": log.improvement, "note": log.note,
             } for log in sorted(s.logs, key=lambda log: log.logged_at)],
+            # The photos themselves are downloaded one by one from the Photos page (these paths).
+            "photos": [{"taken_at": _iso(photo.taken_at), "path": f"/photos/{photo.id}/screen.jpg"}
+                       for photo in s.photos],
         } for s in sessions],
         "clinics": [{"clinic": link.clinic.name, "consented_at": _iso(link.consented_at),
                      "withdrawn_at": _iso(link.withdrawn_at)} for link in links],

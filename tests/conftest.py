@@ -1,6 +1,7 @@
 """Fixtures: an app on a throw-away database, a client, and builders for test data."""
 
 import contextvars
+import io
 import itertools
 import os
 from datetime import datetime, timedelta, timezone
@@ -9,9 +10,10 @@ import pytest
 import time_machine
 from flask.testing import FlaskClient
 
-from app import create_app
+from app import create_app, photos, progress_photos
 from app.extensions import db as _db
 from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, SymptomLog, TreatmentSession, User
+from tests import images
 
 PASSWORD = "correct-horse-battery-staple"
 # Every test runs at this moment unless it travels elsewhere.
@@ -173,5 +175,18 @@ def share(db):
         db.session.add(link)
         db.session.commit()
         return link
+
+    return make
+
+
+@pytest.fixture
+def make_photo(db):
+    """A stored photo of the session (files and row), taken some hours after it."""
+
+    def make(treatment, hours_after=1, colour=(200, 120, 100)):
+        prepared = photos.prepare(io.BytesIO(images.jpeg(size=(120, 90), colour=colour)), "photo.jpg",
+                                  max_bytes=10**7, max_pixels=10**7)
+        return progress_photos.add_photo(treatment, prepared,
+                                         taken_at=treatment.performed_at + timedelta(hours=hours_after))
 
     return make

@@ -11,7 +11,8 @@ MESSAGES = {
     403: ("Not allowed", "You do not have access to this page."),
     404: ("Page not found", "There is nothing here, or it is not yours to see."),
     405: ("Not allowed", "That action is not available here."),
-    413: ("Too large", "What you sent is larger than we accept."),
+    413: ("Too large", "What you sent is larger than we accept. Photos can be up to 15 MB: "
+                       "choose a smaller one, or take one with the camera."),
     429: ("Too many tries", "Please wait a minute before trying again."),
     500: ("Something went wrong on our side", "Your earlier logs are safe. Please try again in a moment."),
 }

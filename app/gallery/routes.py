@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app import photo_files, progress_photos, records
@@ -54,9 +54,10 @@ def delete_photo(photo_id):
 def photo_file(photo_id, variant):
     """A photo's file, only for those who may see it; never cached by anyone but the viewer's browser."""
     photo = viewable_photo_or_404(photo_id)
-    path = photo_files.path_for(photo.file_key, variant)
-    if not path.is_file():
+    try:
+        # Read whole (a few hundred KB at most): no file is left open if the viewer goes away.
+        data = photo_files.path_for(photo.file_key, variant).read_bytes()
+    except FileNotFoundError:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", conditional=False, etag=False)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "private, no-store",
+                                                          "Content-Disposition": "inline"})

@@ -24,7 +24,7 @@
     frame.appendChild(over);
     var label = document.createElement("label");
     label.htmlFor = "compare-reveal";
-    label.textContent = "Slide to show more of the before (left) or the after (right) photo";
+    label.textContent = "Slide right to show more of the after photo, left for more of the before photo";
     var range = document.createElement("input");
     range.type = "range";
     range.id = "compare-reveal";
@@ -32,7 +32,8 @@
     range.max = "100";
     range.value = "50";
     function reveal() {
-      frame.style.setProperty("--reveal", range.value + "%");
+      // The after photo covers the right-hand part of the frame: value% of it.
+      frame.style.setProperty("--reveal", (100 - range.value) + "%");
       range.setAttribute("aria-valuetext", range.value + "% after photo");
     }
     range.addEventListener("input", reveal);

@@ -87,6 +87,14 @@ def live_server(tmp_path):
 
 
 @pytest.fixture
+def seeded_server(live_server):
+    """The live server with the demo clinic and patients (flask seed-demo)."""
+    result = live_server.flask_app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return live_server
+
+
+@pytest.fixture
 def page(browser, live_server, request):
     # Asking for live_server makes the tab close before the server stops.
     """A fresh browser tab at 360x740 (parametrize indirectly for another viewport)."""

@@ -7,13 +7,6 @@ from app.commands import DEMO_PASSWORD, DEMO_PATIENTS
 from tests.browser.test_patient_flow import assert_fits_a_phone
 
 
-@pytest.fixture
-def seeded_server(live_server):
-    result = live_server.flask_app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    return live_server
-
-
 def log_in_as(page, server, email):
     page.goto(server.url + "/auth/login")
     page.get_by_label("Email").fill(email)

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
-from app.models import Alert, AuditEvent, CareLink, Invite, PractitionerNote, SymptomLog, TreatmentSession
+from app.models import Alert, AuditEvent, CareLink, Invite, Photo, PractitionerNote, SymptomLog, TreatmentSession
 from tests.conftest import NOW, log_in
 
 ANONYMOUS, PATIENT_A, PATIENT_B = "anonymous", "patient_a", "patient_b"
@@ -54,6 +54,15 @@ MATRIX = [
     ("GET",  "/clinic/audit",                       LOGIN,    404,        404,       200,          200),
     ("GET",  "/clinic/invites",                     LOGIN,    404,        404,       200,          200),
     ("POST", "/clinic/invites",                     LOGIN,    404,        404,       200,          200),
+    ("GET",  S + "/photos/new",                     LOGIN,    200,        404,       404,          404),
+    ("GET",  "/photos",                             LOGIN,    200,        200,       404,          404),
+    ("GET",  "/photos?after={photo}",               LOGIN,    200,        404,       404,          404),
+    ("GET",  "/photos/{photo}/screen.jpg",          LOGIN,    200,        404,       200,          404),
+    ("GET",  "/photos/{photo}/thumb.jpg",           LOGIN,    200,        404,       200,          404),
+    ("GET",  "/photos/{photo}/delete",              LOGIN,    200,        404,       404,          404),
+    ("POST", "/photos/{photo}/delete",              LOGIN,    "/photos",  404,       404,          404),
+    ("GET",  P + "/photos",                         LOGIN,    404,        404,       200,          404),
+    ("GET",  P + "/photos?before={photo}",          LOGIN,    404,        404,       200,          404),
     ("GET",  "/auth/account",                       LOGIN,    200,        200,       200,          200),
     ("GET",  "/auth/password",                      LOGIN,    200,        200,       200,          200),
 ]
@@ -62,7 +71,7 @@ CASES = [pytest.param(actor, method, url, expected, id=f"{actor} {method} {url}"
 
 
 @pytest.fixture
-def world(make_clinic, make_practitioner, make_patient, make_session, make_log, share, db):
+def world(make_clinic, make_practitioner, make_patient, make_session, make_log, make_photo, share, db):
     """Patient A shares with clinic 1 and has an open alert there.
 
     Patient B shares with clinic 2 (not with no clinic), so that clinic 2's dashboard
@@ -73,6 +82,7 @@ def world(make_clinic, make_practitioner, make_patient, make_session, make_log, 
     patient_b = make_patient(email=B_EMAIL, name="Ben Beta")
     a_session = make_session(patient_a, hours_ago=30, notes=A_SESSION_NOTE)
     a_log = make_log(a_session, hours_after=2, note=A_LOG_NOTE)
+    a_photo = make_photo(a_session, hours_after=3)
     make_log(make_session(patient_b, hours_ago=20), hours_after=2)
     a_link = share(patient_a, clinic1)
     share(patient_b, clinic2)
@@ -84,7 +94,8 @@ def world(make_clinic, make_practitioner, make_patient, make_session, make_log, 
         users={PATIENT_A: patient_a, PATIENT_B: patient_b,
                OWN_CLINIC: make_practitioner(clinic1, name="Dr One"),
                OTHER_CLINIC: make_practitioner(clinic2, name="Dr Two")},
-        ids=dict(session=a_session.id, log=a_log.id, link=a_link.id, patient=patient_a.id, alert=alert.id),
+        ids=dict(session=a_session.id, log=a_log.id, link=a_link.id, patient=patient_a.id, alert=alert.id,
+                 photo=a_photo.id),
     )
 
 
@@ -127,6 +138,7 @@ def database_state(db, ids):
         "active links": count(CareLink, CareLink.withdrawn_at.is_(None)),
         "invites": count(Invite),
         "audit events": count(AuditEvent),
+        "photos": count(Photo),
         "A's session": tuple(db.session.execute(sa.select(
             TreatmentSession.performed_at, TreatmentSession.device, TreatmentSession.areas)
             .where(TreatmentSession.id == ids["session"])).one_or_none() or ()),
@@ -151,8 +163,11 @@ def test_access_matrix(db, world, client_as, actor, method, url, expected):
         assert response.status_code == expected
     if response.status_code == 200 and url.endswith(".csv"):
         assert response.mimetype == "text/csv"
+    if response.status_code == 200 and url.endswith(".jpg"):
+        assert response.mimetype == "image/jpeg"
+        assert response.headers["Cache-Control"] == "private, no-store"
 
-    body = response.get_data(as_text=True)
+    body = response.get_data().decode(errors="replace")  # a photo is bytes
     if actor not in (PATIENT_A, OWN_CLINIC):
         for private in (A_EMAIL, A_NAME, A_SESSION_NOTE, A_LOG_NOTE):
             assert private not in body
@@ -224,6 +239,8 @@ def test_after_a_withdraws_consent_their_clinic_loses_access(db, world, client_a
     assert A_NAME in client.get("/clinic/").get_data(as_text=True)
     assert "1 session " in client.get("/clinic/cohort").get_data(as_text=True)
 
+    assert client.get(f"/photos/{world.ids['photo']}/screen.jpg").status_code == 200
+
     withdraw(db, world, client_as)
     before = database_state(db, world.ids)
 
@@ -233,6 +250,9 @@ def test_after_a_withdraws_consent_their_clinic_loses_access(db, world, client_a
     assert client.post(f"/clinic/alerts/{alert}/acknowledge",
                        data={f"alert-{alert}-note": "Too late."}).status_code == 404
     assert client.post(f"/clinic/patients/{patient}/notes", data={"body": "Too late."}).status_code == 404
+    assert client.get(f"/clinic/patients/{patient}/photos").status_code == 404
+    for variant in ("screen", "thumb"):
+        assert client.get(f"/photos/{world.ids['photo']}/{variant}.jpg").status_code == 404
     assert database_state(db, world.ids) == before
 
     dashboard = client.get("/clinic/").get_data(as_text=True)

@@ -18,9 +18,10 @@ def count(db, model):
 
 
 def test_a_patient_downloads_everything_as_json_and_csv(patient_client, patient, make_session, make_log,
-                                                        make_clinic, share):
+                                                        make_clinic, share, make_photo):
     treatment = make_session(patient, hours_ago=30, notes="My first session")
     make_log(treatment, hours_after=2, redness=3, note="Hot", fever=True)
+    photo = make_photo(treatment, hours_after=3)
     share(patient, make_clinic("Glow Clinic"))
     response = patient_client.get("/my-data/afterglow.json")
     assert "attachment" in response.headers["Content-Disposition"]
@@ -30,6 +31,9 @@ def test_a_patient_downloads_everything_as_json_and_csv(patient_client, patient,
     log = data["sessions"][0]["logs"][0]
     assert (log["redness"], log["note"], log["warning_signs"]) == (3, "Hot", ["fever"])
     assert data["clinics"][0]["clinic"] == "Glow Clinic"
+    assert data["sessions"][0]["photos"] == [{"taken_at": photo.taken_at.isoformat(),
+                                               "path": f"/photos/{photo.id}/screen.jpg"}]
+    assert patient_client.get(data["sessions"][0]["photos"][0]["path"]).status_code == 200
     rows = list(csv.DictReader(io.StringIO(patient_client.get("/my-data/afterglow-logs.csv").get_data(as_text=True))))
     assert [(r["redness"], r["note"]) for r in rows] == [("3", "Hot")]
 

@@ -1,0 +1,219 @@
+"""Progress photos at 360x740: take them, see them side by side, slide between them, pick another pair."""
+
+import io
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from PIL import Image
+from playwright.sync_api import expect
+
+from app.commands import DEMO_PATIENTS
+from app.extensions import db
+from app.models import Photo, SymptomLog
+from tests.browser.test_patient_flow import assert_fits_a_phone, choose
+from tests.browser.test_session_page import log_in_as
+
+# Far apart in hue, so a JPEG re-encoding cannot blur one into another.
+RED, GREEN, BLUE = (200, 30, 30), (30, 170, 40), (30, 50, 200)
+DEMO_ZONE = ZoneInfo("Europe/London")  # the typical demo patient's zone, in which the log form is read
+
+
+def caption(role, day):
+    """A figure's caption: the day it was taken and how long after which session (its date may wrap)."""
+    return re.compile(rf"^{role} · \d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}, day {day} after the session of"
+                      rf"\s+\d{{1,2}} [A-Z][a-z]{{2}}$")
+
+
+def jpeg(tmp_path, name, colour):
+    path = tmp_path / name
+    with Image.new("RGB", (800, 600), colour) as picture:
+        picture.save(path, format="JPEG", quality=90)
+    return path
+
+
+def dominant(rgb):
+    """Which of RED, GREEN, BLUE a sampled pixel is."""
+    return min((RED, GREEN, BLUE), key=lambda colour: sum((a - b) ** 2 for a, b in zip(colour, rgb)))
+
+
+def colour_at(page, selector, x_fraction, y_fraction=0.5):
+    """The colour the phone shows at a point of an element, from a screenshot (so CSS clipping counts)."""
+    png = page.locator(selector).screenshot(animations="disabled")
+    with Image.open(io.BytesIO(png)) as shot:
+        width, height = shot.size
+        return dominant(shot.convert("RGB").getpixel((int(width * x_fraction), int(height * y_fraction))))
+
+
+def image_colour(page, selector):
+    """The colour decoded from an <img>'s own pixels (same-origin, so a canvas may read them)."""
+    rgb = page.locator(selector).evaluate("""img => {
+        const canvas = document.createElement("canvas");
+        canvas.width = 4; canvas.height = 4;
+        const context = canvas.getContext("2d");
+        context.drawImage(img, 0, 0, 4, 4);
+        return Array.from(context.getImageData(1, 1, 1, 1).data.slice(0, 3));
+    }""")
+    return dominant(rgb)
+
+
+def wait_until_images_load(page, selector):
+    for image in page.locator(selector).all():
+        image.scroll_into_view_if_needed()  # thumbnails are loading="lazy"
+    page.wait_for_function("""selector => {
+        const images = [...document.querySelectorAll(selector)];
+        return images.length > 0 && images.every(img => img.complete && img.naturalWidth > 0);
+    }""", arg=selector)
+
+
+def save_photo(page, expected_status):
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.get_by_role("button", name="Save photo").click()
+    assert posted.value.status == expected_status
+    page.wait_for_load_state()
+
+
+def test_take_photos_and_compare_before_and_after_at_360px(page, seeded_server, tmp_path):
+    red, green, blue = (jpeg(tmp_path, f"{name}.jpg", colour)
+                        for name, colour in (("red", RED), ("green", GREEN), ("blue", BLUE)))
+    not_a_photo = tmp_path / "holiday.jpg"
+    not_a_photo.write_bytes(b"This is a shopping list, not a photo.\n" * 20)
+
+    log_in_as(page, seeded_server, DEMO_PATIENTS["typical"])
+    sessions = page.locator(".cards .card h2 a")
+    expect(sessions).to_have_count(2)  # newest first: 32 hours ago, then 42 days ago
+
+    # The first photo, of the session six weeks ago, from its page; a file that is no photo first.
+    sessions.last.click()
+    photos_section = page.locator("section[aria-labelledby=photos-heading]")
+    expect(photos_section).to_contain_text("No photos of this session yet.")
+    page.get_by_role("link", name="Take a photo").click()
+    expect(page.get_by_role("heading", name="Take a photo")).to_be_visible()
+    assert_fits_a_phone(page)
+
+    page.get_by_label("Photo", exact=True).set_input_files(not_a_photo)
+    save_photo(page, 422)
+    expect(page.locator("#photo-error")).to_contain_text("not a photo we can read")
+    expect(page.get_by_label("Photo", exact=True)).to_have_attribute("aria-invalid", "true")
+    assert_fits_a_phone(page)
+
+    page.get_by_label("Photo", exact=True).set_input_files(red)
+    save_photo(page, 302)
+    expect(page).to_have_url(seeded_server.url + "/photos")
+    expect(page.get_by_text("Photo saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your photos")).to_be_visible()
+    expect(page.get_by_text("One photo so far.")).to_be_visible()
+    expect(page.locator("[data-compare-before]")).to_have_count(1)
+    expect(page.locator(".compare-slider")).to_have_count(0)  # nothing to slide between yet
+
+    # The second, with a log of the session 32 hours ago, entered now for two hours after it:
+    # a photo sent with a log is taken at the log's time, so it comes first in the series.
+    page.goto(seeded_server.url + "/")
+    sessions.first.click()
+    page.get_by_role("link", name="Log how your skin is now").click()
+    choose(page, "Redness", 2)
+    choose(page, "Swelling", 1)
+    choose(page, "Peeling", 0)
+    page.get_by_label("Photo (optional)").set_input_files(blue)
+    page.get_by_label("When").fill((datetime.now(DEMO_ZONE) - timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M"))
+    assert_fits_a_phone(page)
+    page.get_by_role("button", name="Save log").click()
+    expect(page.get_by_text("Log saved.")).to_be_visible()
+    expect(photos_section.locator(".photo-grid li")).to_have_count(1)
+    expect(photos_section.locator(".photo-grid li")).to_contain_text("Day 0")
+    wait_until_images_load(page, "section[aria-labelledby=photos-heading] .photo-grid img")
+    assert image_colour(page, "section[aria-labelledby=photos-heading] .photo-grid img") == BLUE
+
+    # The third, with "Take a photo" on the same session page.
+    page.get_by_role("link", name="Take a photo").click()
+    page.get_by_label("Photo", exact=True).set_input_files(green)
+    save_photo(page, 302)
+    expect(page.get_by_text("Photo saved.")).to_be_visible()
+
+    with seeded_server.flask_app.app_context():
+        photos = db.session.scalars(sa.select(Photo).order_by(Photo.id)).all()
+        assert [(photo.width, photo.height) for photo in photos] == [(800, 600)] * 3
+        red_id, blue_id, green_id = (photo.id for photo in photos)
+        # The photo sent with the log belongs to the log's session, and the log was saved too.
+        assert photos[1].session_id == photos[2].session_id != photos[0].session_id
+        log = db.session.scalar(sa.select(SymptomLog).where(
+            SymptomLog.session_id == photos[1].session_id, SymptomLog.redness == 2,
+            SymptomLog.swelling == 1, SymptomLog.peeling == 0))
+        assert log is not None and photos[1].taken_at == log.logged_at
+
+    # Before and after: by default the first of the series and the latest.
+    expect(page.get_by_role("heading", name="Before and after")).to_be_visible()
+    figures = page.locator(".compare-pair .photo-figure")
+    expect(figures).to_have_count(2)
+    expect(figures.first.locator("figcaption")).to_have_text(caption("Before", 0))
+    expect(figures.last.locator("figcaption")).to_have_text(caption("After", 1))
+    expect(page.get_by_text("Taken 1 day apart.")).to_be_visible()
+    expect(page.locator("img[data-compare-before]")).to_have_attribute("src", f"/photos/{blue_id}/screen.jpg")
+    expect(page.locator("img[data-compare-after]")).to_have_attribute("src", f"/photos/{green_id}/screen.jpg")
+    expect(page.get_by_role("heading", name="All photos (3)")).to_be_visible()
+    wait_until_images_load(page, ".compare-pair img, .slider-frame img, .photo-grid img")
+    assert page.evaluate("""() => [...document.querySelectorAll('.compare-pair img')]
+        .map(img => [img.naturalWidth, img.naturalHeight])""") == [[800, 600], [800, 600]]
+    assert image_colour(page, "img[data-compare-before]") == BLUE
+    assert image_colour(page, "img[data-compare-after]") == GREEN
+    # Side by side, each in its half of the screen.
+    before_box = page.locator("img[data-compare-before]").bounding_box()
+    after_box = page.locator("img[data-compare-after]").bounding_box()
+    assert before_box["y"] == after_box["y"] and before_box["x"] + before_box["width"] <= after_box["x"]
+    assert after_box["x"] + after_box["width"] <= 360
+
+    # The files are the viewer's only: never kept by a shared cache.
+    served = page.request.get(seeded_server.url + f"/photos/{red_id}/thumb.jpg")
+    try:
+        assert served.status == 200
+        assert served.headers["content-type"] == "image/jpeg"
+        assert served.headers["cache-control"] == "private, no-store"
+    finally:
+        served.dispose()
+
+    # The slider: the before on the left of the divide, the after on the right; its value is
+    # the share of the frame the after photo covers, which is what a screen reader hears.
+    slider = page.get_by_label("Slide right to show more of the after photo, left for more of the before photo")
+    expect(slider).to_have_attribute("id", "compare-reveal")
+    expect(slider).to_have_value("50")
+    frame = page.locator(".slider-frame")
+    assert frame.evaluate("el => el.style.getPropertyValue('--reveal')") == "50%"
+    slider.scroll_into_view_if_needed()
+    assert colour_at(page, ".slider-frame", 0.4) == BLUE
+    assert colour_at(page, ".slider-frame", 0.6) == GREEN
+
+    slider.fill("80")
+    expect(slider).to_have_attribute("aria-valuetext", "80% after photo")
+    assert frame.evaluate("el => el.style.getPropertyValue('--reveal')") == "20%"
+    assert colour_at(page, ".slider-frame", 0.1) == BLUE
+    assert colour_at(page, ".slider-frame", 0.3) == GREEN
+
+    slider.focus()
+    page.keyboard.press("Home")  # as a keyboard or switch user would
+    assert frame.evaluate("el => el.style.getPropertyValue('--reveal')") == "100%"
+    assert colour_at(page, ".slider-frame", 0.9) == BLUE
+    assert_fits_a_phone(page)
+
+    # Another pair: the first photo taken (of the older session) against the latest.
+    choice = page.locator("form.compare-choice")
+    choice.get_by_label("Before").select_option(str(red_id))
+    choice.get_by_label("After").select_option(str(green_id))
+    choice.get_by_role("button", name="Compare these").click()
+    expect(page).to_have_url(re.compile(rf"/photos\?before={red_id}&after={green_id}$"))
+    expect(page.locator("img[data-compare-before]")).to_have_attribute("src", f"/photos/{red_id}/screen.jpg")
+    expect(page.locator("img[data-compare-after]")).to_have_attribute("src", f"/photos/{green_id}/screen.jpg")
+    expect(figures.first.locator("figcaption")).to_have_text(caption("Before", 42))
+    expect(figures.last.locator("figcaption")).to_have_text(caption("After", 1))
+    expect(page.get_by_text("Taken 0 days apart.")).to_be_visible()
+    expect(choice.get_by_label("Before")).to_have_value(str(red_id))
+    expect(choice.get_by_label("After")).to_have_value(str(green_id))
+    wait_until_images_load(page, ".compare-pair img, .slider-frame img")
+    assert image_colour(page, "img[data-compare-before]") == RED
+    assert image_colour(page, "img[data-compare-after]") == GREEN
+    expect(page.locator("#compare-reveal")).to_have_value("50")  # a fresh slider for the new pair
+    page.locator("#compare-reveal").scroll_into_view_if_needed()
+    assert colour_at(page, ".slider-frame", 0.3) == RED
+    assert colour_at(page, ".slider-frame", 0.7) == GREEN
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_fits_a_phone(page)

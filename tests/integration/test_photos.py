@@ -1,0 +1,217 @@
+"""Progress photos through the views: uploading, bad files, metadata, comparing, deleting."""
+
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+from app.models import AuditEvent, Photo, SymptomLog
+from tests.conftest import log_in
+from tests.images import GPS_IFD, HTML, SVG, TEXT, image_bytes, jpeg, jpeg_with_gps, png_bomb
+
+MB = 1024 * 1024
+
+
+@pytest.fixture
+def treatment(make_session, patient):
+    return make_session(patient, hours_ago=30)
+
+
+def post_multipart(client, url, fields, photo=None):
+    """POST form fields and a photo (content, filename), encoded in memory: the test client
+    would spool a big body to a temporary file it never closes."""
+    values = MultiDict(fields)
+    if photo is not None:
+        values.add("photo", FileStorage(io.BytesIO(photo[0]), filename=photo[1]))
+    boundary, payload = encode_multipart(values)
+    return client.post(url, data=payload, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def upload(client, treatment, data, filename="photo.jpg"):
+    return post_multipart(client, f"/sessions/{treatment.id}/photos/new", {}, (data, filename))
+
+
+def stored_files(app):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def photo_count(db):
+    db.session.rollback()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Photo))
+
+
+def test_a_photo_is_stored_as_two_private_files_and_shown_to_its_patient(app, db, patient_client, treatment):
+    response = upload(patient_client, treatment, jpeg(size=(800, 600)), "IMG_0001.JPG")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/photos")
+    photo = db.session.scalar(sa.select(Photo))
+    assert photo.session_id == treatment.id
+    assert stored_files(app) == sorted([f"{photo.file_key}-screen.jpg", f"{photo.file_key}-thumb.jpg"])
+    assert "IMG_0001" not in photo.file_key and len(photo.file_key) >= 32
+    for name in stored_files(app):
+        assert (Path(app.config["UPLOAD_FOLDER"]) / name).stat().st_mode & 0o077 == 0  # owner only
+    assert Path(app.config["UPLOAD_FOLDER"]).resolve() != Path(app.static_folder).resolve()
+
+    screen = patient_client.get(f"/photos/{photo.id}/screen.jpg")
+    assert screen.status_code == 200 and screen.mimetype == "image/jpeg"
+    assert screen.headers["Cache-Control"] == "private, no-store"
+    assert Image.open(io.BytesIO(screen.data)).size == (800, 600)
+    assert patient_client.get(f"/photos/{photo.id}/original.jpg").status_code == 404  # no other copy exists
+
+
+def test_the_served_photo_has_no_gps_or_other_metadata(db, patient_client, treatment):
+    assert upload(patient_client, treatment, jpeg_with_gps()).status_code == 302
+    photo = db.session.scalar(sa.select(Photo))
+    for variant in ("screen", "thumb"):
+        data = patient_client.get(f"/photos/{photo.id}/{variant}.jpg").data
+        image = Image.open(io.BytesIO(data))
+        assert not image.getexif().get_ifd(GPS_IFD) and len(image.getexif()) == 0
+        assert b"PhoneMaker" not in data
+
+
+BAD_FILES = {
+    "not an image": (TEXT, "notes.jpg", "not a photo we can read"),
+    "an image with a wrong extension": (image_bytes("PNG"), "photo.jpg", "its name ends in .jpg"),
+    "a decompression bomb": (png_bomb(), "bomb.png", "too large to open safely"),
+    "a truncated file": (jpeg(size=(400, 300))[:-400], "cut.jpg", "damaged or incomplete"),
+    "an SVG named .jpg": (SVG, "drawing.jpg", "not a photo we can read"),
+    "an HTML file named .jpg": (HTML, "page.jpg", "not a photo we can read"),
+    "a 50 MB file": (jpeg() + b"\0" * (50 * MB), "huge.jpg", "larger than 15 MB"),
+}
+
+
+@pytest.mark.parametrize("data, filename, message", list(BAD_FILES.values()), ids=list(BAD_FILES))
+@pytest.mark.parametrize("form", ["photo page", "log form"])
+def test_a_bad_file_gets_a_message_next_to_the_field_and_nothing_is_stored(
+        app, db, patient_client, treatment, form, data, filename, message):
+    if form == "log form":
+        response = post_multipart(patient_client, f"/sessions/{treatment.id}/logs/new",
+                                  {"redness": "1", "swelling": "1", "peeling": "0"}, (data, filename))
+    else:
+        response = upload(patient_client, treatment, data, filename)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="photo-error"' in page and message in page
+    assert photo_count(db) == 0 and stored_files(app) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SymptomLog)) == 0
+
+
+def test_a_request_larger_than_the_upload_limit_gets_a_friendly_413(app, db, patient_client, treatment):
+    response = upload(patient_client, treatment, b"\0" * (app.config["PHOTO_REQUEST_MAX_BYTES"] + 1), "huge.jpg")
+    assert response.status_code == 413
+    assert "Photos can be up to 15 MB" in response.get_data(as_text=True)
+    assert photo_count(db) == 0 and stored_files(app) == []
+
+
+def test_other_forms_keep_the_small_limit(patient_client):
+    response = patient_client.post("/sessions/new", data={"notes": "A" * (2 * MB)})
+    assert response.status_code == 413
+
+
+def test_no_photo_chosen_gets_a_message(db, patient_client, treatment):
+    response = patient_client.post(f"/sessions/{treatment.id}/photos/new", data={"photo": "not a file"})
+    assert response.status_code == 422
+    assert "Choose a photo, or take one with the camera." in response.get_data(as_text=True)
+    assert photo_count(db) == 0
+
+
+def test_a_log_can_carry_a_photo_taken_at_the_logs_time(db, patient_client, treatment):
+    response = post_multipart(patient_client, f"/sessions/{treatment.id}/logs/new",
+                              {"redness": "1", "swelling": "1", "peeling": "0", "logged_at": "2026-06-15T10:00"},
+                              (jpeg(), "photo.jpg"))
+    assert response.status_code == 302
+    log, photo = db.session.scalar(sa.select(SymptomLog)), db.session.scalar(sa.select(Photo))
+    assert photo.taken_at == log.logged_at and photo.session_id == treatment.id
+
+
+def test_a_log_without_a_photo_still_saves(db, patient_client, treatment):
+    response = post_multipart(patient_client, f"/sessions/{treatment.id}/logs/new",
+                              {"redness": "1", "swelling": "1", "peeling": "0"}, (b"", ""))  # an empty file input
+    assert response.status_code == 302
+    assert photo_count(db) == 0
+
+
+def test_if_storing_the_row_fails_the_files_are_removed(app, db, patient_client, treatment, monkeypatch):
+    from app.extensions import db as database
+
+    def fail():
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(database.session, "commit", fail)
+    with pytest.raises(RuntimeError):
+        upload(patient_client, treatment, jpeg())
+    monkeypatch.undo()
+    assert stored_files(app) == []
+
+
+def test_comparison_defaults_to_the_first_and_latest_photo_and_can_pick_any_two(
+        patient_client, treatment, make_photo):
+    first, middle, latest = (make_photo(treatment, hours_after=h) for h in (1, 29, 24 * 7))
+    page = patient_client.get("/photos").get_data(as_text=True)
+    assert f'src="/photos/{first.id}/screen.jpg"' in page and f'src="/photos/{latest.id}/screen.jpg"' in page
+    assert f'src="/photos/{middle.id}/screen.jpg"' not in page
+    assert "day 0 after the session" in page and "day 7 after the session" in page
+
+    page = patient_client.get(f"/photos?before={latest.id}&after={middle.id}").get_data(as_text=True)
+    assert f'src="/photos/{latest.id}/screen.jpg"' in page and f'src="/photos/{middle.id}/screen.jpg"' in page
+    assert f'src="/photos/{first.id}/screen.jpg"' not in page
+    assert "day 7 after the session" in page
+
+
+def test_comparing_with_someone_elses_photo_is_a_404(patient_client, treatment, make_photo, make_patient,
+                                                     make_session):
+    mine = make_photo(treatment)
+    theirs = make_photo(make_session(make_patient(), hours_ago=5))
+    assert patient_client.get(f"/photos?before={mine.id}&after={theirs.id}").status_code == 404
+    assert patient_client.get(f"/photos/{theirs.id}/thumb.jpg").status_code == 404
+
+
+def test_the_30_day_timeline_marks_the_photos(patient_client, treatment, make_photo):
+    make_photo(treatment, hours_after=2)
+    page = patient_client.get(f"/sessions/{treatment.id}").get_data(as_text=True)
+    assert "Photos taken on day 0." in page
+    assert '"name": "Photos"' in page or '"Photos"' in page
+
+
+def test_a_practitioner_sees_the_photos_of_a_sharing_patient_and_the_view_is_audited(
+        db, client, patient, treatment, make_photo, make_clinic, make_practitioner, share):
+    clinic = make_clinic()
+    share(patient, clinic)
+    photo = make_photo(treatment)
+    log_in(client, make_practitioner(clinic))
+    detail = client.get(f"/clinic/patients/{patient.id}").get_data(as_text=True)
+    assert f"/photos/{photo.id}/thumb.jpg" in detail
+    assert client.get(f"/clinic/patients/{patient.id}/photos").status_code == 200
+    assert client.get(f"/photos/{photo.id}/screen.jpg").status_code == 200
+    actions = db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert "view_photos" in actions
+
+
+def test_deleting_a_photo_deletes_its_files(app, db, patient_client, treatment, make_photo):
+    keep, gone = make_photo(treatment), make_photo(treatment, hours_after=5)
+    gone_id, gone_key = gone.id, gone.file_key
+    assert patient_client.post(f"/photos/{gone_id}/delete").status_code == 302
+    assert not any(name.startswith(gone_key) for name in stored_files(app))
+    assert any(name.startswith(keep.file_key) for name in stored_files(app))
+    assert patient_client.get(f"/photos/{gone_id}/screen.jpg").status_code == 404
+
+
+def test_deleting_a_session_deletes_its_photos_files(app, db, patient_client, treatment, make_photo):
+    make_photo(treatment)
+    assert len(stored_files(app)) == 2
+    assert patient_client.post(f"/sessions/{treatment.id}/delete").status_code == 302
+    assert stored_files(app) == [] and photo_count(db) == 0
+
+
+def test_deleting_the_account_deletes_every_photo_file(app, db, patient_client, patient, treatment, make_photo,
+                                                       make_session):
+    make_photo(treatment)
+    make_photo(make_session(patient, hours_ago=24 * 40))
+    assert len(stored_files(app)) == 4
+    response = patient_client.post("/my-data/delete", data={"password": "correct-horse-battery-staple"})
+    assert response.status_code == 302
+    assert stored_files(app) == [] and photo_count(db) == 0
