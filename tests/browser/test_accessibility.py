@@ -1,22 +1,26 @@
 """axe-core (served from the tests' own copy) finds no accessibility violation on any page, at 360 px."""
 
+import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from app import photos, progress_photos
 from app.commands import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
 from app.extensions import db
 from app.models import Alert, TreatmentSession, User
+from tests import images
 from tests.browser.conftest import PHONE
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 ANONYMOUS_PAGES = ["/", "/auth/login", "/auth/signup", "/auth/clinic-signup", "/join", "/offline", "/no-such-page"]
 PATIENT_PAGES = ["/", "/sessions/new", "/sessions/{session}", "/sessions/{session}/logs/new",
                  "/sessions/{session}/edit", "/sessions/{session}/delete", "/sharing", "/my-data", "/auth/account",
-                 "/auth/password"]
+                 "/auth/password", "/photos", "/sessions/{session}/photos/new", "/photos/{photo}/delete"]
 PRACTITIONER_PAGES = ["/clinic/", "/clinic/patients/{patient}", "/clinic/patients/{patient}/sessions/new",
-                      "/clinic/invites", "/clinic/cohort", "/clinic/audit"]
+                      "/clinic/patients/{patient}/photos", "/clinic/invites", "/clinic/cohort", "/clinic/audit"]
 
 
 @pytest.fixture
@@ -24,9 +28,18 @@ def seeded(live_server):
     assert live_server.flask_app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     with live_server.flask_app.app_context():
         flagged = db.session.scalar(sa.select(User).where(User.email == DEMO_PATIENTS["red_flag"]))
-        session_id = db.session.scalar(sa.select(TreatmentSession.id).where(TreatmentSession.patient_id == flagged.id))
+        patient_id = flagged.id
+        session_id = db.session.scalar(sa.select(TreatmentSession.id).where(TreatmentSession.patient_id == patient_id))
         assert db.session.scalar(sa.select(sa.func.count(Alert.id)))  # the detail page shows open alerts
-    return live_server, {"patient": flagged.id, "session": session_id}
+        # Two photos, so the photo pages show the comparison, the slider and the thumbnails.
+        treatment = db.session.get(TreatmentSession, session_id)
+        photo_ids = []
+        for hours, colour in ((1, (190, 110, 100)), (60, (210, 160, 140))):
+            prepared = photos.prepare(io.BytesIO(images.jpeg(size=(400, 300), colour=colour)), "photo.jpg",
+                                      max_bytes=10**7, max_pixels=10**7)
+            photo_ids.append(progress_photos.add_photo(
+                treatment, prepared, taken_at=treatment.performed_at + timedelta(hours=hours)).id)
+    return live_server, {"patient": patient_id, "session": session_id, "photo": photo_ids[0]}
 
 
 def violations(page):
