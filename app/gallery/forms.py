@@ -13,8 +13,8 @@ class PhotoForm(BaseForm):
 
 
 def photo_label(photo):
-    return (f"{local_time(photo.taken_at, '%-d %b %Y, %H:%M')}: day {photo.days_since_session} "
-            f"after the session of {local_time(photo.session.performed_at, '%-d %b')}")
+    # Short enough for a phone-wide select; the captions give the session's date.
+    return f"{local_time(photo.taken_at, '%-d %b %Y %H:%M')} · day {photo.days_since_session}"
 
 
 class CompareForm(BaseForm):
