@@ -2,7 +2,7 @@
 
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -13,6 +13,10 @@ from app.alerts import refresh_after_log_change
 from app.assessments import assess_session
 from app.extensions import db
 from app.models import SymptomLog, TreatmentSession, utcnow
+
+
+# A log time this close to now is "now" as the form filled it in (to the minute, give or take a clock).
+LOGGED_NOW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ def save_new_log(treatment, client_id, fill, photo=None):
     try:
         with (progress_photos.stored_files(photo) if photo else nullcontext()) as file_key:
             if photo:
-                db.session.add(progress_photos.new_photo(treatment, photo, file_key, log.logged_at or utcnow()))
+                db.session.add(progress_photos.new_photo(treatment, photo, file_key, _photo_time(log.logged_at)))
             # The log, its photo, the session's new status and any alert are stored in one
             # transaction: all of it, or (and the patient is told) none of it.
             db.session.flush()
@@ -100,6 +104,18 @@ def delete_session(treatment):
     db.session.delete(treatment)
     db.session.commit()
     photo_files.remove(file_keys)
+
+
+def _photo_time(logged_at):
+    """When a photo sent with a log was taken: now, unless the log was set back to an earlier moment.
+
+    A log "now" carries its time to the minute only; stamping its photo with that
+    would put it before a photo taken seconds earlier, and swap before and after.
+    """
+    now = utcnow()
+    if logged_at is None or now - logged_at <= LOGGED_NOW:
+        return now
+    return logged_at
 
 
 def _log_with_client_id(client_id):

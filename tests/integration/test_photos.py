@@ -128,6 +128,19 @@ def test_a_log_can_carry_a_photo_taken_at_the_logs_time(db, patient_client, trea
     assert photo.taken_at == log.logged_at and photo.session_id == treatment.id
 
 
+def test_a_photo_sent_with_a_log_now_comes_after_one_taken_a_moment_before(db, patient_client, treatment,
+                                                                          frozen_time):
+    frozen_time.move_to("2026-06-15 12:00:30Z")
+    assert upload(patient_client, treatment, jpeg(colour=(200, 90, 80))).headers["Location"].endswith("/photos")
+    frozen_time.move_to("2026-06-15 12:00:50Z")
+    response = post_multipart(patient_client, f"/sessions/{treatment.id}/logs/new",
+                              {"redness": "1", "swelling": "1", "peeling": "0", "logged_at": "2026-06-15T12:00"},
+                              (jpeg(colour=(225, 175, 160)), "photo.jpg"))
+    assert response.status_code == 302
+    first, second = db.session.scalars(sa.select(Photo).order_by(Photo.id)).all()
+    assert first.taken_at < second.taken_at  # the log's own time (12:00:00) would put it first
+
+
 def test_a_log_without_a_photo_still_saves(db, patient_client, treatment):
     response = post_multipart(patient_client, f"/sessions/{treatment.id}/logs/new",
                               {"redness": "1", "swelling": "1", "peeling": "0"}, (b"", ""))  # an empty file input
