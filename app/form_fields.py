@@ -161,7 +161,10 @@ class PhotoField(FileField):
         # capture="user": on a phone the front camera opens directly, so the patient sees their skin.
         render_kw = {"accept": "image/*", "capture": "user", **kwargs.pop("render_kw", {})}
         if has_request_context():
-            render_kw["data-max-bytes"] = current_app.config["PHOTO_MAX_BYTES"]  # checked early by app.js
+            max_bytes = current_app.config["PHOTO_MAX_BYTES"]
+            render_kw["data-max-bytes"] = max_bytes  # checked early by app.js
+            kwargs["description"] = " ".join(filter(None, [
+                kwargs.get("description"), f"JPEG, PNG, HEIC or WebP, up to {photos.megabytes(max_bytes)}."]))
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
     def process_formdata(self, valuelist):

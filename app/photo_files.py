@@ -15,9 +15,7 @@ VARIANTS = ("screen", "thumb")
 
 
 def folder() -> Path:
-    path = Path(current_app.config["UPLOAD_FOLDER"] or Path(current_app.instance_path) / "uploads")
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+    return Path(current_app.config["UPLOAD_FOLDER"] or Path(current_app.instance_path) / "uploads")
 
 
 def path_for(file_key: str, variant: str) -> Path:
@@ -29,6 +27,7 @@ def path_for(file_key: str, variant: str) -> Path:
 def save(prepared) -> str:
     """Write a prepared photo's two copies; returns their new random key."""
     file_key = secrets.token_urlsafe(24)
+    folder().mkdir(mode=0o700, parents=True, exist_ok=True)
     written = []
     try:
         for variant, data in (("screen", prepared.screen), ("thumb", prepared.thumbnail)):

@@ -57,11 +57,19 @@ def file_keys(*, session_id=None, patient_id=None):
     return db.session.scalars(query).all()
 
 
+def _series(patient_id):
+    return (sa.select(Photo).join(Photo.session).where(TreatmentSession.patient_id == patient_id)
+            .options(so.contains_eager(Photo.session)).order_by(Photo.taken_at, Photo.id))
+
+
 def photos_of_patient(patient_id):
     """Every photo of the patient's series, oldest first, each with its session loaded."""
-    return db.session.scalars(
-        sa.select(Photo).join(Photo.session).where(TreatmentSession.patient_id == patient_id)
-        .options(so.contains_eager(Photo.session)).order_by(Photo.taken_at, Photo.id)).all()
+    return db.session.scalars(_series(patient_id)).all()
+
+
+def first_photo(patient_id):
+    """The first photo of the series (the guide for the next ones), or None."""
+    return db.session.scalar(_series(patient_id).limit(1))
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,18 @@
 """Friendly error pages. Every error a person can cause answers 4xx with words, never a bare 500."""
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.photos import megabytes
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),
     403: ("Not allowed", "You do not have access to this page."),
     404: ("Page not found", "There is nothing here, or it is not yours to see."),
     405: ("Not allowed", "That action is not available here."),
-    413: ("Too large", "What you sent is larger than we accept. Photos can be up to 15 MB: "
-                       "choose a smaller one, or take one with the camera."),
+    413: ("Too large", "What you sent is larger than we accept."),
     429: ("Too many tries", "Please wait a minute before trying again."),
     500: ("Something went wrong on our side", "Your earlier logs are safe. Please try again in a moment."),
 }
@@ -38,6 +38,10 @@ def register(app):
     def http_error(error):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 413:
+            limit = megabytes(current_app.config["PHOTO_MAX_BYTES"])
+            return render_error(413, detail=f"What you sent is larger than we accept. Photos can be up to "
+                                            f"{limit}: choose a smaller one, or take one with the camera.")
         return render_error(error.code)
 
     @app.errorhandler(500)

@@ -23,9 +23,8 @@ def new_photo(session_id):
         progress_photos.add_photo(treatment, form.photo.prepared, taken_at=utcnow())
         flash("Photo saved. It is private to you and any clinic you share with.", "success")
         return redirect(url_for(".photos"))
-    photos = progress_photos.photos_of_patient(current_user.id)
     return render_form("gallery/new_photo.html", form, treatment=treatment,
-                       guide=photos[0] if photos else None)
+                       guide=progress_photos.first_photo(current_user.id))
 
 
 @bp.route("/photos")

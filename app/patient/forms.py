@@ -14,8 +14,7 @@ MAX_NOTE_LENGTH = 2000
 # A phone's clock and ours may differ by a little; a log "now" must still save.
 CLOCK_TOLERANCE = timedelta(minutes=5)
 PAIN_LEVELS = [(n, str(n)) for n in range(11)]
-PHOTO_HINT = ("Same spot, distance and light each time makes the change easy to see. "
-              "JPEG, PNG, HEIC or WebP, up to 15 MB.")
+PHOTO_HINT = "Same spot, distance and light each time makes the change easy to see."
 
 
 class DepthField(FloatField):
