@@ -5,7 +5,7 @@ PYTHON_SYSTEM ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-# Sync workers (one request each), twice the cores: measured best for saving logs (docs/benchmarks.md).
+# Sync workers (one request each), twice the cores: the shortest tails when saving logs (docs/benchmarks.md).
 WORKERS ?= 4
 THREADS ?= 1
 

@@ -2,19 +2,27 @@
 
 import sqlalchemy as sa
 
-from app.assessments import assess_session
+from app import recovery
+from app.assessments import log_entries, session_facts
 from app.clinics import active_clinic_ids
 from app.extensions import db
 from app.models import Alert, utcnow
 
 
-def refresh_after_log_change(treatment, commit=True):
-    """Re-assess the session after a log was saved, edited or deleted.
+def refresh_after_log_change(treatment):
+    """Re-assess the session from its stored logs and commit the outcome (after an edit or delete, or a refresh)."""
+    assessment = store_assessment(treatment, log_entries(treatment.id))
+    db.session.commit()
+    return assessment
+
+
+def store_assessment(treatment, entries):
+    """Assess the session from these log entries: its status is kept, uncommitted.
 
     Each red flag becomes an alert on every clinic the patient shares with,
     unless the same flag for this session is already open there.
     """
-    assessment = assess_session(treatment, include_points=False)
+    assessment = recovery.assess(session_facts(treatment), entries, utcnow(), include_points=False)
     treatment.status = assessment.status
     contact_flags = [flag for flag in assessment.flags if flag.severity == "contact"]
     if contact_flags:
@@ -27,8 +35,6 @@ def refresh_after_log_change(treatment, commit=True):
                     db.session.add(Alert(
                         clinic_id=clinic_id, patient_id=treatment.patient_id, session_id=treatment.id,
                         flag_key=flag.key, severity=flag.severity, reason=flag.reason, action=flag.action))
-    if commit:
-        db.session.commit()
     return assessment
 
 

@@ -3,20 +3,38 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from app import aftercare, charts, recovery
-from app.models import SymptomLog, TreatmentSession, utcnow
+from app.extensions import db
+from app.models import WARNING_SIGN_COLUMNS, SymptomLog, TreatmentSession, utcnow
+
+# What the recovery model reads from a log.
+LOG_ENTRY_COLUMNS = (
+    SymptomLog.logged_at, SymptomLog.redness, SymptomLog.swelling, SymptomLog.peeling, SymptomLog.pain,
+    SymptomLog.itch, SymptomLog.bruising, *(getattr(SymptomLog, name) for name in WARNING_SIGN_COLUMNS),
+    SymptomLog.improvement,
+)
 
 
 def session_facts(treatment: TreatmentSession) -> recovery.SessionFacts:
     return recovery.SessionFacts(treatment.performed_at, treatment.needle_depth_mm)
 
 
-def log_entry(log: SymptomLog) -> recovery.LogEntry:
+def log_entry(log) -> recovery.LogEntry:
+    """A SymptomLog, or a row of LOG_ENTRY_COLUMNS, as the model's plain input."""
     return recovery.LogEntry(
         logged_at=log.logged_at, redness=log.redness, swelling=log.swelling, peeling=log.peeling,
-        pain=log.pain, itch=log.itch, bruising=log.bruising, warning_signs=log.warning_signs,
+        pain=log.pain, itch=log.itch, bruising=bool(log.bruising),
+        warning_signs=frozenset(name for name in WARNING_SIGN_COLUMNS if getattr(log, name)),
         improvement=log.improvement,
     )
+
+
+def log_entries(session_id: int) -> list[recovery.LogEntry]:
+    """A session's logs as the model's inputs, read as plain rows (no ORM objects: saving a log reads them all)."""
+    rows = db.session.execute(sa.select(*LOG_ENTRY_COLUMNS).where(SymptomLog.session_id == session_id))
+    return [log_entry(row) for row in rows]
 
 
 def assess_session(treatment: TreatmentSession, now: datetime | None = None,

@@ -11,7 +11,7 @@ from datetime import timedelta
 class Config:
     SECRET_KEY = None  # never a default: see app.settings.load_secret_key
     SQLALCHEMY_DATABASE_URI = None  # filled in with instance/app.db when unset
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}  # a database server's connections are pinged: see app.settings
 
     # Health data: cookies are unreadable from JavaScript, not sent cross-site,
     # and HTTPS-only once SESSION_COOKIE_SECURE is switched on behind TLS.

@@ -9,8 +9,8 @@ import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
 from app import photo_files, progress_photos
-from app.alerts import refresh_after_log_change
-from app.assessments import assess_session
+from app.alerts import store_assessment
+from app.assessments import assess_session, log_entries, log_entry
 from app.extensions import db
 from app.models import SymptomLog, TreatmentSession, utcnow
 
@@ -73,23 +73,23 @@ def save_new_log(treatment, client_id, fill, photo=None):
     log kept offline and sent again after a lost answer) returns the stored
     log instead of storing it twice.
     """
-    existing = _log_with_client_id(client_id)
-    if existing is not None:
-        return existing
-    log = SymptomLog(session=treatment)
+    # Read before anything is written, so the database's write lock is held only
+    # for the inserts and the commit.
+    earlier_entries = log_entries(treatment.id)
+    log = SymptomLog(session=treatment, client_id=client_id)
     fill(log)
     db.session.add(log)
     try:
         with (progress_photos.stored_files(photo) if photo else nullcontext()) as file_key:
             if photo:
                 db.session.add(progress_photos.new_photo(treatment, photo, file_key, _photo_time(log.logged_at)))
+            store_assessment(treatment, [*earlier_entries, log_entry(log)])
             # The log, its photo, the session's new status and any alert are stored in one
             # transaction: all of it, or (and the patient is told) none of it.
-            db.session.flush()
-            refresh_after_log_change(treatment, commit=False)
             db.session.commit()
     except IntegrityError:
-        # The same form arrived twice at once and the other request stored it first.
+        # The unique client_id says this form was stored before (a double tap, or a resend
+        # after a lost answer): nothing new is stored, and the stored log is the answer.
         db.session.rollback()
         existing = _log_with_client_id(client_id)
         if existing is None:

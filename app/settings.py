@@ -20,6 +20,11 @@ def load_config(app, overrides=None):
 
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "app.db")
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A database server may drop an idle connection, so each one is tested before use.
+        # A SQLite connection is an open file that cannot go stale: testing it would only
+        # cost a statement on every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = load_secret_key(app)
 

@@ -34,12 +34,12 @@ def flask(env, *args):
 
 
 @contextmanager
-def gunicorn(env, workers=4, threads=1):
+def gunicorn(env, workers=4, threads=1, app="wsgi:app"):
     """gunicorn as `make run` starts it, on a free loopback port; yields the base URL."""
     port = free_port()
     process = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(threads), "wsgi:app"],
+         "--threads", str(threads), app],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -48,7 +48,7 @@ def gunicorn(env, workers=4, threads=1):
             try:
                 if requests.get(url + "/auth/login", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting
                 time.sleep(0.2)
         else:
             sys.exit("the server did not start")

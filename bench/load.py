@@ -1,12 +1,18 @@
 """Server load: the real server (gunicorn) on loopback under 50 concurrent clients.
 
-    .venv/bin/python bench/load.py [--clients 50] [--seconds 10]      (make bench-load)
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 10] [--rounds 5] [--references]
+    (make bench-load)
 
-Three runs against the same server, one after the other: a bare Flask endpoint
-(GET /healthz), saving logs (POST /sessions/<id>/logs/new, CSRF and all, as
-the browser does), and opening the clinic dashboard (GET /clinic/). Reports
-throughput and p50/p95/p99 latency; the figure that matters is log saving's
-throughput as a share of the bare endpoint's (target: at least half).
+Three kinds of request against the same server, taken in turn over several
+rounds: a bare Flask endpoint (GET /healthz), saving logs (POST
+/sessions/<id>/logs/new, CSRF and all, as the browser does), and opening the
+clinic dashboard (GET /clinic/). Reports throughput and p50/p95/p99 latency;
+the figure that matters is log saving's throughput as a share of the bare
+endpoint's (target: at least half).
+
+--references serves bench/reference_app.py instead of wsgi.py and adds its
+two reference posts (logged in and CSRF-checked; and that plus one ORM insert),
+to show how much of a save's cost the stack itself fixes.
 """
 
 import argparse
@@ -15,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,7 +59,7 @@ def seed(database_url, clients):
 
 
 def run(clients, seconds, request):
-    """Each client repeats request(client_index) for `seconds`; returns (throughput, latencies in ms, errors)."""
+    """Each client repeats request(client_index) for `seconds`; returns (requests, seconds taken, latencies, errors)."""
     latencies, errors = [], []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -74,8 +81,27 @@ def run(clients, seconds, request):
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - started
-    return len(latencies) / elapsed, sorted(latencies), sum(errors)
+    return len(latencies), time.monotonic() - started, latencies, sum(errors)
+
+
+def run_interleaved(clients, seconds, rounds, requests):
+    """Every kind of request for seconds/rounds in turn, `rounds` times over.
+
+    A shared machine speeds up and slows down over a run; taking the kinds in
+    turn, again and again, lets that drift touch each of them alike, so the
+    ratio compares like with like. Returns {name: (throughput, sorted latencies, errors)}.
+    """
+    totals = {name: [0, 0.0, [], 0] for name in requests}
+    for _ in range(rounds):
+        for name, request in requests.items():
+            count, elapsed, latencies, errors = run(clients, seconds / rounds, request)
+            total = totals[name]
+            total[0] += count
+            total[1] += elapsed
+            total[2].extend(latencies)
+            total[3] += errors
+    return {name: (count / elapsed, sorted(latencies), errors)
+            for name, (count, elapsed, latencies, errors) in totals.items()}
 
 
 def percentile(values, share):
@@ -87,7 +113,9 @@ def main():
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=10, help="per kind of request, over all rounds")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--references", action="store_true", help="add the reference posts of bench/reference_app.py")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         database_url = f"sqlite:///{folder}/load.db"
@@ -95,35 +123,45 @@ def main():
         flask(env, "db", "upgrade")
         flask(env, "seed-demo")
         patients = seed(database_url, args.clients)
-        with gunicorn(env) as url:
+        with gunicorn(env, app="bench.reference_app:app" if args.references else "wsgi:app") as url:
             browsers = [logged_in_session(url, email, PASSWORD) for email, _ in patients]
             tokens = [csrf_token(b.get(f"{url}/sessions/{sid}/logs/new", timeout=10).text)
                       for b, (_, sid) in zip(browsers, patients)]
             doctors = [logged_in_session(url, DEMO_PRACTITIONER_EMAIL, DEMO_PASSWORD) for _ in range(args.clients)]
-            logged_in_cookies = [b.cookies.get_dict() for b in browsers]
+            # Copies of the cookies themselves (domain and path too), so putting one back replaces the
+            # cookie the server set rather than adding a second one of the same name beside it.
+            logged_in_cookies = [b.cookies.copy() for b in browsers]
 
             def bare(i):
                 return browsers[i].get(url + "/healthz", timeout=30).status_code == 200
 
-            def save_log(i):
-                response = browsers[i].post(f"{url}/sessions/{patients[i][1]}/logs/new", allow_redirects=False,
-                                            timeout=30, data={"csrf_token": tokens[i], "redness": "1",
-                                                              "swelling": "0", "peeling": "0"})
-                # A browser follows the redirect, whose page shows (and so removes) the "Log saved"
-                # message; without that, every message would pile up in the session cookie.
-                browsers[i].cookies.update(logged_in_cookies[i])
-                return response.status_code == 302
+            def form_post(path):
+                """Post the log form as a browser sends it; <id> in path is the client's session."""
+                def post(i):
+                    response = browsers[i].post(
+                        f"{url}{path}".replace("<id>", str(patients[i][1])), allow_redirects=False, timeout=30,
+                        data={"csrf_token": tokens[i], "client_id": str(uuid.uuid4()),
+                              "redness": "1", "swelling": "0", "peeling": "0"})
+                    # A browser follows the redirect, whose page shows (and so removes) the "Log saved"
+                    # message; without that, every message would pile up in the session cookie.
+                    browsers[i].cookies.update(logged_in_cookies[i])
+                    return response.status_code == 302
+                return post
 
             def dashboard(i):
                 return doctors[i].get(url + "/clinic/", timeout=30).status_code == 200
 
-            results = {name: run(args.clients, args.seconds, request)
-                       for name, request in (("bare endpoint", bare), ("save a log", save_log),
-                                             ("dashboard", dashboard))}
+            kinds = {"bare endpoint": bare, "save a log": form_post("/sessions/<id>/logs/new"),
+                     "dashboard": dashboard}
+            if args.references:
+                kinds |= {"ref: auth post": form_post("/bench/auth/<id>"),
+                          "ref: + insert": form_post("/bench/insert/<id>")}
+            results = run_interleaved(args.clients, args.seconds, args.rounds, kinds)
             for session in browsers + doctors:
                 session.close()
     bare_rate = results["bare endpoint"][0]
-    print(f"{args.clients} concurrent clients, {args.seconds:g} s each, gunicorn 4 workers x 1 thread, SQLite")
+    print(f"{args.clients} concurrent clients, {args.seconds:g} s of each kind in {args.rounds} interleaved rounds, "
+          f"gunicorn 4 workers x 1 thread, SQLite")
     print(f"{'request':<15} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")
     for name, (rate, latencies, errors) in results.items():
         print(f"{name:<15} {rate:>8.1f} {statistics.median(latencies):>8.1f} {percentile(latencies, .95):>8.1f} "

@@ -141,6 +141,17 @@ def test_a_photo_sent_with_a_log_now_comes_after_one_taken_a_moment_before(db, p
     assert first.taken_at < second.taken_at  # the log's own time (12:00:00) would put it first
 
 
+def test_a_log_with_a_photo_sent_twice_is_stored_once_with_one_photo(app, db, patient_client, treatment):
+    fields = {"redness": "1", "swelling": "1", "peeling": "0", "client_id": "22222222-2222-4222-8222-222222222222"}
+    for _ in range(2):  # a resend after a lost answer
+        response = post_multipart(patient_client, f"/sessions/{treatment.id}/logs/new", fields, (jpeg(), "photo.jpg"))
+        assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SymptomLog)) == 1
+    assert photo_count(db) == 1
+    key = db.session.scalar(sa.select(Photo.file_key))
+    assert stored_files(app) == sorted([f"{key}-screen.jpg", f"{key}-thumb.jpg"])  # the resend's files are gone
+
+
 def test_a_log_without_a_photo_still_saves(db, patient_client, treatment):
     response = post_multipart(patient_client, f"/sessions/{treatment.id}/logs/new",
                               {"redness": "1", "swelling": "1", "peeling": "0"}, (b"", ""))  # an empty file input

@@ -50,3 +50,11 @@ def test_sqlite_database_defaults_to_the_instance_folder(tmp_path, monkeypatch):
 )
 def test_database_urls_are_normalised(url, expected):
     assert normalise_database_url(url) == expected
+
+
+def test_a_database_servers_connections_are_tested_before_use_and_sqlites_are_not(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@localhost/afterglow")
+    assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/afterglow-settings-test.db")
+    assert "pool_pre_ping" not in create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
