@@ -146,6 +146,7 @@ def test_the_same_form_sent_twice_is_stored_once(patient_client, treatment, db):
         assert response.status_code == 302
     assert log_count(db) == 1
     assert db.session.scalar(sa.select(SymptomLog.client_id)) == client_id
+    assert patient_client.get(response.headers["Location"]).get_data(as_text=True).count("Log saved.") == 1
 
 
 def test_each_form_gets_its_own_client_id(patient_client, treatment):
