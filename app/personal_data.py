@@ -1,6 +1,7 @@
 """Everything the app holds about a patient, to take away or to erase."""
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from app import photo_files, progress_photos
 from app.extensions import db
@@ -13,7 +14,9 @@ def _iso(moment):
 
 def export_patient(patient: User) -> dict:
     """The patient's account, sessions with every log and photo, clinic sharing, alerts and audit trail."""
-    sessions = db.session.scalars(patient.sessions.select().order_by(TreatmentSession.performed_at)).all()
+    sessions = db.session.scalars(
+        patient.sessions.select().order_by(TreatmentSession.performed_at)
+        .options(so.selectinload(TreatmentSession.logs), so.selectinload(TreatmentSession.photos))).all()
     links = db.session.scalars(sa.select(CareLink).where(CareLink.patient_id == patient.id)).all()
     alerts = db.session.scalars(sa.select(Alert).where(Alert.patient_id == patient.id)).all()
     audit = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.patient_id == patient.id)).all()
