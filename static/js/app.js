@@ -3,13 +3,16 @@
   "use strict";
 
   // Tell the server the phone's time zone so "21:30" means 21:30 where the patient is.
-  var zone;
-  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { zone = ""; }
-  if (zone) {
-    document.querySelectorAll("input[type=hidden][name=timezone]").forEach(function (input) {
-      input.value = zone;
-    });
-  }
+  // Read as the form is sent, not as the page loads: the first Intl call takes
+  // tens of milliseconds on a slow phone, and most pages have no such field.
+  document.addEventListener("submit", function (event) {
+    var inputs = event.target.querySelectorAll("input[type=hidden][name=timezone]");
+    if (!inputs.length) { return; }
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { zone = ""; }
+    if (!zone) { return; }
+    inputs.forEach(function (input) { input.value = zone; });
+  }, true);  // capture: before the form's own handlers read its fields
 
   // After a failed submit, move focus to the error summary so screen readers announce it.
   var summary = document.querySelector(".error-summary");
