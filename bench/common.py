@@ -11,6 +11,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,9 +34,28 @@ def flask(env, *args):
                    stdout=subprocess.DEVNULL)
 
 
+class Server:
+    """A running server: its base URL, and the CPU its processes have used so far."""
+
+    def __init__(self, url, pid):
+        self.url = url
+        self.process = psutil.Process(pid)
+
+    def cpu_seconds(self):
+        """User and system CPU of the master and its workers (which live as long as the run)."""
+        total = 0.0
+        for process in [self.process, *self.process.children(recursive=True)]:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:  # a worker gone between the listing and the reading
+                continue
+            total += times.user + times.system
+        return total
+
+
 @contextmanager
 def gunicorn(env, workers=4, threads=1, app="wsgi:app"):
-    """gunicorn as `make run` starts it, on a free loopback port; yields the base URL."""
+    """gunicorn as `make run` starts it, on a free loopback port; yields a Server."""
     port = free_port()
     process = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -52,7 +72,7 @@ def gunicorn(env, workers=4, threads=1, app="wsgi:app"):
                 time.sleep(0.2)
         else:
             sys.exit("the server did not start")
-        yield url
+        yield Server(url, process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)

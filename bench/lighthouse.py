@@ -108,7 +108,8 @@ def main():
         flask(env, "db", "upgrade")
         flask(env, "seed-demo")
         add_patients(database_url, 200)
-        with gunicorn(env) as url:
+        with gunicorn(env) as server:
+            url = server.url
             sessions = {"patient": logged_in_session(url, DEMO_PATIENTS["typical"], DEMO_PASSWORD, USER_AGENT),
                         "practitioner": logged_in_session(url, DEMO_PRACTITIONER_EMAIL, DEMO_PASSWORD, USER_AGENT)}
             session_id = 2  # the demo patient's current session (day 1)

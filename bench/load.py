@@ -8,7 +8,8 @@ rounds: a bare Flask endpoint (GET /healthz), saving logs (POST
 /sessions/<id>/logs/new, CSRF and all, as the browser does), and opening the
 clinic dashboard (GET /clinic/). Reports throughput and p50/p95/p99 latency;
 the figure that matters is log saving's throughput as a share of the bare
-endpoint's (target: at least half).
+endpoint's (target: at least half). Beside each rate, the CPU time one
+request cost the server and the client, which says where the ratio comes from.
 
 --references serves bench/reference_app.py instead of wsgi.py and adds its
 two reference posts (logged in and CSRF-checked; and that plus one ORM insert),
@@ -22,6 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -58,8 +60,13 @@ def seed(database_url, clients):
     return result
 
 
-def run(clients, seconds, request):
-    """Each client repeats request(client_index) for `seconds`; returns (requests, seconds taken, latencies, errors)."""
+def run(clients, seconds, request, server):
+    """Each client repeats request(client_index) for `seconds`.
+
+    Returns (requests, seconds taken, latencies, errors, server CPU seconds,
+    client CPU seconds): the CPU the server's processes and this process (every
+    client thread) used meanwhile, so a request's cost shows beside its rate.
+    """
     latencies, errors = [], []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -76,32 +83,55 @@ def run(clients, seconds, request):
             errors.append(failed)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return len(latencies), time.monotonic() - started, latencies, sum(errors)
+    return (len(latencies), time.monotonic() - started, latencies, sum(errors),
+            server.cpu_seconds() - server_cpu, time.process_time() - client_cpu)
 
 
-def run_interleaved(clients, seconds, rounds, requests):
+@dataclass
+class Result:
+    """One kind of request over every round."""
+    requests: int = 0
+    seconds: float = 0.0
+    latencies: list = field(default_factory=list)
+    errors: int = 0
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
+
+    @property
+    def rate(self):
+        return self.requests / self.seconds
+
+    def cpu_ms(self, seconds):
+        return 1000 * seconds / self.requests
+
+
+def run_interleaved(clients, seconds, rounds, requests, server):
     """Every kind of request for seconds/rounds in turn, `rounds` times over.
 
     A shared machine speeds up and slows down over a run; taking the kinds in
     turn, again and again, lets that drift touch each of them alike, so the
-    ratio compares like with like. Returns {name: (throughput, sorted latencies, errors)}.
+    ratio compares like with like. Returns {name: Result}, latencies sorted.
     """
-    totals = {name: [0, 0.0, [], 0] for name in requests}
+    results = {name: Result() for name in requests}
     for _ in range(rounds):
         for name, request in requests.items():
-            count, elapsed, latencies, errors = run(clients, seconds / rounds, request)
-            total = totals[name]
-            total[0] += count
-            total[1] += elapsed
-            total[2].extend(latencies)
-            total[3] += errors
-    return {name: (count / elapsed, sorted(latencies), errors)
-            for name, (count, elapsed, latencies, errors) in totals.items()}
+            count, elapsed, latencies, errors, server_cpu, client_cpu = run(clients, seconds / rounds, request, server)
+            result = results[name]
+            result.requests += count
+            result.seconds += elapsed
+            result.latencies.extend(latencies)
+            result.errors += errors
+            result.server_cpu += server_cpu
+            result.client_cpu += client_cpu
+    for result in results.values():
+        result.latencies.sort()
+    return results
 
 
 def percentile(values, share):
@@ -123,7 +153,8 @@ def main():
         flask(env, "db", "upgrade")
         flask(env, "seed-demo")
         patients = seed(database_url, args.clients)
-        with gunicorn(env, app="bench.reference_app:app" if args.references else "wsgi:app") as url:
+        with gunicorn(env, app="bench.reference_app:app" if args.references else "wsgi:app") as server:
+            url = server.url
             browsers = [logged_in_session(url, email, PASSWORD) for email, _ in patients]
             tokens = [csrf_token(b.get(f"{url}/sessions/{sid}/logs/new", timeout=10).text)
                       for b, (_, sid) in zip(browsers, patients)]
@@ -156,20 +187,22 @@ def main():
             if args.references:
                 kinds |= {"ref: auth post": form_post("/bench/auth/<id>"),
                           "ref: + insert": form_post("/bench/insert/<id>")}
-            results = run_interleaved(args.clients, args.seconds, args.rounds, kinds)
+            results = run_interleaved(args.clients, args.seconds, args.rounds, kinds, server)
             for session in browsers + doctors:
                 session.close()
-    bare_rate = results["bare endpoint"][0]
+    bare = results["bare endpoint"]
     print(f"{args.clients} concurrent clients, {args.seconds:g} s of each kind in {args.rounds} interleaved rounds, "
           f"gunicorn 4 workers x 1 thread, SQLite")
-    print(f"{'request':<15} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")
-    for name, (rate, latencies, errors) in results.items():
-        print(f"{name:<15} {rate:>8.1f} {statistics.median(latencies):>8.1f} {percentile(latencies, .95):>8.1f} "
-              f"{percentile(latencies, .99):>8.1f} {errors:>7} {rate / bare_rate:>8.2f}")
-    ratio = results["save a log"][0] / bare_rate
+    print(f"{'request':<15} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8} "
+          f"{'server CPU ms/req':>18} {'client CPU ms/req':>18}")
+    for name, result in results.items():
+        latencies = result.latencies
+        print(f"{name:<15} {result.rate:>8.1f} {statistics.median(latencies):>8.1f} {percentile(latencies, .95):>8.1f} "
+              f"{percentile(latencies, .99):>8.1f} {result.errors:>7} {result.rate / bare.rate:>8.2f} "
+              f"{result.cpu_ms(result.server_cpu):>18.2f} {result.cpu_ms(result.client_cpu):>18.2f}")
+    ratio = results["save a log"].rate / bare.rate
     print(f"log saving / bare endpoint throughput: {ratio:.2f} (target >= 0.50): {'pass' if ratio >= 0.5 else 'FAIL'}")
     sys.exit(0 if ratio >= 0.5 else 1)
-
 
 if __name__ == "__main__":
     main()
