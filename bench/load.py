@@ -60,13 +60,40 @@ def seed(database_url, clients):
     return result
 
 
-def run(clients, seconds, request, server):
-    """Each client repeats request(client_index) for `seconds`.
+@dataclass
+class Result:
+    """Requests of one kind: how many, over how long, and the CPU they cost.
 
-    Returns (requests, seconds taken, latencies, errors, server CPU seconds,
-    client CPU seconds): the CPU the server's processes and this process (every
-    client thread) used meanwhile, so a request's cost shows beside its rate.
+    server_cpu is what the server's processes used meanwhile; client_cpu what
+    this process (every client thread) used, so a request's cost shows beside its rate.
     """
+    requests: int = 0
+    seconds: float = 0.0
+    latencies: list = field(default_factory=list)
+    errors: int = 0
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
+
+    def __iadd__(self, other):
+        self.requests += other.requests
+        self.seconds += other.seconds
+        self.latencies.extend(other.latencies)
+        self.errors += other.errors
+        self.server_cpu += other.server_cpu
+        self.client_cpu += other.client_cpu
+        return self
+
+    @property
+    def rate(self):
+        return self.requests / self.seconds
+
+    def cpu_ms(self, seconds):
+        """CPU seconds spread over the requests, in milliseconds each."""
+        return 1000 * seconds / self.requests
+
+
+def run(clients, seconds, request, server):
+    """Each client repeats request(client_index) for `seconds`; returns a Result."""
     latencies, errors = [], []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -89,26 +116,8 @@ def run(clients, seconds, request, server):
         thread.start()
     for thread in threads:
         thread.join()
-    return (len(latencies), time.monotonic() - started, latencies, sum(errors),
-            server.cpu_seconds() - server_cpu, time.process_time() - client_cpu)
-
-
-@dataclass
-class Result:
-    """One kind of request over every round."""
-    requests: int = 0
-    seconds: float = 0.0
-    latencies: list = field(default_factory=list)
-    errors: int = 0
-    server_cpu: float = 0.0
-    client_cpu: float = 0.0
-
-    @property
-    def rate(self):
-        return self.requests / self.seconds
-
-    def cpu_ms(self, seconds):
-        return 1000 * seconds / self.requests
+    return Result(len(latencies), time.monotonic() - started, latencies, sum(errors),
+                  server.cpu_seconds() - server_cpu, time.process_time() - client_cpu)
 
 
 def run_interleaved(clients, seconds, rounds, requests, server):
@@ -121,14 +130,7 @@ def run_interleaved(clients, seconds, rounds, requests, server):
     results = {name: Result() for name in requests}
     for _ in range(rounds):
         for name, request in requests.items():
-            count, elapsed, latencies, errors, server_cpu, client_cpu = run(clients, seconds / rounds, request, server)
-            result = results[name]
-            result.requests += count
-            result.seconds += elapsed
-            result.latencies.extend(latencies)
-            result.errors += errors
-            result.server_cpu += server_cpu
-            result.client_cpu += client_cpu
+            results[name] += run(clients, seconds / rounds, request, server)
     for result in results.values():
         result.latencies.sort()
     return results
@@ -203,6 +205,7 @@ def main():
     ratio = results["save a log"].rate / bare.rate
     print(f"log saving / bare endpoint throughput: {ratio:.2f} (target >= 0.50): {'pass' if ratio >= 0.5 else 'FAIL'}")
     sys.exit(0 if ratio >= 0.5 else 1)
+
 
 if __name__ == "__main__":
     main()
