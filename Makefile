@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 4
 THREADS ?= 1
 
-.PHONY: run dev test test-fast browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-load audit static-compressed clean
+.PHONY: run dev test test-fast browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-load audit static-compressed clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -66,7 +66,7 @@ test-fast: $(VENV)/.dev-installed
 	$(PY) -m pytest -m "not browser"
 
 # Every budget with pass/fail: dashboard queries, Lighthouse pages, server load. Results: docs/benchmarks.md.
-bench: bench-dashboard bench-lighthouse bench-load
+bench: bench-dashboard bench-lighthouse bench-dash bench-load
 
 bench-dashboard: $(VENV)/.dev-installed
 	$(PY) bench/dashboard.py --requests 50
@@ -77,6 +77,16 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 
 bench-lighthouse: $(VENV)/.dev-installed browser-deps bench/node_modules/.installed
 	$(PY) bench/lighthouse.py
+
+# Dash in its own virtualenv: the baseline's dependencies never mix with the app's.
+.venv-dash/.installed: bench/requirements-dash.txt
+	$(PYTHON_SYSTEM) -m venv .venv-dash
+	.venv-dash/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements-dash.txt
+	touch $@
+
+# A default Plotly Dash page under the same Lighthouse audit: the baseline the issue quotes.
+bench-dash: $(VENV)/.dev-installed browser-deps bench/node_modules/.installed .venv-dash/.installed
+	$(PY) bench/dash_baseline.py
 
 bench-load: $(VENV)/.dev-installed
 	$(PY) bench/load.py
@@ -91,4 +101,4 @@ audit: .venv-audit/.installed
 	scripts/audit
 
 clean:
-	rm -rf $(VENV) .venv-audit .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-audit .venv-dash .pytest_cache .hypothesis

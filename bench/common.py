@@ -54,11 +54,11 @@ class Server:
 
 
 @contextmanager
-def gunicorn(env, workers=4, threads=1, app="wsgi:app"):
-    """gunicorn as `make run` starts it, on a free loopback port; yields a Server."""
+def gunicorn(env, workers=4, threads=1, app="wsgi:app", venv_bin=VENV_BIN, ready_path="/auth/login"):
+    """gunicorn as `make run` starts it, on a free loopback port; yields a Server once ready_path answers."""
     port = free_port()
     process = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        [str(venv_bin / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--threads", str(threads), app],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -66,7 +66,7 @@ def gunicorn(env, workers=4, threads=1, app="wsgi:app"):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if requests.get(url + "/auth/login", timeout=2).status_code == 200:
+                if requests.get(url + ready_path, timeout=2).status_code == 200:
                     break
             except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting
                 time.sleep(0.2)

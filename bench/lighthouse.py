@@ -62,7 +62,7 @@ def add_patients(database_url, count):
         db.engine.dispose()
 
 
-def audit(url, cookie, tries=3):
+def audit(url, cookie=None, tries=3):
     """One Lighthouse run; tried again when Chrome's trace comes back broken (NO_NAVSTART happens)."""
     for attempt in range(1, tries + 1):
         try:
@@ -78,7 +78,8 @@ def _audit_once(url, cookie):
         subprocess.run(
             [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report.name}",
              "--only-categories=performance,accessibility,best-practices", f"--chrome-flags={CHROME_FLAGS}",
-             f"--emulated-user-agent={USER_AGENT}", "--extra-headers", json.dumps({"Cookie": cookie})],
+             f"--emulated-user-agent={USER_AGENT}",
+             *(["--extra-headers", json.dumps({"Cookie": cookie})] if cookie else [])],
             check=True, env={"CHROME_PATH": "/usr/bin/chromium", "PATH": "/usr/bin:/bin"})
         result = json.loads(Path(report.name).read_text())
     final_url = result.get("finalDisplayedUrl") or result.get("finalUrl", "")
