@@ -65,7 +65,8 @@ test: $(VENV)/.dev-installed browser-deps
 test-fast: $(VENV)/.dev-installed
 	$(PY) -m pytest -m "not browser"
 
-# Every budget with pass/fail: dashboard queries, Lighthouse pages, server load. Results: docs/benchmarks.md.
+# Every budget with pass/fail (dashboard queries, Lighthouse pages, server load), and the Dash
+# baseline the pages are compared with (figures only). Results: docs/benchmarks.md.
 bench: bench-dashboard bench-lighthouse bench-dash bench-load
 
 bench-dashboard: $(VENV)/.dev-installed

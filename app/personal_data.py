@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import url_for
 
 from app import photo_files, progress_photos
 from app.extensions import db
@@ -33,7 +34,8 @@ def export_patient(patient: User) -> dict:
                 "warning_signs": sorted(log.warning_signs), "improvement": log.improvement, "note": log.note,
             } for log in sorted(s.logs, key=lambda log: log.logged_at)],
             # The photos themselves are downloaded one by one from the Photos page (these paths).
-            "photos": [{"taken_at": _iso(photo.taken_at), "path": f"/photos/{photo.id}/screen.jpg"}
+            "photos": [{"taken_at": _iso(photo.taken_at),
+                        "path": url_for("gallery.photo_file", photo_id=photo.id, variant="screen")}
                        for photo in s.photos],
         } for s in sessions],
         "clinics": [{"clinic": link.clinic.name, "consented_at": _iso(link.consented_at),

@@ -2,7 +2,7 @@
 
 Files are named by a random key, written whole (a crash never leaves half a
 photo) and readable by the app's own user only. The database row is the
-only way to a file, and app.photos_access decides who may follow it.
+only way to a file, and app.gallery.access decides who may follow it.
 """
 
 import os

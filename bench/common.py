@@ -16,6 +16,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
+# The server's shape, as the Makefile's WORKERS and THREADS start it for `make run`.
+WORKERS, THREADS = 4, 1
 
 
 def free_port():
@@ -54,7 +56,7 @@ class Server:
 
 
 @contextmanager
-def gunicorn(env, workers=4, threads=1, app="wsgi:app", venv_bin=VENV_BIN, ready_path="/auth/login"):
+def gunicorn(env, workers=WORKERS, threads=THREADS, app="wsgi:app", venv_bin=VENV_BIN, ready_path="/auth/login"):
     """gunicorn as `make run` starts it, on a free loopback port; yields a Server once ready_path answers."""
     port = free_port()
     process = subprocess.Popen(

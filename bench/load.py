@@ -31,7 +31,8 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import csrf_token, flask, gunicorn, logged_in_session, server_environment  # noqa: E402
+from bench.common import (  # noqa: E402
+    THREADS, WORKERS, csrf_token, flask, gunicorn, logged_in_session, server_environment)
 
 PASSWORD = "bench-patient-passphrase"
 
@@ -87,9 +88,15 @@ class Result:
     def rate(self):
         return self.requests / self.seconds
 
-    def cpu_ms(self, seconds):
-        """CPU seconds spread over the requests, in milliseconds each."""
-        return 1000 * seconds / self.requests
+    @property
+    def server_ms(self):
+        """Server CPU per request, in milliseconds."""
+        return 1000 * self.server_cpu / self.requests
+
+    @property
+    def client_ms(self):
+        """Client CPU per request, in milliseconds."""
+        return 1000 * self.client_cpu / self.requests
 
 
 def run(clients, seconds, request, server):
@@ -170,9 +177,11 @@ def main():
 
             def form_post(path):
                 """Post the log form as a browser sends it; <id> in path is the client's session."""
+                urls = [f"{url}{path}".replace("<id>", str(session_id)) for _, session_id in patients]
+
                 def post(i):
                     response = browsers[i].post(
-                        f"{url}{path}".replace("<id>", str(patients[i][1])), allow_redirects=False, timeout=30,
+                        urls[i], allow_redirects=False, timeout=30,
                         data={"csrf_token": tokens[i], "client_id": str(uuid.uuid4()),
                               "redness": "1", "swelling": "0", "peeling": "0"})
                     # A browser follows the redirect, whose page shows (and so removes) the "Log saved"
@@ -194,14 +203,14 @@ def main():
                 session.close()
     bare = results["bare endpoint"]
     print(f"{args.clients} concurrent clients, {args.seconds:g} s of each kind in {args.rounds} interleaved rounds, "
-          f"gunicorn 4 workers x 1 thread, SQLite")
+          f"gunicorn {WORKERS} workers x {THREADS} thread{'s' if THREADS > 1 else ''}, SQLite")
     print(f"{'request':<15} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8} "
           f"{'server CPU ms/req':>18} {'client CPU ms/req':>18}")
     for name, result in results.items():
         latencies = result.latencies
         print(f"{name:<15} {result.rate:>8.1f} {statistics.median(latencies):>8.1f} {percentile(latencies, .95):>8.1f} "
               f"{percentile(latencies, .99):>8.1f} {result.errors:>7} {result.rate / bare.rate:>8.2f} "
-              f"{result.cpu_ms(result.server_cpu):>18.2f} {result.cpu_ms(result.client_cpu):>18.2f}")
+              f"{result.server_ms:>18.2f} {result.client_ms:>18.2f}")
     ratio = results["save a log"].rate / bare.rate
     print(f"log saving / bare endpoint throughput: {ratio:.2f} (target >= 0.50): {'pass' if ratio >= 0.5 else 'FAIL'}")
     sys.exit(0 if ratio >= 0.5 else 1)

@@ -180,13 +180,19 @@ def share(db):
 
 
 @pytest.fixture
+def treatment(make_session, patient):
+    """The patient's session of 30 hours ago."""
+    return make_session(patient, hours_ago=30)
+
+
+def store_photo(treatment, hours_after=1, colour=(200, 120, 100), size=(120, 90)):
+    """A stored photo of the session (files and row), taken some hours after it; needs an app context."""
+    prepared = photos.prepare(io.BytesIO(images.jpeg(size=size, colour=colour)), "photo.jpg",
+                              max_bytes=10**7, max_pixels=10**7)
+    return progress_photos.add_photo(treatment, prepared,
+                                     taken_at=treatment.performed_at + timedelta(hours=hours_after))
+
+
+@pytest.fixture
 def make_photo(db):
-    """A stored photo of the session (files and row), taken some hours after it."""
-
-    def make(treatment, hours_after=1, colour=(200, 120, 100)):
-        prepared = photos.prepare(io.BytesIO(images.jpeg(size=(120, 90), colour=colour)), "photo.jpg",
-                                  max_bytes=10**7, max_pixels=10**7)
-        return progress_photos.add_photo(treatment, prepared,
-                                         taken_at=treatment.performed_at + timedelta(hours=hours_after))
-
-    return make
+    return store_photo

@@ -25,7 +25,6 @@ class CompareForm(BaseForm):
 
     before = SelectField("Before", coerce=int, validate_choice=False)
     after = SelectField("After", coerce=int, validate_choice=False)
-    submit = SubmitField("Compare these")
 
     @classmethod
     def for_comparison(cls, comparison):

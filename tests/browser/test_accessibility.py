@@ -1,18 +1,15 @@
 """axe-core (served from the tests' own copy) finds no accessibility violation on any page, at 360 px."""
 
-import io
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from app import photos, progress_photos
 from app.commands import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
 from app.extensions import db
 from app.models import Alert, TreatmentSession, User
-from tests import images
 from tests.browser.conftest import PHONE
+from tests.conftest import store_photo
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 ANONYMOUS_PAGES = ["/", "/auth/login", "/auth/signup", "/auth/clinic-signup", "/join", "/offline", "/no-such-page"]
@@ -24,8 +21,8 @@ PRACTITIONER_PAGES = ["/clinic/", "/clinic/patients/{patient}", "/clinic/patient
 
 
 @pytest.fixture
-def seeded(live_server):
-    assert live_server.flask_app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+def seeded(seeded_server):
+    live_server = seeded_server
     with live_server.flask_app.app_context():
         flagged = db.session.scalar(sa.select(User).where(User.email == DEMO_PATIENTS["red_flag"]))
         patient_id = flagged.id
@@ -33,12 +30,8 @@ def seeded(live_server):
         assert db.session.scalar(sa.select(sa.func.count(Alert.id)))  # the detail page shows open alerts
         # Two photos, so the photo pages show the comparison, the slider and the thumbnails.
         treatment = db.session.get(TreatmentSession, session_id)
-        photo_ids = []
-        for hours, colour in ((1, (190, 110, 100)), (60, (210, 160, 140))):
-            prepared = photos.prepare(io.BytesIO(images.jpeg(size=(400, 300), colour=colour)), "photo.jpg",
-                                      max_bytes=10**7, max_pixels=10**7)
-            photo_ids.append(progress_photos.add_photo(
-                treatment, prepared, taken_at=treatment.performed_at + timedelta(hours=hours)).id)
+        photo_ids = [store_photo(treatment, hours, colour, size=(400, 300)).id
+                     for hours, colour in ((1, (190, 110, 100)), (60, (210, 160, 140)))]
     return live_server, {"patient": patient_id, "session": session_id, "photo": photo_ids[0]}
 
 

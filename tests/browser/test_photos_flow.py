@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from app.commands import DEMO_PATIENTS
 from app.extensions import db
 from app.models import Photo, SymptomLog
+from tests import images
 from tests.browser.test_patient_flow import assert_fits_a_phone, choose
 from tests.browser.test_session_page import log_in_as
 
@@ -28,8 +29,7 @@ def caption(role, day):
 
 def jpeg(tmp_path, name, colour):
     path = tmp_path / name
-    with Image.new("RGB", (800, 600), colour) as picture:
-        picture.save(path, format="JPEG", quality=90)
+    path.write_bytes(images.jpeg(size=(800, 600), colour=colour))
     return path
 
 

@@ -19,10 +19,6 @@ VALID = {
 }
 
 
-@pytest.fixture
-def treatment(patient, make_session):
-    return make_session(patient, hours_ago=30)
-
 
 def post_log(client, url, **overrides):
     data = {**VALID, **overrides}

@@ -9,16 +9,13 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from app.config import Config
 from app.models import AuditEvent, Photo, SymptomLog
 from tests.conftest import log_in
 from tests.images import GPS_IFD, HTML, SVG, TEXT, image_bytes, jpeg, jpeg_with_gps, png_bomb
 
 MB = 1024 * 1024
 
-
-@pytest.fixture
-def treatment(make_session, patient):
-    return make_session(patient, hours_ago=30)
 
 
 def post_multipart(client, url, fields, photo=None):
@@ -80,7 +77,7 @@ BAD_FILES = {
     "a truncated file": (jpeg(size=(400, 300))[:-400], "cut.jpg", "damaged or incomplete"),
     "an SVG named .jpg": (SVG, "drawing.jpg", "not a photo we can read"),
     "an HTML file named .jpg": (HTML, "page.jpg", "not a photo we can read"),
-    "a 50 MB file": (jpeg() + b"\0" * (50 * MB), "huge.jpg", "larger than 15 MB"),
+    "a file over the size limit": (jpeg() + b"\0" * (Config.PHOTO_MAX_BYTES + MB), "huge.jpg", "larger than 15 MB"),
 }
 
 

@@ -6,9 +6,10 @@ import pytest
 from PIL import Image
 
 from app import photos
+from app.config import Config
 from tests.images import GPS_IFD, HTML, SVG, TEXT, image_bytes, jpeg, jpeg_with_gps, png_bomb
 
-MAX_BYTES, MAX_PIXELS = 15 * 1024 * 1024, 50_000_000
+MAX_BYTES, MAX_PIXELS = Config.PHOTO_MAX_BYTES, Config.PHOTO_MAX_PIXELS
 
 
 def prepare(data, filename="photo.jpg", max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS):
