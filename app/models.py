@@ -209,9 +209,10 @@ class SymptomLog(db.Model):
     rash: so.Mapped[bool] = so.mapped_column(default=False)
     worse_again: so.Mapped[bool] = so.mapped_column(default=False)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    # Chosen by the form when it is shown (and kept with a log saved offline), so a
-    # log sent twice, by a double tap or a resend after a lost answer, is stored once.
-    client_id: so.Mapped[str | None] = so.mapped_column(sa.String(36), unique=True)
+    # Made on the phone as the form opens (by the server without JavaScript), and anew for
+    # each log saved offline, so a log sent twice (a double tap, a resend after a lost
+    # answer) is stored once: unique within its session (see records.save_new_log).
+    client_id: so.Mapped[str | None] = so.mapped_column(sa.String(36))
     # Global Aesthetic Improvement Scale, asked from day 7 (recovery.IMPROVEMENT_CHOICES).
     improvement: so.Mapped[str | None] = so.mapped_column(sa.String(24))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
@@ -221,6 +222,8 @@ class SymptomLog(db.Model):
     __table_args__ = (
         # The newest log of a session is looked up often (dashboard, history).
         sa.Index("ix_symptom_log_session_id_logged_at", "session_id", "logged_at"),
+        # A resend is the same form sent again to the same session: another session's id is another log.
+        sa.UniqueConstraint("session_id", "client_id", name="uq_symptom_log_session_client_id"),
         sa.CheckConstraint("redness BETWEEN 0 AND 4", name="redness"),
         sa.CheckConstraint("swelling BETWEEN 0 AND 4", name="swelling"),
         sa.CheckConstraint("peeling BETWEEN 0 AND 4", name="peeling"),

@@ -65,19 +65,29 @@ def earliest_log_at(session):
     )
 
 
+class ResendConflict(Exception):
+    """A log arrived with the id of a log already stored in this session, but with other answers.
+
+    Never a silent success: the patient is shown their answers and can save them as a new log.
+    """
+
+
 def save_new_log(treatment, client_id, fill, photo=None):
     """Store a new log of the session once; ``fill(log)`` sets its values.
 
     ``photo`` (a prepared photo, optional) is stored with it, taken at the
-    log's time. A resend of the same form (same client_id: a double tap, or a
-    log kept offline and sent again after a lost answer) returns the stored
-    log instead of storing it twice.
+    log's time. A resend of the same form (same session, same client_id and
+    same answers: a double tap, or a log kept offline and sent again after a
+    lost answer) returns the stored log instead of storing it twice; the same
+    id with other answers raises ResendConflict and stores nothing.
     """
     # Read before anything is written, so the database's write lock is held only
     # for the inserts and the commit.
     earlier_entries = log_entries(treatment.id)
+    session_id = treatment.id  # read now: a rollback expires treatment
     log = SymptomLog(session=treatment, client_id=client_id)
     fill(log)
+    content = log_content(log)
     db.session.add(log)
     try:
         with (progress_photos.stored_files(photo) if photo else nullcontext()) as file_key:
@@ -88,22 +98,70 @@ def save_new_log(treatment, client_id, fill, photo=None):
             # transaction: all of it, or (and the patient is told) none of it.
             db.session.commit()
     except IntegrityError:
-        # The unique client_id says this form was stored before (a double tap, or a resend
-        # after a lost answer): nothing new is stored, and the stored log is the answer.
+        # The unique (session, client_id) says this form was stored before: nothing new is
+        # stored. It is a resend only if the answers are the same.
         db.session.rollback()
-        existing = _log_with_client_id(client_id)
+        existing = _log_with_client_id(session_id, client_id)
         if existing is None:
             raise
+        if not same_log_content(log_content(existing), content):
+            raise ResendConflict(client_id) from None
         return existing
     return log
 
 
+# What a patient answered in a log: a resend of the same form carries the same answers.
+LOG_ANSWER_FIELDS = ("redness", "swelling", "peeling", "pain", "itch", "bruising", "pus", "fever",
+                     "blisters", "rash", "worse_again", "improvement")
+
+
+def log_content(log):
+    """A log's time, note (empty as stored: "") and answers, as a plain tuple."""
+    return (log.logged_at, log.note or "", *(getattr(log, name) for name in LOG_ANSWER_FIELDS))
+
+
+def same_log_content(stored, sent):
+    """Whether a sent log repeats a stored one: the same answers, at the same moment.
+
+    A form without a time means "now" when it arrives, so a resend of such a
+    form differs by the seconds between the two sends; a time typed or kept
+    offline is sent again exactly.
+    """
+    (stored_at, *stored_answers), (sent_at, *sent_answers) = stored, sent
+    return stored_answers == sent_answers and abs(stored_at - sent_at) <= LOGGED_NOW
+
+
 def delete_session(treatment):
-    """Delete the session with its logs, photos (files too) and alerts."""
+    """Delete the session with its logs, photos (files too) and alerts.
+
+    False if it was already gone: deleted a moment ago by another request (another tab, a double tap).
+    """
     file_keys = progress_photos.file_keys(session_id=treatment.id)
-    db.session.delete(treatment)
+    # A statement, not session.delete(): it says how many rows it deleted, where the ORM would
+    # raise StaleDataError. The database deletes the logs, photos and alerts with it (ON DELETE CASCADE).
+    deleted = db.session.execute(sa.delete(TreatmentSession).where(TreatmentSession.id == treatment.id)).rowcount
     db.session.commit()
-    photo_files.remove(file_keys)
+    photo_files.remove(file_keys)  # gone with their rows, whichever request deleted them
+    return deleted == 1
+
+
+def delete_log(log):
+    """Delete the log and re-assess its session, in one transaction.
+
+    False if the log or its session was already gone: deleted a moment ago by another request.
+    """
+    # Lock the session first, as deleting the session does (then its logs, by cascade), so the
+    # two wait for each other instead of deadlocking on PostgreSQL. SQLite has one writer anyway.
+    treatment = db.session.scalar(sa.select(TreatmentSession).where(TreatmentSession.id == log.session_id)
+                                  .with_for_update().execution_options(populate_existing=True))
+    deleted = treatment is not None and db.session.execute(
+        sa.delete(SymptomLog).where(SymptomLog.id == log.id)).rowcount == 1
+    if not deleted:
+        db.session.rollback()
+        return False
+    store_assessment(treatment, log_entries(treatment.id))
+    db.session.commit()
+    return True
 
 
 def _photo_time(logged_at):
@@ -118,7 +176,8 @@ def _photo_time(logged_at):
     return logged_at
 
 
-def _log_with_client_id(client_id):
+def _log_with_client_id(session_id, client_id):
     if not client_id:
         return None
-    return db.session.scalar(sa.select(SymptomLog).where(SymptomLog.client_id == client_id))
+    return db.session.scalar(sa.select(SymptomLog).where(SymptomLog.session_id == session_id,
+                                                         SymptomLog.client_id == client_id))

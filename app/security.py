@@ -4,6 +4,8 @@ from flask import request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.pwa import OFFLINE_COPY_HEADER
+
 # Scripts only from this site, never inline. Styles also allow inline because
 # plotly.js sets the styles of the charts it draws; no script can run from them.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -41,4 +43,8 @@ def register(app):
         if current_user.is_authenticated and request.endpoint != "static":
             # Health data: never kept by a shared cache, nor shown again by Back after logging out.
             headers["Cache-Control"] = "private, no-store"
+            if current_user.is_patient and request.blueprint == "patient" and request.method == "GET":
+                # A patient's own pages may be kept on their phone for offline use, until log-out;
+                # a clinic's pages about its patients never are.
+                headers[OFFLINE_COPY_HEADER] = "keep"
         return response

@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from app.extensions import limiter
 
 
-def render_form(template, form, form_name="form", **context):
+def render_form(template, form, form_name="form", status=None, **context):
     """Render a page with a form: 422 when the submission had errors, so bad input is never a 200."""
-    status = 422 if form.errors else 200
+    status = status or (422 if form.errors else 200)
     return render_template(template, **{form_name: form}, **context), status
 
 

@@ -155,6 +155,13 @@ class LogForm(BaseForm):
         if hours_between(treatment.performed_at, utcnow()) < ASK_IMPROVEMENT_FROM_HOURS:
             del self.improvement
 
+    def mark_resend_conflict(self):
+        """The form's id belongs to a stored log with other answers: offer these answers as a new log."""
+        self.client_id.errors = [
+            "This form was already used to save a different log, so nothing was saved this time. "
+            "Your answers are below: check them and tap Save log to save them as a new log."]
+        self.client_id.data = str(uuid.uuid4())
+
     def validate_client_id(self, field):
         if not field.data:
             field.data = None

@@ -83,7 +83,12 @@ def new_log(session_id):
     treatment = get_own_session_or_404(session_id)
     form = LogForm.for_new_log(treatment)
     if form.validate_on_submit():
-        records.save_new_log(treatment, form.client_id.data, fill=form.copy_to, photo=form.photo.prepared)
+        try:
+            records.save_new_log(treatment, form.client_id.data, fill=form.copy_to, photo=form.photo.prepared)
+        except records.ResendConflict:
+            form.mark_resend_conflict()
+            return render_form("patient/log_form.html", form, status=409, treatment=treatment,
+                               title="Log your skin now")
         flash("Log saved.", "success")
         # session_id, not treatment.id: the commit expired treatment, and reading it would cost a query.
         return redirect(url_for(".session_detail", session_id=session_id))

@@ -39,14 +39,19 @@
   }
 
   // Logs saved while offline wait in this phone's storage until the connection is back.
-  var OUTBOX = "afterglow-outbox";
+  // Each patient has their own outbox (named on the page), so nothing is ever sent as someone else.
+  var OUTBOX = document.body.getAttribute("data-outbox");
+  var LEGACY_OUTBOX = "afterglow-outbox";
   var status = document.getElementById("outbox-status");
-  var sending = false;
+  var sending = null;
 
   function readOutbox() {
+    if (!OUTBOX) { return []; }
     try { return JSON.parse(localStorage.getItem(OUTBOX)) || []; } catch (e) { return []; }
   }
-  function writeOutbox(items) { localStorage.setItem(OUTBOX, JSON.stringify(items)); }
+  function writeOutbox(items) {
+    if (items.length) { localStorage.setItem(OUTBOX, JSON.stringify(items)); } else { localStorage.removeItem(OUTBOX); }
+  }
   function say(text) {
     if (!status) { return; }
     status.textContent = text;
@@ -62,14 +67,36 @@
     now.setMinutes(now.getMinutes() - now.getTimezoneOffset());
     return now.toISOString().slice(0, 16);
   }
+  // A random (version 4) UUID; getRandomValues also works where randomUUID does not (plain HTTP).
   function newClientId() {
-    return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : "";
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+  function withClientId(fields, clientId) {
+    return fields.map(function (pair) { return pair[0] === "client_id" ? [pair[0], clientId] : pair; });
+  }
+
+  if (OUTBOX && localStorage.getItem(LEGACY_OUTBOX)) {
+    // Logs kept by an earlier version of the app, in the one outbox the phone had then.
+    try { writeOutbox(readOutbox().concat(JSON.parse(localStorage.getItem(LEGACY_OUTBOX)) || [])); } catch (e) { /* unreadable */ }
+    localStorage.removeItem(LEGACY_OUTBOX);
   }
 
   var logForm = document.querySelector("form[data-offline-log]");
   if (logForm) {
+    var clientIdInput = logForm.querySelector("[name=client_id]");
+    // This page may be a copy kept for offline use, whose id was already sent with another log:
+    // each opening of the form is a new log with its own id (a double tap still sends the same one).
+    var renewClientId = function () { if (clientIdInput) { clientIdInput.value = newClientId(); } };
+    renewClientId();
+    window.addEventListener("pageshow", function (event) { if (event.persisted) { renewClientId(); } });
+
     logForm.addEventListener("submit", function (event) {
-      if (navigator.onLine) { return; }
+      if (navigator.onLine || !OUTBOX) { return; }
       event.preventDefault();
       var photo = logForm.querySelector("input[type=file]");
       if (photo && photo.files.length) {
@@ -86,11 +113,10 @@
         if (typeof value === "string") { fields.push([name, value]); }  // not the (empty) photo input
       });
       var items = readOutbox();
-      items.push({ action: logForm.action, fields: fields });
+      items.push({ action: logForm.action, fields: withClientId(fields, newClientId()) });  // its own id, made now
       writeOutbox(items);
       logForm.reset();
-      var clientId = logForm.querySelector("[name=client_id]");
-      if (clientId) { clientId.value = newClientId(); }  // the next log is a different log
+      renewClientId();
       say("Saved on this phone. " + describeOutbox());
       window.scrollTo(0, 0);
     });
@@ -99,53 +125,92 @@
   function freshToken(url) {
     // The form's CSRF token may be from an earlier session: take the current one.
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (response.status === 404) { return null; }  // the session was deleted meanwhile
       if (!response.ok || response.url.indexOf("/auth/login") !== -1) { throw new Error("not available"); }
-      return response.text();
-    }).then(function (html) {
-      var match = html.match(/name="csrf_token" type="hidden" value="([^"]+)"/);
-      if (!match) { throw new Error("no token"); }
-      return match[1];
+      return response.text().then(function (html) {
+        var match = html.match(/name="csrf_token" type="hidden" value="([^"]+)"/);
+        if (!match) { throw new Error("no token"); }
+        return match[1];
+      });
     });
   }
 
   function sendOne(item) {
     return freshToken(item.action).then(function (token) {
+      if (token === null) { return "refused"; }
       var body = new URLSearchParams();
       item.fields.forEach(function (pair) {
         body.append(pair[0], pair[0] === "csrf_token" ? token : pair[1]);
       });
-      return fetch(item.action, { method: "POST", body: body, credentials: "same-origin" });
-    }).then(function (response) {
-      if (response.redirected && response.ok) { return "sent"; }
-      if (response.status === 422) { return "refused"; }
-      throw new Error("not sent");
+      return fetch(item.action, { method: "POST", body: body, credentials: "same-origin" }).then(function (response) {
+        if (response.redirected && response.ok) { return "sent"; }
+        // The id is taken by a different log, so this one is not stored: it needs an id of its own.
+        if (response.status === 409) { return "conflict"; }
+        if (response.status === 422 || response.status === 404) { return "refused"; }
+        throw new Error("not sent");
+      });
     });
   }
 
+  // Sends the outbox, oldest first; resolves once it is empty or sending stopped (offline, logged out).
   function flush() {
-    if (sending || !navigator.onLine || !readOutbox().length) { return; }
-    sending = true;
+    if (sending) { return sending; }
+    if (!navigator.onLine || !readOutbox().length) { return Promise.resolve(); }
     say("Sending the logs saved on this phone…");
     var sent = 0;
     var refused = 0;
-    function next() {
+    function next(renewed) {
       var items = readOutbox();
       if (!items.length) { return Promise.resolve(); }
       return sendOne(items[0]).then(function (outcome) {
+        if (outcome === "conflict" && !renewed) {
+          items[0].fields = withClientId(items[0].fields, newClientId());
+          writeOutbox(items);
+          return next(true);
+        }
         // Only now is it removed: a log the server did not acknowledge stays on the phone.
         writeOutbox(readOutbox().slice(1));
         if (outcome === "sent") { sent += 1; } else { refused += 1; }
-        return next();
+        return next(false);
       });
     }
-    next().then(function () {
+    sending = next(false).then(function () {
       var text = sent ? (sent === 1 ? "Your saved log was sent." : sent + " saved logs were sent.") : "";
       if (refused) { text += " " + refused + " could not be accepted; please enter it again."; }
       say(text.trim());
     }).catch(function () {
       say(describeOutbox() + " Log in to send them if you are logged out.");
-    }).then(function () { sending = false; });
+    }).then(function () { sending = null; });
+    return sending;
   }
+
+  // The service worker forgets the pages it kept; resolves when it has (or could not answer).
+  function forgetPages() {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (!worker) { return Promise.resolve(); }
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () { resolve(); };
+      worker.postMessage("forget-pages", [channel.port2]);
+      setTimeout(resolve, 2000);
+    });
+  }
+
+  // Logging out leaves nothing of this patient's on the phone: unsent logs are sent first,
+  // or deleted only once the patient has agreed; kept pages are forgotten.
+  document.querySelectorAll("form[data-logout]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      flush().then(function () {
+        var left = readOutbox().length;
+        if (left && !window.confirm((left === 1 ? "1 log saved on this phone has" : left + " logs saved on this phone have") +
+            " not been sent yet. If you log out now, " + (left === 1 ? "it is" : "they are") +
+            " deleted from this phone. Log out anyway?")) { return; }
+        if (OUTBOX) { localStorage.removeItem(OUTBOX); }
+        return forgetPages().then(function () { form.submit(); });
+      });
+    });
+  });
 
   say(describeOutbox());
   window.addEventListener("online", flush);

@@ -20,10 +20,18 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// Logging out clears the copies of pages kept on this phone.
+// Logging out clears the copies of pages kept on this phone; the page waits for the answer.
 self.addEventListener("message", (event) => {
-  if (event.data === "forget-pages") { event.waitUntil(caches.delete(PAGES_CACHE)); }
+  if (event.data === "forget-pages") {
+    event.waitUntil(caches.delete(PAGES_CACHE).then(() => {
+      if (event.ports[0]) { event.ports[0].postMessage("forgotten"); }
+    }));
+  }
 });
+
+// Only the pages the server marks for it (a patient's own pages) are kept for offline use.
+const KEEP_HEADER = "{{ keep_header }}";
+const LOGIN_PATH = "{{ url_for('auth.login') }}";
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -39,9 +47,12 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok && !url.pathname.startsWith("/auth/")) {
+          if (new URL(response.url).pathname === LOGIN_PATH) {
+            // Logged out, or the login ended elsewhere: nothing of the account stays on the phone.
+            event.waitUntil(caches.delete(PAGES_CACHE));
+          } else if (response.ok && response.headers.get(KEEP_HEADER) === "keep") {
             const copy = response.clone();
-            caches.open(PAGES_CACHE).then((cache) => cache.put(request, copy));
+            event.waitUntil(caches.open(PAGES_CACHE).then((cache) => cache.put(request, copy)));
           }
           return response;
         })

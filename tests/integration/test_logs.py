@@ -166,3 +166,74 @@ def test_editing_cannot_take_another_logs_client_id(patient_client, treatment, m
     assert response.status_code == 302  # the field is not part of an edit, so it is ignored
     db.session.refresh(second)
     assert second.client_id is None
+
+
+CLIENT_ID = "33333333-3333-4333-8333-333333333333"
+
+
+def test_another_patient_reusing_a_client_id_gets_their_own_log_stored(
+        client, patient, treatment, make_patient, make_session, db):
+    """A client_id is matched only within its session: patient B's log is B's, never a silent no-op."""
+    from tests.conftest import log_in
+
+    log_in(client, patient)
+    assert post_log(client, f"/sessions/{treatment.id}/logs/new", client_id=CLIENT_ID).status_code == 302
+    client.post("/auth/logout")
+    other = make_patient()
+    their_session = make_session(other, hours_ago=30)
+    log_in(client, other)
+    response = post_log(client, f"/sessions/{their_session.id}/logs/new", client_id=CLIENT_ID, redness="3")
+    assert response.status_code == 302
+    stored = db.session.execute(sa.select(SymptomLog.session_id, SymptomLog.redness)
+                                .where(SymptomLog.client_id == CLIENT_ID).order_by(SymptomLog.id)).all()
+    assert stored == [(treatment.id, 2), (their_session.id, 3)]
+
+
+def test_the_same_client_id_in_another_session_of_the_patient_is_another_log(
+        patient_client, patient, treatment, make_session, db):
+    later = make_session(patient, hours_ago=2)
+    for session_id in (treatment.id, later.id):
+        response = post_log(patient_client, f"/sessions/{session_id}/logs/new", client_id=CLIENT_ID,
+                            logged_at="2026-06-15T11:55")
+        assert response.status_code == 302
+    assert log_count(db) == 2
+
+
+def test_the_same_client_id_with_other_answers_is_a_conflict_and_stores_nothing(patient_client, treatment, db):
+    url = f"/sessions/{treatment.id}/logs/new"
+    first = post_log(patient_client, url, client_id=CLIENT_ID)
+    patient_client.get(first.headers["Location"])  # shows (and so clears) that save's message
+    response = post_log(patient_client, url, client_id=CLIENT_ID, redness="4", note="Much redder now")
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "already used to save a different log, so nothing was saved" in page
+    assert "Log saved." not in page
+    # The patient's answers are kept on the form, under a new id, ready to save as a new log.
+    assert "Much redder now" in page
+    assert re.search(r'<input[^>]*id="redness-4"[^>]*checked|<input checked[^>]*id="redness-4"', page)
+    new_id = re.search(r'name="client_id" type="hidden" value="([0-9a-f-]{36})"', page).group(1)
+    assert new_id != CLIENT_ID
+    assert db.session.execute(sa.select(SymptomLog.redness, SymptomLog.note)).all() == [(2, "A bit tight.")]
+
+    response = post_log(patient_client, url, client_id=new_id, redness="4", note="Much redder now")
+    assert response.status_code == 302
+    assert log_count(db) == 2
+
+
+@pytest.mark.parametrize("change", [{"note": "A bit tight!"}, {"pain": ""}, {"fever": "y"},
+                                    {"logged_at": "2026-06-15T11:00"}])
+def test_any_other_answer_or_time_under_the_same_id_is_a_conflict(patient_client, treatment, db, change):
+    url = f"/sessions/{treatment.id}/logs/new"
+    assert post_log(patient_client, url, client_id=CLIENT_ID).status_code == 302
+    assert post_log(patient_client, url, client_id=CLIENT_ID, **change).status_code == 409
+    assert log_count(db) == 1
+
+
+def test_a_resend_of_a_form_sent_without_a_time_minutes_later_is_still_stored_once(
+        patient_client, treatment, db, frozen_time):
+    """No time means "now" on arrival: a resend a minute later is the same log, not a conflict."""
+    url = f"/sessions/{treatment.id}/logs/new"
+    assert post_log(patient_client, url, client_id=CLIENT_ID, logged_at=None).status_code == 302
+    frozen_time.shift(90)
+    assert post_log(patient_client, url, client_id=CLIENT_ID, logged_at=None).status_code == 302
+    assert log_count(db) == 1
