@@ -4,13 +4,18 @@ What these tests prove, on the suite's database (a SQLite file, or PostgreSQL
 when TEST_DATABASE_URL is set):
 
 * 50 patients logging at once through gunicorn (2 workers x 4 threads), 1,000
-  logs in all, as a browser does (log-in, CSRF token, form POST): no answer is
-  a 5xx, every log is acknowledged (302 to its session page), every
-  acknowledged log is stored exactly once, and nothing else is stored.
+  logs in all, as the phone does (log-in, CSRF token, form POST with the id the
+  phone made for that log), with log-in limits on (each patient from their own
+  loopback address, as phones are): no answer is a 5xx, every log is
+  acknowledged (302 to its session page), every acknowledged log is stored
+  exactly once, and nothing else is stored. Every fifth log's answer is
+  dropped (the client stops waiting) and the log sent again with the same id
+  and answers, as the offline outbox does: still stored once.
 * The same load with the whole server killed by SIGKILL part-way: every log
   acknowledged before the kill is stored exactly once after a restart, no log
   is stored twice or appears that was never sent, the SQLite file passes
-  ``PRAGMA integrity_check``, and the restarted server saves new logs.
+  ``PRAGMA integrity_check``; the restarted server saves new logs, and every
+  log left unanswered by the kill, sent again, is acknowledged and stored once.
 
 A SIGKILL ends processes, not the machine: what the operating system had
 accepted still reaches the disk, so this does not test power loss.
@@ -25,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -50,6 +56,8 @@ LOGS_PER_CLIENT_BEFORE_KILL = 40  # more than can be sent before the kill
 KILL_AFTER_ACKNOWLEDGED = 300
 CLIENTS_AFTER_RESTART, LOGS_PER_CLIENT_AFTER_RESTART = 5, 4
 REQUEST_TIMEOUT = (5, 30)  # seconds: connect, read
+DROPPED_ANSWER_TIMEOUT = (5, 0.001)  # the client stops waiting before the answer arrives
+DROP_EVERY = 5  # every fifth log's first answer is dropped, then the log is sent again
 SERVER_READY_TIMEOUT = 20
 LOAD_TIMEOUT = 45
 SECRET_KEY = os.urandom(16).hex()  # shared by a server and its restart, so cookies stay valid
@@ -84,7 +92,7 @@ class GunicornServer:
             **os.environ,
             "SECRET_KEY": SECRET_KEY,
             "DATABASE_URL": self.database_url,
-            "FLASK_RATELIMIT_ENABLED": "false",  # 50 log-ins from one address
+            "FLASK_RATELIMIT_ENABLED": "true",  # as in production; each patient logs in from their own address
             "FLASK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
@@ -139,6 +147,7 @@ class GunicornServer:
 class Patient:
     email: str
     session_id: int
+    address: str  # the loopback address this patient's phone connects from
 
 
 @dataclass
@@ -168,7 +177,9 @@ def add_patients(count):
                                            device="derma_pen", areas=["face"], needle_depth_mm=0.5))
     db.session.add_all(treatments)
     db.session.commit()
-    return [Patient(treatment.patient.email, treatment.id) for treatment in treatments]
+    # 127.0.0.2 onwards: every address in 127.0.0.0/8 reaches a server on 127.0.0.1.
+    return [Patient(treatment.patient.email, treatment.id, f"127.0.{2 + n // 250}.{2 + n % 250}")
+            for n, treatment in enumerate(treatments)]
 
 
 @pytest.fixture
@@ -214,15 +225,29 @@ def integrity_check(sqlite_path):
 # --- The clients ---------------------------------------------------------------------------------
 
 
+class SourceAddressAdapter(requests.adapters.HTTPAdapter):
+    """Connections from one local address, as each phone has its own."""
+
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
 class PatientClient:
-    """One patient's browser: its own cookies, logged in, holding the log form's CSRF token."""
+    """One patient's phone: its own address and cookies, logged in, holding the log form's CSRF token."""
 
     def __init__(self, base_url, patient):
         self.base_url = base_url
         self.patient = patient
         self.session_path = f"/sessions/{patient.session_id}"
         self.http = requests.Session()
+        self.http.mount("http://", SourceAddressAdapter(patient.address))
         self.csrf_token = None
+        self.sent = {}  # note -> the form sent, so a resend is exactly the same log
 
     def close(self):
         self.http.close()
@@ -235,12 +260,14 @@ class PatientClient:
         assert response.status_code == 302, f"log-in of {self.patient.email}: HTTP {response.status_code}"
         self.csrf_token = self._csrf_token_from(f"{self.session_path}/logs/new")
 
-    def send_log(self, note):
-        """Post a log "now", as the form does; say what became of it."""
-        form = {"redness": "2", "swelling": "1", "peeling": "0", "note": note, "csrf_token": self.csrf_token}
+    def send_log(self, note, timeout=REQUEST_TIMEOUT):
+        """Post a log "now" with the id the phone made for it (the same form again if it was sent before)."""
+        form = self.sent.setdefault(note, {
+            "redness": "2", "swelling": "1", "peeling": "0", "note": note,
+            "client_id": str(uuid.uuid4()), "csrf_token": self.csrf_token})
         try:
             response = self.http.post(f"{self.base_url}{self.session_path}/logs/new", data=form,
-                                      allow_redirects=False, timeout=REQUEST_TIMEOUT)
+                                      allow_redirects=False, timeout=timeout)
         except requests.RequestException as error:
             return f"{NO_ANSWER} ({type(error).__name__})"
         location = urlsplit(response.headers.get("Location", "")).path
@@ -285,36 +312,51 @@ class LoadTally:
             return dict(Counter(self.outcomes.values()))
 
 
-def send_logs(client, count, tally, prefix):
-    """Send up to ``count`` logs; stop at the first without an answer, like a phone showing an error."""
+def send_logs(client, count, tally, prefix, drop_answers=False):
+    """Send up to ``count`` logs; stop at the first without an answer, like a phone showing an error.
+
+    With ``drop_answers``, every fifth log is first sent without waiting for its answer (a
+    connection lost on the way back), then sent again as the outbox does.
+    """
     for n in range(count):
         note = f"{prefix}-{client.patient.session_id}-{n}"
+        if drop_answers and n % DROP_EVERY == 0:
+            client.send_log(note, timeout=DROPPED_ANSWER_TIMEOUT)
         outcome = client.send_log(note)
         tally.record(note, outcome)
         if outcome.startswith(NO_ANSWER):
             return
 
 
+def resend_unanswered(clients, tally):
+    """Each phone sends again, with the same id and answers, every log the kill left unanswered."""
+    by_patient = {client.patient.session_id: client for client in clients}
+    for note in tally.unanswered():
+        client = by_patient[int(note.split("-")[-2])]
+        tally.record(note, client.send_log(note))
+
+
 class Load:
     """One logged-in client per patient, all sending logs at once in background threads."""
 
-    def __init__(self, base_url, patients, logs_per_client, prefix="load"):
+    def __init__(self, base_url, patients, logs_per_client, prefix="load", drop_answers=False):
         self.base_url, self.patients = base_url, patients
-        self.logs_per_client, self.prefix = logs_per_client, prefix
+        self.logs_per_client, self.prefix, self.drop_answers = logs_per_client, prefix, drop_answers
+        self.clients = []
         self.tally = LoadTally()
         self._stack = None
         self._futures = []
 
     def __enter__(self):
         with ExitStack() as stack:
-            clients = [PatientClient(self.base_url, patient) for patient in self.patients]
+            clients = self.clients = [PatientClient(self.base_url, patient) for patient in self.patients]
             for client in clients:
                 stack.callback(client.close)  # closed after the pool's threads are joined
             pool = stack.enter_context(ThreadPoolExecutor(max_workers=len(clients)))
             for _ in pool.map(PatientClient.log_in, clients):  # everyone is in before the first log
                 pass
-            self._futures = [pool.submit(send_logs, client, self.logs_per_client, self.tally, self.prefix)
-                             for client in clients]
+            self._futures = [pool.submit(send_logs, client, self.logs_per_client, self.tally, self.prefix,
+                                         self.drop_answers) for client in clients]
             self._stack = stack.pop_all()  # kept open until __exit__
         return self
 
@@ -331,8 +373,8 @@ class Load:
         return self.tally
 
 
-def run_load(base_url, patients, logs_per_client, prefix="load"):
-    with Load(base_url, patients, logs_per_client, prefix) as load:
+def run_load(base_url, patients, logs_per_client, prefix="load", drop_answers=False):
+    with Load(base_url, patients, logs_per_client, prefix, drop_answers) as load:
         return load.wait()
 
 
@@ -350,7 +392,7 @@ def test_every_acknowledged_log_is_stored_under_concurrent_load(database, start_
     server = start_server()
 
     started = time.monotonic()
-    tally = run_load(server.url, database.patients, LOGS_PER_CLIENT)
+    tally = run_load(server.url, database.patients, LOGS_PER_CLIENT, drop_answers=True)
     elapsed = time.monotonic() - started
     acknowledged = tally.acknowledged()
     print(f"{len(acknowledged)} logs acknowledged from {CLIENTS} clients in {elapsed:.1f} s "
@@ -392,6 +434,13 @@ def test_no_acknowledged_log_is_lost_when_the_server_is_killed(database, start_s
     assert saved_unanswered <= set(tally.unanswered()), "a stored log was refused or never sent"
     assert max(stored.values()) == 1, "a log is stored twice"
     print(f"{len(saved_unanswered)} of {len(tally.unanswered())} logs in flight at the kill were saved")
+
+    # The phones send again what the kill left unanswered: each is acknowledged, and stored once.
+    resend_unanswered(load.clients, tally)
+    assert not tally.unanswered() and not tally.server_errors(), f"{tally.summary()}\n{restarted.log_tail()}"
+    assert len(tally.acknowledged()) == len(tally.outcomes)
+    assert_stored_exactly_once(tally.acknowledged(), database.stored_note_counts())
+    assert database.stored_note_counts().total() == len(tally.outcomes)
 
     after = run_load(restarted.url, database.patients[:CLIENTS_AFTER_RESTART], LOGS_PER_CLIENT_AFTER_RESTART,
                      prefix="after-restart")
