@@ -1,7 +1,8 @@
 """Where photo files live: a private folder (instance/uploads by default), never under static/.
 
 Files are named by a random key, written whole (a crash never leaves half a
-photo) and readable by the app's own user only. The database row is the
+photo under a photo's name, and a failed write leaves no partial file) and
+readable by the app's own user only. The database row is the
 only way to a file, and app.gallery.access decides who may follow it.
 """
 
@@ -42,17 +43,29 @@ def save(prepared) -> str:
 
 
 def remove(file_keys) -> None:
-    """Delete the files of these photos (called once their rows are gone)."""
+    """Delete the files of these photos (called once their rows are gone), half-written ones too."""
     for file_key in file_keys:
         for variant in VARIANTS:
-            path_for(file_key, variant).unlink(missing_ok=True)
+            path = path_for(file_key, variant)
+            path.unlink(missing_ok=True)
+            _partial(path).unlink(missing_ok=True)  # left only by a crash mid-write
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(path.name + ".part")
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".part")
+    """Write to a .part file, then rename: the photo appears whole or not at all, and a failed
+    write (a full disk) leaves nothing behind."""
+    partial = _partial(path)
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(partial, path)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

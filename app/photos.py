@@ -102,17 +102,55 @@ def _identify(data: bytes, max_pixels: int) -> str:
 
 
 def _decode(data: bytes, max_pixels: int) -> Image.Image:
+    """The upload as the screen copy, upright and in sRGB, decoded with at most one full-size image."""
     with _open(data, max_pixels) as image:
         try:
-            # A JPEG decodes straight at (at least) screen size: a fraction of the memory and time.
-            image.draft("RGB", (SCREEN_SIZE, SCREEN_SIZE))
+            # A JPEG decodes straight at 1/2, 1/4 or 1/8 size, still larger than the screen copy:
+            # a fraction of the memory and time. Other formats decode whole.
+            image.draft("RGB", _fitted(image.size, SCREEN_SIZE))
             image.load()  # a truncated file fails here
-            picture = ImageOps.exif_transpose(image)  # upright as taken, before EXIF is dropped
-            return _as_srgb(picture)
-        except PhotoRejected:
-            raise
-        except Exception:
+            picture = _screen_sized(image)
+        except Exception:  # Pillow raises many kinds here for a damaged file
             raise PhotoRejected(_damaged()) from None
+    try:
+        # Upright as taken (EXIF, kept in info until here), then colours: on the small copy only.
+        return _as_srgb(ImageOps.exif_transpose(picture))
+    except Exception:
+        raise PhotoRejected(_damaged()) from None
+
+
+# Modes Pillow's reduce() works in; others (palette, 1-bit, 16-bit) are converted on the way down.
+_REDUCIBLE_MODES = {"L", "LA", "RGB", "RGBA", "CMYK"}
+_STRIP_ROWS = 256  # of the decoded image at a time: ~5 MB of a 7,000-pixel-wide RGB image
+
+
+def _screen_sized(image: Image.Image) -> Image.Image:
+    """A copy at most SCREEN_SIZE on its longest side, made without a second full-size image.
+
+    A 49-megapixel PNG decodes to 150-200 MB; converting, premultiplying alpha
+    or resizing it whole would each make another such copy (over 700 MB in
+    all). Instead it is box-reduced strip by strip to at most twice the screen
+    size (Pillow's reducing gap of 2, indistinguishable from a full Lanczos
+    resize), then resized with Lanczos.
+    """
+    mode = image.mode if image.mode in _REDUCIBLE_MODES else (
+        "RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
+    factor = max(image.size) // (2 * SCREEN_SIZE)
+    if factor >= 2:
+        width, height = image.size
+        small = Image.new(mode, (-(-width // factor), -(-height // factor)))
+        rows = factor * max(1, _STRIP_ROWS // factor)  # whole blocks of `factor` rows
+        for top in range(0, height, rows):
+            strip = image.crop((0, top, width, min(top + rows, height)))
+            small.paste(strip.convert(mode).reduce(factor), (0, top // factor))
+    else:
+        small = image.convert(mode)  # at most twice the screen size: a small copy
+    if max(small.size) > SCREEN_SIZE:
+        small = small.resize(_fitted(small.size, SCREEN_SIZE), Image.Resampling.LANCZOS)
+    # The ICC profile and the EXIF orientation still apply; a palette's transparency is alpha now.
+    small.info = {key: value for key, value in image.info.items()
+                  if key != "transparency" or mode == image.mode}
+    return small
 
 
 def _as_srgb(image: Image.Image) -> Image.Image:
