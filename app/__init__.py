@@ -45,11 +45,12 @@ def register_extensions(app):
     # changes address whenever it moves between Wi-Fi and mobile data.
     login_manager.session_protection = "basic"
 
-    from app import models
+    from app import logins
 
     @login_manager.user_loader
     def load_user(login_token):
-        return db.session.scalar(db.select(models.User).filter_by(login_token=login_token))
+        # The cookies carry a device's log-in token, never the user id: revoked or expired is refused.
+        return logins.user_for_token(login_token)
 
 
 def register_blueprints(app):

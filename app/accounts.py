@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
+from app import logins
 from app.extensions import db
 from app.models import ROLE_PATIENT, User
 
@@ -25,9 +26,17 @@ def create_patient(email, password, timezone=None, name=""):
     return user
 
 
+def email_taken(email):
+    return db.session.scalar(sa.select(User.id).where(User.email == email)) is not None
+
+
+def user_with_email(email):
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
 def authenticate(email, password):
     """The user with this email and password, or None."""
-    user = db.session.scalar(sa.select(User).where(User.email == email))
+    user = user_with_email(email)
     if user is None:
         check_password_hash(_UNUSED_HASH, password)
         return None
@@ -41,5 +50,14 @@ def update_timezone(user, timezone):
 
 
 def change_password(user, new_password):
-    user.set_password(new_password)  # also replaces the login token
+    """Set a new password and log out every other device (this one stays logged in)."""
+    user.set_password(new_password)
+    logins.end_all(user, keep=user.current_login, commit=False)
+    db.session.commit()
+
+
+def reset_password(user, new_password):
+    """Set a new password from an emailed link and log out every device."""
+    user.set_password(new_password)
+    logins.end_all(user, commit=False)
     db.session.commit()

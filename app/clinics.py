@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import (INVITE_PATIENT, ROLE_PRACTITIONER, AuditEvent, CareLink,
+from app.models import (INVITE_PATIENT, ROLE_PATIENT, ROLE_PRACTITIONER, AuditEvent, CareLink,
                         Clinic, Invite, User, utcnow)
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -92,6 +92,27 @@ def accept_patient_invite(invite, patient):
         patient.name = invite.name
     db.session.commit()
     return True
+
+
+def join_as_new_patient(invite, email, password, timezone=None, name=""):
+    """A new patient account that shares with the invite's clinic, made in one transaction.
+
+    None if the invite was used meanwhile or the email was taken: then nothing is stored.
+    """
+    patient = User(email=email, name=name or invite.name or "", role=ROLE_PATIENT, timezone=timezone or "UTC")
+    patient.set_password(password)
+    db.session.add(patient)
+    try:
+        db.session.flush()
+        if not _use(invite, patient):
+            db.session.rollback()
+            return None
+        db.session.add(CareLink(clinic_id=invite.clinic_id, patient_id=patient.id))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return patient
 
 
 def accept_practitioner_invite(invite, email, password, name=""):

@@ -48,3 +48,17 @@ class Config:
     # still reaches the form and gets its message there; anything larger answers 413.
     PHOTO_REQUEST_MAX_BYTES = 64 * 1024 * 1024
     PHOTO_MAX_PIXELS = 50_000_000  # refused before decoding: a decompression bomb never expands
+
+    # Email (sign-up links, password resets) through this SMTP server, with STARTTLS when
+    # MAIL_USE_TLS. With no MAIL_SERVER, each message is written to MAIL_OUTBOX
+    # (instance/outbox when unset) as a .eml file instead of being sent.
+    MAIL_SERVER = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Afterglow <no-reply@localhost>"
+    MAIL_TIMEOUT = 10  # seconds to wait for the SMTP server
+    MAIL_OUTBOX = None
+    SIGNUP_LINK_LIFETIME = timedelta(hours=24)
+    PASSWORD_RESET_LIFETIME = timedelta(hours=1)

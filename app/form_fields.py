@@ -11,6 +11,7 @@ from app import photos
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
+ZXCVBN_MAX_LENGTH = 72
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -134,7 +135,8 @@ def password_problem(password, email=None):
         return f"Use at least {MIN_PASSWORD_LENGTH} characters."
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"Use at most {MAX_PASSWORD_LENGTH} characters."
-    result = zxcvbn(password, user_inputs=[email] if email else [])
+    # zxcvbn refuses more than 72 characters; a passphrase strong in its first 72 is strong.
+    result = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[email] if email else [])
     if result["score"] < 3:
         hint = result["feedback"].get("warning") or "It would be easy to guess."
         return f"This password is too weak. {hint} Try a few unrelated words together."

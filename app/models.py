@@ -1,6 +1,5 @@
 """Database tables: users and clinics, treatment sessions, symptom logs."""
 
-import secrets
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -85,30 +84,33 @@ class User(UserMixin, db.Model):
     role: so.Mapped[str] = so.mapped_column(sa.String(20), default=ROLE_PATIENT)
     clinic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("clinic.id"), index=True)
     timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
-    # What the login cookie names instead of the id: replaced on a password
-    # change, so every other signed-in device is signed out.
-    login_token: so.Mapped[str] = so.mapped_column(
-        sa.String(64), unique=True, default=lambda: secrets.token_hex(32)
-    )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     clinic: so.Mapped[Clinic | None] = so.relationship(back_populates="members")
     sessions: so.WriteOnlyMapped["TreatmentSession"] = so.relationship(
         back_populates="patient", cascade="all, delete-orphan", passive_deletes=True
     )
+    logins: so.WriteOnlyMapped["UserLogin"] = so.relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # The log-in this request came with (set by app.logins when the user is loaded or logs in); never stored.
+    current_login = None
 
     __table_args__ = (sa.CheckConstraint("role IN ('patient', 'practitioner')", name="role"),)
 
     def set_password(self, password: str) -> None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
         self.password_hash = generate_password_hash(password, method=method)
-        self.login_token = secrets.token_hex(32)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        return self.login_token
+        """The token of this device's log-in, which the session and remember cookies carry (never the user id)."""
+        if self.current_login is None or self.current_login.token is None:
+            raise RuntimeError("log in through app.logins.start(), which creates the device's log-in")
+        return self.current_login.token
 
     @property
     def display_name(self) -> str:
@@ -124,6 +126,32 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.id} {self.role}>"
+
+
+class UserLogin(db.Model):
+    """One device's log-in: the cookie carries a random token, the table only its SHA-256.
+
+    Revoked at log-out (or by "Log out everywhere", a password change or reset), and refused
+    once expired, so a copied session or remember cookie stops working.
+    """
+
+    __tablename__ = "user_login"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    device: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    user: so.Mapped[User] = so.relationship(back_populates="logins")
+
+    # The token itself, known only in the request that created or presented it; never stored.
+    token = None
+
+    def __repr__(self):
+        return f"<UserLogin {self.id} user={self.user_id}>"
 
 
 class TreatmentSession(db.Model):

@@ -38,7 +38,7 @@ def fill(patients, logs_per_patient):
     db.session.add_all([clinic, practitioner])
     db.session.commit()
     users = [dict(email=f"p{n}@bench.example", name=f"Patient {n}", role="patient", password_hash="x",
-                  timezone="UTC", login_token=f"token-{n}", created_at=now) for n in range(patients)]
+                  timezone="UTC", created_at=now) for n in range(patients)]
     db.session.execute(sa.insert(User), users)
     ids = db.session.scalars(sa.select(User.id).where(User.role == "patient").order_by(User.id)).all()
     db.session.execute(sa.insert(CareLink), [dict(clinic_id=clinic.id, patient_id=i, consented_at=now) for i in ids])

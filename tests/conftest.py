@@ -31,6 +31,7 @@ def make_config(tmp_path, **overrides):
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # fast; scrypt is tested on its own
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "MAIL_OUTBOX": str(tmp_path / "outbox"),  # no MAIL_SERVER: emails are files there (tests/mailbox.py)
     }
     config.update(overrides)
     return config

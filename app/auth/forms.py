@@ -1,10 +1,7 @@
-import sqlalchemy as sa
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from app.extensions import db
-from app.form_fields import BaseForm, strong_password
-from app.models import User
+from app.form_fields import BaseForm, password_problem, strong_password
 from app.timezones import known_zones
 
 
@@ -23,9 +20,24 @@ class EmailMixin:
 
 
 class SignupForm(EmailMixin, BaseForm):
+    """Step 1 of signing up: the address only. The password is chosen from the emailed link."""
+
+    submit = SubmitField("Continue")
+
+
+class ClinicSignupForm(SignupForm):
+    clinic_name = StringField("Clinic name", validators=[DataRequired("Enter the clinic's name."), Length(max=120)],
+                              render_kw={"autocomplete": "organization"})
+    name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)],
+                       render_kw={"autocomplete": "name"})
+
+
+class NewPasswordForm(BaseForm):
+    """Choosing a password for the account of ``email``: step 2 of signing up, and a password reset."""
+
     password = PasswordField(
         "Password",
-        validators=[InputRequired("Choose a password."), strong_password],
+        validators=[InputRequired("Choose a password.")],
         description="At least 10 characters. A few unrelated words are easy to remember and hard to guess.",
         render_kw={"autocomplete": "new-password"},
     )
@@ -35,22 +47,38 @@ class SignupForm(EmailMixin, BaseForm):
                     EqualTo("password", "The two passwords do not match.")],
         render_kw={"autocomplete": "new-password"},
     )
-    timezone = HiddenField()  # filled in by static/js/timezone.js
+    timezone = HiddenField()  # filled in by static/js/app.js as the form is sent
     submit = SubmitField("Create account")
 
-    def validate_email(self, field):
-        if field.errors:
-            return
-        if db.session.scalar(sa.select(User.id).where(User.email == field.data)):
-            raise ValidationError("An account with this email already exists. Log in instead.")
+    def __init__(self, email, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_email = email
+
+    def validate_password(self, field):
+        problem = password_problem(field.data, self.account_email)
+        if problem:
+            raise ValidationError(problem)
 
 
-class ClinicSignupForm(SignupForm):
-    clinic_name = StringField("Clinic name", validators=[DataRequired("Enter the clinic's name."), Length(max=120)],
-                              render_kw={"autocomplete": "organization"})
-    name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)],
-                       render_kw={"autocomplete": "name"})
-    submit = SubmitField("Create clinic account")
+class ResetRequestForm(EmailMixin, BaseForm):
+    submit = SubmitField("Email me a link")
+
+
+class ResetPasswordForm(NewPasswordForm):
+    password = PasswordField(
+        "New password",
+        validators=[InputRequired("Choose a new password.")],
+        description="At least 10 characters. Every device logged in to your account will be logged out.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[InputRequired("Type the new password again."),
+                    EqualTo("password", "The two passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    timezone = None  # nothing to learn here: the account has its zone
+    submit = SubmitField("Set new password")
 
 
 class LoginForm(EmailMixin, BaseForm):

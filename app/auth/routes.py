@@ -1,12 +1,13 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app import accounts
+from app import accounts, clinics, logins, mail, password_resets, signups
 from app.auth import bp
-from app import clinics
-from app.auth.forms import ChangePasswordForm, ClinicSignupForm, LoginForm, SignupForm, TimezoneForm
+from app.auth.forms import (ChangePasswordForm, ClinicSignupForm, LoginForm, NewPasswordForm, ResetPasswordForm,
+                            ResetRequestForm, SignupForm, TimezoneForm)
+from app.email_links import LinkExpired, LinkInvalid, LinkUsed
 from app.timezones import clean_zone_name
 from app.views import credentials_rate_limit, render_form
 
@@ -16,15 +17,59 @@ def safe_next_url(target):
     if not target:
         return None
     parts = urlsplit(target)
+    # A control character is in no path of ours; a CR or LF would split the Location header.
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+            or "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return None
     return target
 
 
 def start_session(user, remember=False):
-    session.clear()  # a fresh session on log-in: nothing from before carries over
+    """Log the user in on this device: a fresh session, and a new log-in whose token the cookies carry."""
+    session.clear()  # nothing from before carries over
+    logins.start(user, remember, request.headers.get("User-Agent", ""))
     login_user(user, remember=remember)
+
+
+def end_session():
+    """Log this device out: its log-in revoked, the session emptied, the remember cookie deleted."""
+    if current_user.is_authenticated:
+        logins.end(current_user.current_login)
+    session.clear()
+    logout_user()  # after the clear, which would otherwise wipe its note to delete the remember cookie
+
+
+def check_your_email(email, delivery, purpose="signup"):
+    """After a form that emails a link: the same answer whoever owns the address (post/redirect/get)."""
+    session["emailed"] = {"to": email, "saved": delivery == mail.SAVED, "purpose": purpose}
+    return redirect(url_for("auth.check_email"))
+
+
+def mail_failed(template, form, **context):
+    """The email could not be sent: say so and keep what was typed; nothing was stored."""
+    return render_template(template, form=form, mail_failed=True, **context), 503
+
+
+def link_unusable(problem, action, action_url):
+    return render_template("auth/link_unusable.html", problem=problem, action=action, action_url=action_url), 410
+
+
+def link_used_page():
+    return link_unusable("This link has already been used: the account it created exists. Log in with its "
+                         "email and password.", "Log in", url_for("auth.login"))
+
+
+def read_signup_link(kind, token, restart_url):
+    """What step 1 of a sign-up collected, or the page to show instead (404 if we never made the link)."""
+    try:
+        return signups.read_link(kind, token), None
+    except LinkInvalid:
+        abort(404)
+    except LinkExpired:
+        return None, link_unusable("This link has expired. Start again to get a new one by email.",
+                                   "Start again", restart_url)
+    except LinkUsed:
+        return None, link_used_page()
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -34,15 +79,31 @@ def signup():
         return redirect(url_for("patient.home"))
     form = SignupForm()
     if form.validate_on_submit():
-        user = accounts.create_patient(form.email.data, form.password.data,
-                                       clean_zone_name(form.timezone.data))
-        if user is None:
-            form.email.errors.append("An account with this email already exists. Log in instead.")
-            return render_form("auth/signup.html", form)
+        try:
+            delivery = signups.begin(signups.PATIENT, form.email.data, "auth.signup_finish")
+        except mail.MailNotSent:
+            return mail_failed("auth/signup.html", form)
+        return check_your_email(form.email.data, delivery)
+    return render_form("auth/signup.html", form)
+
+
+@bp.route("/signup/<token>", methods=["GET", "POST"])
+@credentials_rate_limit
+def signup_finish(token):
+    if current_user.is_authenticated:
+        return redirect(url_for("patient.home"))
+    details, problem_page = read_signup_link(signups.PATIENT, token, url_for(".signup"))
+    if problem_page:
+        return problem_page
+    form = NewPasswordForm(details["email"])
+    if form.validate_on_submit():
+        user = accounts.create_patient(details["email"], form.password.data, clean_zone_name(form.timezone.data))
+        if user is None:  # the same link sent twice at once
+            return link_used_page()
         start_session(user)
         flash("Welcome to Afterglow. Start by recording your treatment session.", "success")
         return redirect(url_for("patient.new_session"))
-    return render_form("auth/signup.html", form)
+    return render_form("auth/signup_finish.html", form, email=details["email"], heading="Choose your password")
 
 
 @bp.route("/clinic-signup", methods=["GET", "POST"])
@@ -52,15 +113,43 @@ def clinic_signup():
         return redirect(url_for("patient.home"))
     form = ClinicSignupForm()
     if form.validate_on_submit():
-        practitioner = clinics.create_clinic(form.clinic_name.data, form.email.data, form.password.data,
-                                             name=form.name.data)
-        if practitioner is None:
-            form.email.errors.append("An account with this email already exists. Log in instead.")
-            return render_form("auth/clinic_signup.html", form)
-        start_session(practitioner)
-        flash(f"{form.clinic_name.data} is ready. Invite your first patient.", "success")
-        return redirect(url_for("practitioner.invites"))
+        try:
+            delivery = signups.begin(signups.CLINIC, form.email.data, "auth.clinic_signup_finish",
+                                     clinic=form.clinic_name.data, name=form.name.data)
+        except mail.MailNotSent:
+            return mail_failed("auth/clinic_signup.html", form)
+        return check_your_email(form.email.data, delivery)
     return render_form("auth/clinic_signup.html", form)
+
+
+@bp.route("/clinic-signup/<token>", methods=["GET", "POST"])
+@credentials_rate_limit
+def clinic_signup_finish(token):
+    if current_user.is_authenticated:
+        return redirect(url_for("patient.home"))
+    details, problem_page = read_signup_link(signups.CLINIC, token, url_for(".clinic_signup"))
+    if problem_page:
+        return problem_page
+    form = NewPasswordForm(details["email"])
+    if form.validate_on_submit():
+        practitioner = clinics.create_clinic(details["clinic"], details["email"], form.password.data,
+                                             name=details["name"])
+        if practitioner is None:
+            return link_used_page()
+        accounts.update_timezone(practitioner, clean_zone_name(form.timezone.data))
+        start_session(practitioner)
+        flash(f"{details['clinic']} is ready. Invite your first patient.", "success")
+        return redirect(url_for("practitioner.invites"))
+    return render_form("auth/signup_finish.html", form, email=details["email"],
+                       heading=f"Create {details['clinic']}'s account")
+
+
+@bp.route("/check-email")
+def check_email():
+    emailed = session.get("emailed")
+    if not isinstance(emailed, dict):
+        return redirect(url_for(".login"))
+    return render_template("auth/check_email.html", emailed=emailed)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -85,16 +174,58 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
-    session.clear()
+    end_session()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login", logged_out=1))
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    logins.end_all(current_user)
+    end_session()
+    flash("You are logged out on every device.", "info")
+    return redirect(url_for("auth.login", logged_out=1))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@credentials_rate_limit
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        try:
+            delivery = password_resets.send_link(form.email.data)
+        except mail.MailNotSent:
+            return mail_failed("auth/reset_request.html", form)
+        return check_your_email(form.email.data, delivery, purpose="reset")
+    return render_form("auth/reset_request.html", form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@credentials_rate_limit
+def reset_password(token):
+    try:
+        user = password_resets.user_for_link(token)
+    except LinkInvalid:
+        abort(404)
+    except (LinkExpired, LinkUsed) as problem:
+        said = "has expired" if isinstance(problem, LinkExpired) else "has already been used"
+        return link_unusable(f"This link {said}. Ask for a new one: it comes by email.",
+                             "Ask for a new link", url_for(".reset_request"))
+    form = ResetPasswordForm(user.email)
+    if form.validate_on_submit():
+        accounts.reset_password(user, form.password.data)
+        start_session(user)
+        flash("Your new password is set. Every other device has been logged out.", "success")
+        return redirect(url_for("patient.home"))
+    return render_form("auth/reset_password.html", form, email=user.email)
 
 
 @bp.route("/account", methods=["GET"])
 @login_required
 def account():
-    return render_template("auth/account.html", timezone_form=TimezoneForm(timezone=current_user.timezone))
+    return render_template("auth/account.html", timezone_form=TimezoneForm(timezone=current_user.timezone),
+                           devices=logins.live_logins(current_user))
 
 
 @bp.route("/account/timezone", methods=["POST"])
@@ -105,7 +236,7 @@ def change_timezone():
         accounts.update_timezone(current_user, form.timezone.data)
         flash(f"Times are now shown in {form.timezone.data}.", "success")
         return redirect(url_for("auth.account"))
-    return render_form("auth/account.html", form, form_name="timezone_form")
+    return render_form("auth/account.html", form, form_name="timezone_form", devices=logins.live_logins(current_user))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -115,7 +246,6 @@ def change_password():
     form = ChangePasswordForm(current_user)
     if form.validate_on_submit():
         accounts.change_password(current_user, form.password.data)
-        start_session(current_user._get_current_object())
         flash("Your password is changed. Other devices have been logged out.", "success")
         return redirect(url_for("auth.account"))
     return render_form("auth/change_password.html", form)

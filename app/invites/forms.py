@@ -1,11 +1,12 @@
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from app.auth.forms import SignupForm
+from app.auth.forms import EmailMixin, NewPasswordForm
 from app.form_fields import BaseForm
 
 CONSENT_WORDS = ("I agree to share my sessions, logs and photos with {clinic}. "
                  "I can stop sharing at any time from my account.")
+NO_CONSENT = "Tick the box to agree, or close this page to decline."
 
 
 class CodeForm(BaseForm):
@@ -17,7 +18,7 @@ class CodeForm(BaseForm):
 
 
 class ConsentForm(BaseForm):
-    consent = BooleanField(validators=[DataRequired("Tick the box to agree, or close this page to decline.")])
+    consent = BooleanField(validators=[DataRequired(NO_CONSENT)])
     submit = SubmitField("Share with my clinic")
 
     def __init__(self, clinic_name, *args, **kwargs):
@@ -25,18 +26,26 @@ class ConsentForm(BaseForm):
         self.consent.label.text = CONSENT_WORDS.format(clinic=clinic_name)
 
 
-class NewPatientConsentForm(SignupForm):
-    """Sign-up and consent in one step, for a patient new to Afterglow."""
+class NewPatientForm(EmailMixin, BaseForm):
+    """Step 1 for a patient new to Afterglow: name and address; the password comes with the emailed link."""
 
     name = StringField("Your name", validators=[Length(max=120)], description="So your clinic knows who you are.",
                        render_kw={"autocomplete": "name"})
-    consent = BooleanField(validators=[DataRequired("Tick the box to agree, or close this page to decline.")])
+    submit = SubmitField("Continue")
 
-    def __init__(self, clinic_name, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+
+class NewPatientConsentForm(NewPasswordForm):
+    """Step 2 for a new patient: a password, and consent to share."""
+
+    consent = BooleanField(validators=[DataRequired(NO_CONSENT)])
+    submit = SubmitField("Create account and share")
+
+    def __init__(self, email, clinic_name, *args, **kwargs):
+        super().__init__(email, *args, **kwargs)
         self.consent.label.text = CONSENT_WORDS.format(clinic=clinic_name)
 
 
-class ColleagueSignupForm(SignupForm):
+class ColleagueSignupForm(EmailMixin, BaseForm):
     name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)],
                        render_kw={"autocomplete": "name"})
+    submit = SubmitField("Continue")

@@ -1,10 +1,11 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app import accounts, clinics
-from app.auth.routes import start_session
+from app import accounts, clinics, mail, signups
+from app.auth.forms import NewPasswordForm
+from app.auth.routes import check_your_email, link_used_page, mail_failed, read_signup_link, start_session
 from app.invites import bp
-from app.invites.forms import CodeForm, ColleagueSignupForm, ConsentForm, NewPatientConsentForm
+from app.invites.forms import CodeForm, ColleagueSignupForm, ConsentForm, NewPatientConsentForm, NewPatientForm
 from app.models import INVITE_PATIENT, INVITE_PRACTITIONER
 from app.timezones import clean_zone_name
 from app.views import credentials_rate_limit, render_form
@@ -19,6 +20,27 @@ def _usable_invite_or_error(key, kind):
     if problem:
         return None, (render_template("invites/unusable.html", problem=problem), 410)
     return invite, None
+
+
+def _signup_link_for(invite, kind, token, restart_url):
+    """What step 1 collected for this invite, or the page to show instead; a link made for another invite is a 404."""
+    details, problem_page = read_signup_link(kind, token, restart_url)
+    if problem_page is None and details.get("invite") != invite.id:
+        abort(404)
+    return details, problem_page
+
+
+def _not_created(invite):
+    """The account was not made: the invite was used meanwhile, or the address has an account now."""
+    problem = clinics.invite_problem(invite)
+    if problem:
+        return render_template("invites/unusable.html", problem=problem), 410
+    return link_used_page()
+
+
+def _log_out_first():
+    return render_template("invites/unusable.html",
+                           problem="Log out first: a colleague invite creates a new practitioner account."), 409
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -39,29 +61,53 @@ def join(key):
     invite, error_page = _usable_invite_or_error(key, INVITE_PATIENT)
     if error_page:
         return error_page
-    clinic_name = invite.clinic.name
     if current_user.is_authenticated:
         if not current_user.is_patient:
             abort(404)
-        form = ConsentForm(clinic_name)
+        form = ConsentForm(invite.clinic.name)
         if form.validate_on_submit():
             return _joined(invite, current_user._get_current_object())
         return render_form("invites/join.html", form, invite=invite)
-    form = NewPatientConsentForm(clinic_name, data={"name": invite.name})
+    form = NewPatientForm(data={"name": invite.name})
     if form.validate_on_submit():
-        patient = accounts.create_patient(form.email.data, form.password.data,
-                                          clean_zone_name(form.timezone.data), name=form.name.data)
-        if patient is None:
-            form.email.errors.append("An account with this email already exists. Log in first, then open the link again.")
-            return render_form("invites/join.html", form, invite=invite)
-        start_session(patient)
-        return _joined(invite, patient)
+        try:
+            delivery = signups.begin(signups.INVITE, form.email.data, "invites.join_finish", {"key": key},
+                                     login_next=url_for(".join", key=key), name=form.name.data, invite=invite.id)
+        except mail.MailNotSent:
+            return mail_failed("invites/join.html", form, invite=invite)
+        return check_your_email(form.email.data, delivery)
     return render_form("invites/join.html", form, invite=invite)
+
+
+@bp.route("/join/<key>/<token>", methods=["GET", "POST"])
+@credentials_rate_limit
+def join_finish(key, token):
+    invite, error_page = _usable_invite_or_error(key, INVITE_PATIENT)
+    if error_page:
+        return error_page
+    if current_user.is_authenticated:
+        return redirect(url_for(".join", key=key))
+    details, problem_page = _signup_link_for(invite, signups.INVITE, token, url_for(".join", key=key))
+    if problem_page:
+        return problem_page
+    form = NewPatientConsentForm(details["email"], invite.clinic.name)
+    if form.validate_on_submit():
+        patient = clinics.join_as_new_patient(invite, details["email"], form.password.data,
+                                              clean_zone_name(form.timezone.data), name=details.get("name", ""))
+        if patient is None:
+            return _not_created(invite)
+        start_session(patient)
+        return _welcome(invite)
+    return render_form("invites/join_finish.html", form, invite=invite, email=details["email"])
 
 
 def _joined(invite, patient):
     if not clinics.accept_patient_invite(invite, patient):
         return render_template("invites/unusable.html", problem="This invite has already been used."), 410
+    return _welcome(invite)
+
+
+def _welcome(invite):
     flash(f"You now share your recovery with {invite.clinic.name}. You can stop at any time under Sharing.", "success")
     return redirect(url_for("patient.home"))
 
@@ -73,15 +119,37 @@ def join_team(token):
     if error_page:
         return error_page
     if current_user.is_authenticated:
-        return render_template("invites/unusable.html",
-                               problem="Log out first: a colleague invite creates a new practitioner account."), 409
+        return _log_out_first()
     form = ColleagueSignupForm()
     if form.validate_on_submit():
-        practitioner = clinics.accept_practitioner_invite(invite, form.email.data, form.password.data, form.name.data)
+        try:
+            delivery = signups.begin(signups.TEAM, form.email.data, "invites.join_team_finish",
+                                     {"invite_token": token}, name=form.name.data, invite=invite.id)
+        except mail.MailNotSent:
+            return mail_failed("invites/team.html", form, invite=invite)
+        return check_your_email(form.email.data, delivery)
+    return render_form("invites/team.html", form, invite=invite)
+
+
+@bp.route("/team/<invite_token>/<token>", methods=["GET", "POST"])
+@credentials_rate_limit
+def join_team_finish(invite_token, token):
+    invite, error_page = _usable_invite_or_error(invite_token, INVITE_PRACTITIONER)
+    if error_page:
+        return error_page
+    if current_user.is_authenticated:
+        return _log_out_first()
+    details, problem_page = _signup_link_for(invite, signups.TEAM, token, url_for(".join_team", token=invite_token))
+    if problem_page:
+        return problem_page
+    form = NewPasswordForm(details["email"])
+    if form.validate_on_submit():
+        practitioner = clinics.accept_practitioner_invite(invite, details["email"], form.password.data,
+                                                          details.get("name", ""))
         if practitioner is None:
-            form.email.errors.append("An account with this email already exists, or the invite was just used.")
-            return render_form("invites/team.html", form, invite=invite)
+            return _not_created(invite)
+        accounts.update_timezone(practitioner, clean_zone_name(form.timezone.data))
         start_session(practitioner)
         flash(f"Welcome to {invite.clinic.name}.", "success")
         return redirect(url_for("practitioner.dashboard"))
-    return render_form("invites/team.html", form, invite=invite)
+    return render_form("auth/signup_finish.html", form, email=details["email"], heading=f"Join {invite.clinic.name}")

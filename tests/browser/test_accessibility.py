@@ -1,18 +1,26 @@
 """axe-core (served from the tests' own copy) finds no accessibility violation on any page, at 360 px."""
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
+from app import clinics, password_resets, signups
 from app.commands import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
 from app.extensions import db
-from app.models import Alert, TreatmentSession, User
+from app.models import INVITE_PATIENT, INVITE_PRACTITIONER, Alert, TreatmentSession, User
 from tests.browser.conftest import PHONE
 from tests.conftest import store_photo
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
-ANONYMOUS_PAGES = ["/", "/auth/login", "/auth/signup", "/auth/clinic-signup", "/join", "/offline", "/no-such-page"]
+ANONYMOUS_PAGES = ["/", "/auth/login", "/auth/signup", "/auth/clinic-signup", "/auth/reset-password", "/join",
+                   "/offline", "/no-such-page"]
+# Pages opened from an emailed link (step 2 of each sign-up, a password reset) and those an invite opens.
+EMAILED_PAGES = ["/auth/signup/{patient}", "/auth/clinic-signup/{clinic}", "/auth/reset-password/{reset}",
+                 "/join/{invite_key}", "/join/{invite_key}/{invite}", "/team/{team_key}", "/team/{team_key}/{team}",
+                 "/auth/signup/{expired}"]
 PATIENT_PAGES = ["/", "/sessions/new", "/sessions/{session}", "/sessions/{session}/logs/new",
                  "/sessions/{session}/edit", "/sessions/{session}/delete", "/sharing", "/my-data", "/auth/account",
                  "/auth/password", "/photos", "/sessions/{session}/photos/new", "/photos/{photo}/delete"]
@@ -67,6 +75,43 @@ def audit_pages(browser, server, paths, email=None, ids=None):
 
 def test_anonymous_pages_have_no_violations(browser, live_server):
     assert audit_pages(browser, live_server, ANONYMOUS_PAGES) == {}
+
+
+def test_pages_of_emailed_links_and_invites_have_no_violations(browser, seeded_server, emailed_links):
+    assert audit_pages(browser, seeded_server, EMAILED_PAGES, ids=emailed_links) == {}
+
+
+@pytest.fixture
+def emailed_links(seeded_server):
+    """Tokens for a link of each kind (one of them too old), and the demo clinic's invite keys."""
+    app = seeded_server.flask_app
+    with app.test_request_context():
+        practitioner = db.session.scalar(sa.select(User).where(User.email == DEMO_PRACTITIONER_EMAIL))
+        patient = db.session.scalar(sa.select(User).where(User.email == DEMO_PATIENTS["red_flag"]))
+        invite, invite_key = clinics.create_invite(practitioner.clinic_id, practitioner, INVITE_PATIENT)
+        team_invite, team_key = clinics.create_invite(practitioner.clinic_id, practitioner, INVITE_PRACTITIONER)
+        with time_machine.travel(datetime.now(timezone.utc) - timedelta(days=2), tick=False):
+            expired = signups.link_token(signups.PATIENT, "late@example.com")
+        return {"patient": signups.link_token(signups.PATIENT, "new@example.com"),
+                "clinic": signups.link_token(signups.CLINIC, "new@example.com", clinic="Glow", name="Dr New"),
+                "reset": password_resets.link_token(patient), "invite_key": invite_key, "team_key": team_key,
+                "invite": signups.link_token(signups.INVITE, "new@example.com", name="New", invite=invite.id),
+                "team": signups.link_token(signups.TEAM, "new@example.com", name="Dr New", invite=team_invite.id),
+                "expired": expired}
+
+
+def test_the_check_your_email_page_has_no_violations(browser, live_server):
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/auth/signup")
+        page.get_by_label("Email").fill("a11y@example.com")
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state("networkidle")
+        assert page.url.endswith("/auth/check-email")
+        assert violations(page) == []
+    finally:
+        context.close()
 
 
 def test_patient_pages_have_no_violations(browser, seeded):

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from app.commands import DEMO_CLINIC, DEMO_PASSWORD, DEMO_PRACTITIONER_EMAIL
 from tests.browser.conftest import PHONE, VIEWPORTS
 from tests.browser.test_patient_flow import assert_fits_a_phone
+from tests.mailbox import Outbox
 
 NEW_PATIENT_PASSWORD = "quiet-harbour-saffron-kite"
 
@@ -70,6 +71,11 @@ def test_triage_acknowledge_note_and_invite_a_patient(browser, page, live_server
         expect(patient_page.get_by_role("heading", name=f"Share your recovery with {DEMO_CLINIC}")).to_be_visible()
         patient_page.get_by_label("Your name").fill("Nora Newcomer")
         patient_page.get_by_label("Email").fill("nora.newcomer@example.com")
+        patient_page.get_by_role("button", name="Continue").click()
+        expect(patient_page.get_by_role("heading", name="Check your email")).to_be_visible()
+        # The emailed link: a password, and consent, on the second page.
+        outbox = Outbox(live_server.flask_app.config["MAIL_OUTBOX"])
+        patient_page.goto(live_server.url + outbox.link("nora.newcomer@example.com"))
         patient_page.get_by_label("Password", exact=True).fill(NEW_PATIENT_PASSWORD)
         patient_page.get_by_label("Repeat password").fill(NEW_PATIENT_PASSWORD)
         patient_page.get_by_role("checkbox", name=re.compile("I agree to share")).check()

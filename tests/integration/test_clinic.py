@@ -38,22 +38,28 @@ def practitioner_client(client, practitioner):
 
 # --- Clinic accounts -------------------------------------------------------------------------
 
-def test_a_practitioner_signs_up_by_creating_a_clinic(client, db):
+def test_a_practitioner_signs_up_by_creating_a_clinic(client, db, outbox):
     response = client.post("/auth/clinic-signup", data={
-        "clinic_name": "Radiance Skin", "name": "Dr Ray", "email": "ray@radiance.example",
-        "password": STRONG, "confirm": STRONG})
+        "clinic_name": "Radiance Skin", "name": "Dr Ray", "email": "ray@radiance.example"})
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/check-email"
+    assert count(db, Clinic) == 0  # made only once the address is confirmed
+    link = outbox.link("ray@radiance.example")
+    assert "Radiance Skin" in client.get(link).get_data(as_text=True)
+    response = client.post(link, data={"password": STRONG, "confirm": STRONG, "timezone": "Europe/Dublin"})
     assert response.status_code == 302 and response.headers["Location"] == "/clinic/invites"
     user = db.session.scalar(sa.select(User))
-    assert user.role == "practitioner" and user.clinic.name == "Radiance Skin"
+    assert user.role == "practitioner" and user.clinic.name == "Radiance Skin" and user.name == "Dr Ray"
+    assert user.timezone == "Europe/Dublin"
     assert client.get("/").headers["Location"] == "/clinic/"  # a practitioner's home is the dashboard
 
 
-def test_clinic_signup_needs_a_clinic_name(client, db):
+def test_clinic_signup_needs_a_clinic_name(client, db, outbox):
     response = client.post("/auth/clinic-signup", data={
-        "clinic_name": "", "name": "Dr Ray", "email": "ray@radiance.example", "password": STRONG, "confirm": STRONG})
+        "clinic_name": "", "name": "Dr Ray", "email": "ray@radiance.example"})
     assert response.status_code == 422
     assert "Enter the clinic&#39;s name." in response.get_data(as_text=True)
     assert count(db, Clinic) == 0 and count(db, User) == 0
+    assert outbox.files() == []  # nothing emailed either
 
 
 def test_create_practitioner_command_joins_or_creates_a_clinic(app, db, clinic):
@@ -82,16 +88,18 @@ def create_invite(practitioner_client, name=""):
     return link, code
 
 
-def test_a_new_patient_joins_by_link_after_consenting(app, practitioner_client, clinic, db):
+def test_a_new_patient_joins_by_link_after_consenting(app, practitioner_client, clinic, db, outbox):
     link, _ = create_invite(practitioner_client, name="Pat Newman")
     patient_browser = app.test_client()
     page = patient_browser.get(link).get_data(as_text=True)
     assert "Share your recovery with Glow Clinic" in page and 'value="Pat Newman"' in page
-    form = {"name": "Pat Newman", "email": "pat@example.com", "password": STRONG, "confirm": STRONG}
-    refused = patient_browser.post(link, data=form)  # no consent ticked
+    assert patient_browser.post(link, data={"name": "Pat Newman", "email": "pat@example.com"}).status_code == 302
+    account_link = outbox.link("pat@example.com")  # step 2: a password, and consent
+    form = {"password": STRONG, "confirm": STRONG}
+    refused = patient_browser.post(account_link, data=form)  # no consent ticked
     assert refused.status_code == 422 and "Tick the box to agree" in refused.get_data(as_text=True)
     assert count(db, User) == 1
-    response = patient_browser.post(link, data=form | {"consent": "y"})
+    response = patient_browser.post(account_link, data=form | {"consent": "y"})
     assert response.status_code == 302
     patient = db.session.scalar(sa.select(User).where(User.email == "pat@example.com"))
     assert patient.name == "Pat Newman"
@@ -159,17 +167,16 @@ def test_the_database_keeps_only_a_hash_of_the_link(practitioner_client, db):
     assert token not in (invite.token_hash, invite.code)
 
 
-def test_a_colleague_joins_by_link(app, practitioner_client, clinic, db):
+def test_a_colleague_joins_by_link(app, practitioner_client, clinic, db, outbox):
     html = practitioner_client.post("/clinic/invites", data={"colleague-submit": "y"}).get_data(as_text=True)
     link = re.search(r'value="http://localhost(/team/[^"]+)"', html).group(1)
     browser = app.test_client()
-    response = browser.post(link, data={"name": "Dr Two", "email": "two@glow.example", "password": STRONG,
-                                        "confirm": STRONG})
+    assert browser.post(link, data={"name": "Dr Two", "email": "two@glow.example"}).status_code == 302
+    response = browser.post(outbox.link("two@glow.example"), data={"password": STRONG, "confirm": STRONG})
     assert response.status_code == 302
     colleague = db.session.scalar(sa.select(User).where(User.email == "two@glow.example"))
     assert colleague.role == "practitioner" and colleague.clinic_id == clinic.id
-    assert app.test_client().post(link, data={"name": "X", "email": "x@glow.example", "password": STRONG,
-                                              "confirm": STRONG}).status_code == 410
+    assert app.test_client().post(link, data={"name": "X", "email": "x@glow.example"}).status_code == 410
 
 
 def test_a_patient_sees_who_can_see_their_data_and_can_withdraw(patient_client, patient, clinic, share, db):

@@ -49,6 +49,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from app import password_resets, signups
 from app.clinics import create_invite, normalise_code
 from app.config import Config
 from app.models import AREAS, CONCERNS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, Alert, Photo
@@ -274,18 +275,28 @@ class World:
     invite_code: str
     invite_token: str
     team_token: str
+    links: dict = field(default_factory=dict)  # tokens of emailed links: sign-ups of each kind, a password reset
 
 
 def signup_fields(**more):
-    return {"email": st.sampled_from([NEW_EMAIL, "  Mixed.Case@Example.COM "]), "password": st.just(STRONG),
-            "confirm": st.just(STRONG), "timezone": st.sampled_from(["Europe/London", "Asia/Kolkata", ""]),
-            "submit": st.just("Create account"), **more}
+    """Step 1 of a sign-up: the address (a taken one is valid too: it gets an email, not a message)."""
+    return {"email": st.sampled_from([NEW_EMAIL, "  Mixed.Case@Example.COM ", PATIENT_EMAIL]),
+            "submit": st.just("Continue"), **more}
 
 
 def signup_poisons(*more):
-    taken = (PATIENT_EMAIL, DOCTOR_EMAIL)
-    return [poison("email", bad_email(taken)), poison("password", BAD_NEW_PASSWORD),
-            Poison("confirm", MISMATCHED_CONFIRM), *more]
+    return [poison("email", bad_email()), *more]
+
+
+def password_fields(**more):
+    """Step 2 of a sign-up, or a password reset: the password twice."""
+    return {"password": st.just(STRONG), "confirm": st.just(STRONG),
+            "timezone": st.sampled_from(["Europe/London", "Asia/Kolkata", ""]), "submit": st.just("Create account"),
+            **more}
+
+
+def password_poisons(*more):
+    return [poison("password", BAD_NEW_PASSWORD), Poison("confirm", MISMATCHED_CONFIRM), *more]
 
 
 SESSION_FIELDS = {
@@ -334,13 +345,24 @@ def all_forms(world):
     s, lg, p, a = world.session_id, world.log_id, world.patient_id, world.alert_id
     ack = f"alert-{a}-note"
     return {
-        "signup": Form("/auth/signup", None, signup_fields(), signup_poisons(),
-                       empty_post=((422,), ("email", "password", "confirm"))),
+        "signup": Form("/auth/signup", None, signup_fields(), signup_poisons(), empty_post=((422,), ("email",))),
+        "signup_finish": Form(f"/auth/signup/{world.links['patient']}", None, password_fields(), password_poisons(),
+                              url_template="/auth/signup/{}", empty_post=((422,), ("password", "confirm"))),
         "clinic_signup": Form(
             "/auth/clinic-signup", None,
             signup_fields(clinic_name=st.just("Glow & Co ✨"), name=st.just("Dr Ngũgĩ")),
             signup_poisons(poison("clinic_name", required_text(120)), poison("name", required_text(120))),
-            empty_post=((422,), ("email", "password", "confirm", "clinic_name", "name"))),
+            empty_post=((422,), ("email", "clinic_name", "name"))),
+        "clinic_signup_finish": Form(
+            f"/auth/clinic-signup/{world.links['clinic']}", None, password_fields(), password_poisons(),
+            url_template="/auth/clinic-signup/{}", empty_post=((422,), ("password", "confirm"))),
+        "reset_request": Form(
+            "/auth/reset-password", None,
+            {"email": st.sampled_from([PATIENT_EMAIL, NEW_EMAIL]), "submit": st.just("Email me a link")},
+            [poison("email", bad_email())], empty_post=((422,), ("email",))),
+        "reset_password": Form(
+            f"/auth/reset-password/{world.links['reset']}", None, password_fields(submit=st.just("Set new password")),
+            password_poisons(), url_template="/auth/reset-password/{}", empty_post=((422,), ("password", "confirm"))),
         "login": Form(
             "/auth/login", None,
             {"email": st.sampled_from([PATIENT_EMAIL, " ADA@example.com ", NEW_EMAIL]), "password": st.just(PASSWORD),
@@ -400,14 +422,21 @@ def all_forms(world):
                              [poison("consent", NO_CONSENT)], url_template="/join/{}",
                              empty_post=((422,), ("consent",))),
         "join_new_patient": Form(
-            f"/join/{world.invite_token}", None,
-            signup_fields(name=st.sampled_from(["", "Zoë"]), consent=st.just("y")),
-            signup_poisons(poison("name", first_wins(longer_than(120))), poison("consent", NO_CONSENT)),
-            url_template="/join/{}", empty_post=((422,), ("email", "password", "confirm", "consent"))),
+            f"/join/{world.invite_token}", None, signup_fields(name=st.sampled_from(["", "Zoë"])),
+            signup_poisons(poison("name", first_wins(longer_than(120)))),
+            url_template="/join/{}", empty_post=((422,), ("email",))),
+        "join_finish": Form(
+            f"/join/{world.invite_token}/{world.links['invite']}", None,
+            password_fields(consent=st.just("y"), submit=st.just("Create account and share")),
+            password_poisons(poison("consent", NO_CONSENT)),
+            url_template=f"/join/{world.invite_token}/{{}}", empty_post=((422,), ("password", "confirm", "consent"))),
         "join_team": Form(
             f"/team/{world.team_token}", None, signup_fields(name=st.just("Dr Ngũgĩ")),
             signup_poisons(poison("name", required_text(120))),
-            url_template="/team/{}", empty_post=((422,), ("email", "password", "confirm", "name"))),
+            url_template="/team/{}", empty_post=((422,), ("email", "name"))),
+        "join_team_finish": Form(
+            f"/team/{world.team_token}/{world.links['team']}", None, password_fields(), password_poisons(),
+            url_template=f"/team/{world.team_token}/{{}}", empty_post=((422,), ("password", "confirm"))),
         "invites": Form(
             "/clinic/invites", "practitioner",
             {"patient-name": st.sampled_from(["", "Zoë"]), "patient-submit": st.just("Create invite"),
@@ -429,14 +458,18 @@ def all_forms(world):
     }
 
 
-FORM_NAMES = ["signup", "clinic_signup", "login", "change_password", "timezone", "new_session", "edit_session",
+FORM_NAMES = ["signup", "signup_finish", "clinic_signup", "clinic_signup_finish", "reset_request", "reset_password",
+              "login", "change_password", "timezone", "new_session", "edit_session",
               "record_session", "new_log", "new_photo", "delete_photo", "edit_log", "delete_session", "delete_log",
               "withdraw_sharing",
-              "delete_account", "join_by_code", "join_consent", "join_new_patient", "join_team", "invites", "note",
+              "delete_account", "join_by_code", "join_consent", "join_new_patient", "join_finish", "join_team",
+              "join_team_finish", "invites", "note",
               "acknowledge_alert"]
-ID_OR_KEY_FORMS = ["edit_session", "record_session", "new_log", "new_photo", "delete_photo", "edit_log",
+ID_OR_KEY_FORMS = ["signup_finish", "clinic_signup_finish", "reset_password",
+                   "edit_session", "record_session", "new_log", "new_photo", "delete_photo", "edit_log",
                    "delete_session", "delete_log",
-                   "withdraw_sharing", "join_consent", "join_new_patient", "join_team", "note", "acknowledge_alert"]
+                   "withdraw_sharing", "join_consent", "join_new_patient", "join_finish", "join_team",
+                   "join_team_finish", "note", "acknowledge_alert"]
 
 
 @pytest.fixture
@@ -456,9 +489,14 @@ def world(db, make_clinic, make_practitioner, make_patient, make_session, make_l
     db.session.add_all([alert, photo])
     db.session.commit()
     invite, invite_token = create_invite(clinic.id, practitioner, INVITE_PATIENT, "Zoë")
-    _, team_token = create_invite(clinic.id, practitioner, INVITE_PRACTITIONER)
+    team_invite, team_token = create_invite(clinic.id, practitioner, INVITE_PRACTITIONER)
+    links = {"patient": signups.link_token(signups.PATIENT, NEW_EMAIL),
+             "clinic": signups.link_token(signups.CLINIC, NEW_EMAIL, clinic="Glow & Co", name="Dr Ngũgĩ"),
+             "invite": signups.link_token(signups.INVITE, NEW_EMAIL, name="Zoë", invite=invite.id),
+             "team": signups.link_token(signups.TEAM, NEW_EMAIL, name="Dr Ngũgĩ", invite=team_invite.id),
+             "reset": password_resets.link_token(patient)}
     return World(patient.id, treatment.id, log.id, link.id, alert.id, photo.id, invite.code, invite_token,
-                 team_token)
+                 team_token, links)
 
 
 ACTOR_EMAILS = {"patient": PATIENT_EMAIL, "newcomer": NEWCOMER_EMAIL, "practitioner": DOCTOR_EMAIL}
@@ -714,7 +752,7 @@ def unknown_key(world):
 def test_hostile_ids_and_keys_in_the_url_answer_404_and_change_nothing(form_name, plain_target, world, db):
     """A valid post to an id or invite key that does not exist: 404, nothing stored anywhere."""
     form, client = plain_target.form, plain_target.client
-    if form.url_template.startswith(("/join/", "/team/")):
+    if form.url_template.startswith(("/join/", "/team/", "/auth/")):
         urls, always = unknown_key(world).map(lambda key: form.url_for(quote(key, safe=""))), ["x" * 101]
     else:
         # Just past PostgreSQL's INTEGER (the id columns), and just past a 64-bit integer.
@@ -793,4 +831,4 @@ def test_every_form_accepting_post_endpoint_is_covered(app, world):
     adapter = app.url_map.bind("localhost")
     covered = {adapter.match(form.url, method="POST")[0] for form in forms.values()}
     posts = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
-    assert posts - {"auth.logout"} == covered
+    assert posts - {"auth.logout", "auth.logout_everywhere"} == covered

@@ -1,0 +1,74 @@
+"""Sending email: through the SMTP server in MAIL_SERVER, or, with none set, into an outbox folder.
+
+Messages are plain text rendered from ``templates/email/``. They carry links and
+nothing about anyone's health. Without MAIL_SERVER each message is written to
+MAIL_OUTBOX (``instance/outbox/`` when unset) as a ``.eml`` file, and ``send``
+says so, so that a page never claims an email went out when it did not.
+"""
+
+import os
+import smtplib
+import ssl
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+from secrets import token_hex
+
+from flask import current_app, render_template
+
+SENT = "sent"  # handed to the SMTP server
+SAVED = "saved"  # written to the outbox folder: no mail server is set up
+
+
+class MailNotSent(Exception):
+    """The SMTP server could not be reached, or refused the message."""
+
+
+def send(to, subject, template, **context):
+    """Email ``templates/email/<template>.txt`` to one address; SENT or SAVED. Raises MailNotSent."""
+    config = current_app.config
+    sender = config["MAIL_DEFAULT_SENDER"]
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    # A domain of our own: without one, make_msgid asks DNS for this machine's name.
+    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or "localhost")
+    message.set_content(render_template(f"email/{template}.txt", **context))
+    if not config["MAIL_SERVER"]:
+        save_to_outbox(message)
+        return SAVED
+    try:
+        _deliver(message, config)
+    except (OSError, smtplib.SMTPException) as error:
+        # The address stays out of the log: the error and the server are enough to act on.
+        current_app.logger.error("Email not sent through %s: %r", config["MAIL_SERVER"], error)
+        raise MailNotSent from error
+    return SENT
+
+
+def _deliver(message, config):
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+        if config["MAIL_USE_TLS"]:
+            # Never falls back to plain text: a server without STARTTLS is an error.
+            smtp.starttls(context=ssl.create_default_context())
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)
+
+
+def outbox_folder():
+    return Path(current_app.config["MAIL_OUTBOX"] or Path(current_app.instance_path) / "outbox")
+
+
+def save_to_outbox(message):
+    """Write the message as a new .eml file, readable by this user only (its links log people in)."""
+    folder = outbox_folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{token_hex(4)}.eml"
+    descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(message.as_bytes())
+    return folder / name
