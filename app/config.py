@@ -26,12 +26,23 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # a log form left open all evening still saves
 
-    # One process's memory for a single server; Redis (redis://...) once several
-    # app servers share the load, so a limit counts every try (docs/deploy.md).
-    RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # Limits count in storage every worker and server shares: Redis when REDIS_URL (env or
+    # config) is set, otherwise the app's own database (app/rate_limits.py). An explicit
+    # RATELIMIT_STORAGE_URI wins (memory:// counts per process: never for gunicorn).
+    REDIS_URL = None
+    RATELIMIT_STORAGE_URI = None
+    RATELIMIT_HEADERS_ENABLED = True  # with Retry-After on a 429
+    # If the storage fails, count in each process's memory until it is back (logged), never a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # Per client address, on the POSTs that guess or create credentials.
     AUTH_RATE_LIMIT = "10 per minute; 100 per hour"
+    # Per account, from any address: failed log-ins only, so the owner's own log-ins never count.
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per minute; 50 per hour"
+    # Per address, opening invite links (a patient invite shows the invited patient's name).
+    INVITE_VIEW_RATE_LIMIT = "30 per minute; 300 per hour"
+    # Per patient, photos sent (each one is decoded): on their own or with a log.
+    PHOTO_RATE_LIMIT = "10 per minute; 60 per hour"
 
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_FIX_HOPS = 0

@@ -2,8 +2,8 @@
 
 import sqlite3
 
+import flask_limiter
 import sqlalchemy as sa
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -26,6 +26,20 @@ class Base(DeclarativeBase):
     )
 
 
+class Limiter(flask_limiter.Limiter):
+    """Flask-Limiter counting in storage that every worker and server shares (see app.rate_limits)."""
+
+    def init_app(self, app):
+        from app.rate_limits import configure_storage  # here, not at the top: it needs db from this module
+
+        configure_storage(app.config)
+        previous = self._storage
+        self._storage_dead = False  # a new storage starts out reachable, whatever became of the old one
+        super().init_app(app)
+        if previous is not None and previous is not self._storage and hasattr(previous, "engine"):
+            previous.engine.dispose()  # this one limiter counts elsewhere now: close the old connections
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
@@ -34,11 +48,56 @@ limiter = Limiter(key_func=get_remote_address)
 
 
 @sa.event.listens_for(sa.Engine, "connect")
-def _tune_sqlite(dbapi_connection, _record):
+def _tune_sqlite(dbapi_connection, record):
     """WAL lets readers and a writer work at once; SQLite leaves foreign keys off by default."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        record.info["read_only"] = _opened_read_only(cursor)
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+def _opened_read_only(cursor) -> bool:
+    """Whether SQLite opened the file read-only, as it silently does when the file cannot be written then.
+
+    A write that is rolled back finds out without changing anything; with no busy wait, a
+    writer at work (SQLITE_BUSY) leaves the answer to the error handler below.
+    """
+    cursor.execute("PRAGMA busy_timeout=0")
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+        version = cursor.execute("PRAGMA user_version").fetchone()[0]
+        cursor.execute(f"PRAGMA user_version={int(version)}")
+    except sqlite3.OperationalError as error:
+        return error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_READONLY
+    finally:
+        if cursor.connection.in_transaction:
+            cursor.execute("ROLLBACK")
+    return False
+
+
+@sa.event.listens_for(sa.pool.Pool, "checkin")
+def _drop_read_only_connection(dbapi_connection, record):
+    """A connection opened read-only never writes, even once the file can be written again: use it once."""
+    if dbapi_connection is not None and record.info.get("read_only"):
+        record.invalidate()
+
+
+# SQLite: the file became read-only, was replaced, or the disk failed; PostgreSQL: a read-only
+# transaction (a standby after a fail-over, default_transaction_read_only). Such a connection
+# stays broken, so the pool drops it (and every connection opened before it) instead of reusing it.
+_SQLITE_BROKEN = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN}
+_POSTGRES_READ_ONLY = "25006"  # read_only_sql_transaction
+
+
+@sa.event.listens_for(sa.Engine, "handle_error")
+def _drop_connections_that_cannot_write(context):
+    error = context.original_exception
+    if isinstance(error, sqlite3.Error):
+        broken = getattr(error, "sqlite_errorcode", 0) & 0xFF in _SQLITE_BROKEN
+    else:
+        broken = getattr(error, "sqlstate", None) == _POSTGRES_READ_ONLY
+    if broken:
+        context.is_disconnect = True

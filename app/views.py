@@ -6,6 +6,7 @@ from flask import Request, Response, abort, current_app, render_template, reques
 from werkzeug.routing import IntegerConverter
 from flask_login import current_user, login_required
 
+from app import rate_limits
 from app.extensions import limiter
 
 
@@ -37,13 +38,35 @@ def role_required(role):
     return decorator
 
 
-def _auth_rate_limit():
-    return current_app.config["AUTH_RATE_LIMIT"]
+def _setting(name):
+    return lambda: current_app.config[name]
 
 
-# For POSTs that check or create credentials: log-in, sign-up, password, invites.
-# Too many tries from one address answer 429 with a friendly page.
-credentials_rate_limit = limiter.limit(_auth_rate_limit, methods=["POST"])
+# Each limit counts in storage every worker shares (app.rate_limits); going over answers 429
+# with its message, how long to wait, and Retry-After (app.errors).
+
+# For POSTs that check or create credentials: log-in, sign-up, password, invites; per address.
+credentials_rate_limit = limiter.limit(
+    _setting("AUTH_RATE_LIMIT"), methods=["POST"],
+    error_message="There have been too many tries from your connection.")
+
+# Log-in, per account whatever the address: only failed tries count, so the owner's own log-ins never do.
+account_rate_limit = limiter.limit(
+    _setting("LOGIN_ACCOUNT_RATE_LIMIT"), key_func=rate_limits.by_account, methods=["POST"],
+    deduct_when=rate_limits.failed_log_in,
+    error_message="There have been too many wrong passwords for this account, so logging in to it is paused.")
+
+# Opening an invite link (GET), per address; per_method keeps it apart from the POST limit.
+invite_view_rate_limit = limiter.limit(
+    _setting("INVITE_VIEW_RATE_LIMIT"), methods=["GET"], per_method=True,
+    error_message="Too many invite links have been opened from your connection.")
+
+# Sending a photo, per patient, one count for every form that takes one; a log sent without a
+# photo is never limited.
+photo_rate_limit = limiter.shared_limit(
+    _setting("PHOTO_RATE_LIMIT"), scope="photos", key_func=rate_limits.by_user, methods=["POST"],
+    exempt_when=rate_limits.no_photo_attached,
+    error_message="You have sent many photos in a short time.")
 
 
 class IdConverter(IntegerConverter):

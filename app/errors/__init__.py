@@ -1,10 +1,14 @@
 """Friendly error pages. Every error a person can cause answers 4xx with words, never a bare 500."""
 
+import math
+import time
+
 from flask import current_app, render_template
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.photos import megabytes
 
 MESSAGES = {
@@ -34,6 +38,13 @@ def register(app):
             "For your safety each form carries a hidden token. Please go back, reload the page and send it again.",
         )
 
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_tries(error):
+        wait = seconds_to_wait()
+        html, status = render_error(429, detail=f"{error.description} For your safety, please wait "
+                                                f"{_duration(wait)} before trying again.")
+        return html, status, {"Retry-After": str(wait)}
+
     @app.errorhandler(HTTPException)
     def http_error(error):
         if error.code is None or error.code < 400:
@@ -48,3 +59,16 @@ def register(app):
     def internal_error(error):
         db.session.rollback()
         return render_error(500)
+
+
+def seconds_to_wait() -> int:
+    """Until the limit that was hit lets the next try through (at least a second)."""
+    breached = limiter.current_limit
+    return max(1, math.ceil(breached.reset_at - time.time())) if breached else 60
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} seconds" if seconds > 1 else "a second"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes" if minutes > 1 else "a minute"

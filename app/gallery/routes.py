@@ -8,13 +8,14 @@ from app.gallery.forms import CompareForm, PhotoForm
 from app.models import ROLE_PATIENT, utcnow
 from app.patient.access import get_own_session_or_404
 from app.patient.forms import ConfirmForm
-from app.views import accepts_photo, render_form, role_required
+from app.views import accepts_photo, photo_rate_limit, render_form, role_required
 
 patient_required = role_required(ROLE_PATIENT)
 
 
 @bp.route("/sessions/<id:session_id>/photos/new", methods=["GET", "POST"])
 @accepts_photo
+@photo_rate_limit
 @patient_required
 def new_photo(session_id):
     treatment = get_own_session_or_404(session_id)

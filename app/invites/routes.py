@@ -8,7 +8,7 @@ from app.invites import bp
 from app.invites.forms import CodeForm, ColleagueSignupForm, ConsentForm, NewPatientConsentForm, NewPatientForm
 from app.models import INVITE_PATIENT, INVITE_PRACTITIONER
 from app.timezones import clean_zone_name
-from app.views import credentials_rate_limit, render_form
+from app.views import credentials_rate_limit, invite_view_rate_limit, render_form
 
 
 def _usable_invite_or_error(key, kind):
@@ -57,6 +57,7 @@ def join_by_code():
 
 @bp.route("/join/<key>", methods=["GET", "POST"])
 @credentials_rate_limit
+@invite_view_rate_limit
 def join(key):
     invite, error_page = _usable_invite_or_error(key, INVITE_PATIENT)
     if error_page:

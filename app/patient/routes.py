@@ -10,7 +10,7 @@ from app.models import ROLE_PATIENT, TreatmentSession, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
 from app.patient.forms import ConfirmForm, LogForm, SessionForm
-from app.views import accepts_photo, credentials_rate_limit, download, render_form, role_required
+from app.views import accepts_photo, credentials_rate_limit, download, photo_rate_limit, render_form, role_required
 
 patient_required = role_required(ROLE_PATIENT)
 
@@ -78,6 +78,7 @@ def delete_session(session_id):
 
 @bp.route("/sessions/<id:session_id>/logs/new", methods=["GET", "POST"])
 @accepts_photo
+@photo_rate_limit
 @patient_required
 def new_log(session_id):
     treatment = get_own_session_or_404(session_id)

@@ -97,6 +97,7 @@ def limited_app(tmp_path, app):
     limiter.reset()
     yield limited
     limiter.reset()
+    limiter.storage.engine.dispose()  # the counters' own connections, to the test database
     with limited.app_context():
         _db.engine.dispose()
 
