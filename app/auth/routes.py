@@ -9,7 +9,7 @@ from app.auth.forms import (ChangePasswordForm, ClinicSignupForm, LoginForm, New
                             ResetRequestForm, SignupForm, TimezoneForm)
 from app.email_links import LinkExpired, LinkInvalid, LinkUsed
 from app.timezones import clean_zone_name
-from app.views import account_rate_limit, credentials_rate_limit, render_form
+from app.views import credentials_rate_limit, render_form
 
 
 def safe_next_url(target):
@@ -154,7 +154,6 @@ def check_email():
 
 @bp.route("/login", methods=["GET", "POST"])
 @credentials_rate_limit
-@account_rate_limit
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("patient.home"))
@@ -209,10 +208,12 @@ def reset_password(token):
         user = password_resets.user_for_link(token)
     except LinkInvalid:
         abort(404)
-    except (LinkExpired, LinkUsed) as problem:
-        said = "has expired" if isinstance(problem, LinkExpired) else "has already been used"
-        return link_unusable(f"This link {said}. Ask for a new one: it comes by email.",
+    except LinkExpired:
+        return link_unusable("This link has expired. Ask for a new one: it comes by email.",
                              "Ask for a new link", url_for(".reset_request"))
+    except LinkUsed:
+        return link_unusable("This link has already been used: your password was changed since it was sent. "
+                             "Ask for a new one if you need it.", "Ask for a new link", url_for(".reset_request"))
     form = ResetPasswordForm(user.email)
     if form.validate_on_submit():
         accounts.reset_password(user, form.password.data)

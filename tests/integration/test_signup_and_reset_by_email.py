@@ -417,3 +417,12 @@ def test_the_database_keeps_no_sign_up_state_and_no_reset_token(client, outbox, 
     dump = "\n".join(repr(row) for table in _db.metadata.sorted_tables for row in db.session.execute(sa.select(table)))
     assert not any(token in dump for token in tokens)
     assert count(Invite) == 2 and db.session.scalar(sa.select(Invite.used_at).limit(1)) is None
+
+
+def test_with_server_name_set_a_forged_host_cannot_put_its_address_in_an_emailed_link(app, outbox, patient):
+    """Links in emails come from the request's host unless SERVER_NAME names it (docs/deploy.md)."""
+    app.config["SERVER_NAME"] = "afterglow.example"
+    for url, email in (("/auth/reset-password", patient.email), ("/auth/signup", NEW)):
+        response = app.test_client().post(url, data={"email": email}, headers={"Host": "evil.example"})
+        assert response.status_code == 302
+        assert links_in(outbox.only(email))[0].startswith("http://afterglow.example/")
