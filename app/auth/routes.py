@@ -9,7 +9,7 @@ from app.auth.forms import (ChangePasswordForm, ClinicSignupForm, LoginForm, New
                             ResetRequestForm, SignupForm, TimezoneForm)
 from app.email_links import LinkExpired, LinkInvalid, LinkUsed
 from app.timezones import clean_zone_name
-from app.views import credentials_rate_limit, render_form
+from app.views import account_rate_limit, credentials_rate_limit, render_form
 
 
 def safe_next_url(target):
@@ -154,6 +154,7 @@ def check_email():
 
 @bp.route("/login", methods=["GET", "POST"])
 @credentials_rate_limit
+@account_rate_limit
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("patient.home"))
