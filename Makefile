@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 4
 THREADS ?= 1
 
-.PHONY: run dev test test-fast browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-load audit static-compressed redis-deps clean
+.PHONY: run dev test test-fast browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-load bench-photos audit static-compressed redis-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -78,7 +78,7 @@ test-fast: $(VENV)/.dev-installed redis-deps
 
 # Every budget with pass/fail (dashboard queries, Lighthouse pages, server load), and the Dash
 # baseline the pages are compared with (figures only). Results: docs/benchmarks.md.
-bench: bench-dashboard bench-lighthouse bench-dash bench-load
+bench: bench-dashboard bench-lighthouse bench-dash bench-load bench-photos
 
 bench-dashboard: $(VENV)/.dev-installed
 	$(PY) bench/dashboard.py --requests 50
@@ -102,6 +102,10 @@ bench-dash: $(VENV)/.dev-installed browser-deps bench/node_modules/.installed .v
 
 bench-load: $(VENV)/.dev-installed
 	$(PY) bench/load.py
+
+# What an upload costs a worker (time and peak memory), by kind of file: docs/benchmarks.md.
+bench-photos: $(VENV)/.dev-installed
+	$(PY) bench/photo_decode.py --runs 3
 
 .venv-audit/.installed: requirements-audit.txt
 	$(PYTHON_SYSTEM) -m venv .venv-audit
