@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 4
 THREADS ?= 1
 
-.PHONY: run dev test test-fast browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-load bench-photos audit static-compressed redis-deps clean
+.PHONY: run dev test test-fast explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-load bench-photos audit static-compressed redis-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -75,6 +75,21 @@ test: $(VENV)/.dev-installed browser-deps redis-deps
 
 test-fast: $(VENV)/.dev-installed redis-deps
 	$(PY) -m pytest -m "not browser"
+
+# `make test` draws the same property-test examples every run (tests/conftest.py). This looks for new
+# failures: the property tests only, with fresh random examples, round after round until MINUTES are
+# up (a round started in time is finished). A failure is kept in .hypothesis/examples and tried first
+# in every later round; fix it, then pin it as an @example. EXPLORE_ARGS go to pytest (e.g. -k join).
+MINUTES ?= 10
+explore: $(VENV)/.dev-installed
+	@end=$$(( $$(date +%s) + $(MINUTES) * 60 )); rounds=0; failed=0; \
+	while [ $$(date +%s) -lt $$end ]; do \
+		rounds=$$((rounds + 1)); echo "== Exploring, round $$rounds =="; \
+		$(PY) -m pytest -m hypothesis --hypothesis-profile=explore -q -p no:cacheprovider $(EXPLORE_ARGS) \
+			|| failed=$$((failed + 1)); \
+	done; \
+	echo "== $$rounds rounds in $(MINUTES) minutes; $$failed found a failure =="; \
+	[ $$failed -eq 0 ]
 
 # Every budget with pass/fail (dashboard queries, Lighthouse pages, server load), and the Dash
 # baseline the pages are compared with (figures only). Results: docs/benchmarks.md.

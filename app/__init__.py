@@ -57,6 +57,8 @@ def register_blueprints(app):
     from app.views import IdConverter
 
     app.url_map.converters["id"] = IdConverter
+    # A doubled slash (or %2F, which Werkzeug decodes to one) is no URL of ours: 404, not a 308 to a merged path.
+    app.url_map.merge_slashes = False
     from app.auth import bp as auth_bp
     from app.gallery import bp as gallery_bp
     from app.health import bp as health_bp

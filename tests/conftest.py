@@ -5,15 +5,32 @@ import io
 import itertools
 import os
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import time_machine
 from flask.testing import FlaskClient
+from hypothesis import Phase, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from app import create_app, photos, progress_photos
 from app.extensions import db as _db
 from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, SymptomLog, TreatmentSession, User
 from tests import images
+
+# Property tests. `make test` and CI ("ci", loaded here): the same examples on every run
+# (derandomized, no example database), so the suite never goes red by chance; every example that
+# ever failed is kept beside its test as an @example. `make explore` (pytest --hypothesis-profile
+# explore): fresh random examples, and each failure saved in .hypothesis/examples and tried first on
+# the next run, until it is fixed and pinned. Neither runs the "explain" phase, which re-runs a
+# failing test many times (each a request, in the hostile-input tests). A test may set its number of
+# examples and health checks, never these.
+settings.register_profile("ci", derandomize=True, database=None, max_examples=100, deadline=None,
+                          phases=(Phase.explicit, Phase.generate, Phase.shrink), print_blob=True)
+settings.register_profile("explore", derandomize=False, deadline=None,
+                          phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink), print_blob=True,
+                          database=DirectoryBasedExampleDatabase(Path(__file__).parent.parent / ".hypothesis" / "examples"))
+settings.load_profile("ci")  # pytest's --hypothesis-profile, read after this file, can replace it
 
 PASSWORD = "correct-horse-battery-staple"
 # Every test runs at this moment unless it travels elsewhere.

@@ -26,16 +26,20 @@ so they are posted to the CSRF-protected app with hostile tokens instead: always
 Further tests, with the same checks: bodies of the wrong type (JSON, which Flask-WTF reads into
 forms, with numbers, booleans, nulls, lists and objects, or not an object at all; multipart file
 parts in text fields); valid posts to unknown ids (up to 10**40) and invite keys in the URL (404);
-hostile query strings on the clinic dashboard and audit trail (200). Then a readable baseline per
-endpoint: the empty post and the answer it must get, and a post over MAX_CONTENT_LENGTH (413).
-Last, a guard that every POST route of the app has its row here.
+hostile query strings on the clinic dashboard and audit trail (200); a doubled or encoded slash
+in any URL (404). Then a readable baseline per endpoint: the empty post and the answer it must get,
+and a post over MAX_CONTENT_LENGTH (413). Last, a guard that every POST route of the app has its
+row here.
 
 Examples per endpoint: 25 hostile posts, 15 wrongly typed bodies, 8 unknown ids or keys (half of
-each for the two endpoints whose error page is the whole patient record); 30 per query page.
+each for the two endpoints whose error page is the whole patient record); 30 per query page. They
+are the same on every run of `make test` and CI; `make explore` draws fresh ones (tests/conftest.py).
+Every example that ever failed is tried first on every run (``always`` and ``failed_before``).
 """
 
 import io
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -44,7 +48,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
@@ -66,9 +70,9 @@ XSS = '"><script>alert(1)</script>'
 
 
 def hostile_settings(max_examples):
-    # One minimal failure per test, and no "explain" phase: both re-run a failing test many times.
-    return settings(max_examples=max_examples, deadline=None, database=None, report_multiple_bugs=False,
-                    phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    # One minimal failure per test: more would re-run a failing test many times. Whether examples
+    # are fixed or fresh, and where failures are kept, is the profile's (tests/conftest.py).
+    return settings(max_examples=max_examples, report_multiple_bugs=False,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
@@ -259,6 +263,7 @@ class Form:
     url_template: str | None = None  # the url with "{}" for its id or key, for the path tests
     empty_post: tuple[tuple[int, ...], tuple[str, ...]] = ((422,), ())  # baseline: statuses, fields with errors
     max_body: int = MAX_CONTENT_LENGTH  # bytes; larger answers 413
+    failed_before: tuple = ()  # hostile posts (Post) that once got through: tried first on every run
 
     def url_for(self, key):
         return self.url_template.format(key)
@@ -446,7 +451,10 @@ def all_forms(world):
                 "patient-name": first_wins(longer_than(120)),
                 "patient-submit": first_wins(st.one_of(st.just("Create invite"),
                                                        HOSTILE.filter(lambda raw: raw not in ("", "false"))))}))],
-            empty_post=((200,), NO_ERRORS_NEEDED)),  # nothing was asked for: the page, and nothing created
+            empty_post=((200,), NO_ERRORS_NEEDED),  # nothing was asked for: the page, and nothing created
+            # Both buttons pressed, the patient form invalid: a colleague invite was created instead.
+            failed_before=(Post({"patient-name": "x" * 121, "patient-submit": "Create invite",
+                                 "colleague-submit": "Create colleague invite"}, "urlencoded", "patient-name"),)),
         "note": Form(f"/clinic/patients/{p}/notes", "practitioner",
                      {"body": st.just("Called, all fine."), "submit": st.just("Save note")},
                      [poison("body", maybe_missing(st.one_of(blank(), longer_than(5000))))],
@@ -700,8 +708,12 @@ def assert_refused(response, post, db, before, form):
 def explore(count, strategies, check, always=()):
     """Hypothesis inside a plain test, so that the number of examples can differ per endpoint.
 
-    ``always``: argument tuples tried first on every run, so a known failure is never a matter of luck.
+    ``always``: argument tuples tried first on every run (@example), so a known failure is never a
+    matter of luck: every example that ever failed is kept here or in its form's ``failed_before``.
     """
+    # Each endpoint its own examples and its own saved failures (as Hypothesis's pytest plugin does for
+    # a parametrized @given): otherwise every endpoint would replay, and drop, another's failures.
+    check._hypothesis_internal_add_digest = os.environ["PYTEST_CURRENT_TEST"].rsplit(" ", 1)[0].encode()
     test = given(*strategies)(check)
     for args in always:
         test = example(*args)(test)
@@ -713,6 +725,7 @@ def examples(form, count):
     return count // 2 if form.url.endswith(("/notes", "/acknowledge")) else count
 
 
+@pytest.mark.hypothesis
 @pytest.mark.parametrize("form_name", FORM_NAMES)
 def test_hostile_values_are_refused_with_a_message_and_change_nothing(form_name, target, db):
     form, client = target.form, target.client
@@ -721,9 +734,11 @@ def test_hostile_values_are_refused_with_a_message_and_change_nothing(form_name,
         before = snapshot(db)
         assert_refused(send(client, form.url, post), post, db, before, form)
 
-    explore(examples(form, 25), [hostile_text_post(form)], post_and_check)
+    explore(examples(form, 25), [hostile_text_post(form)], post_and_check,
+            always=[(post,) for post in form.failed_before])
 
 
+@pytest.mark.hypothesis
 @pytest.mark.parametrize("form_name", FORM_NAMES)
 def test_wrongly_typed_bodies_are_refused_with_a_message_and_change_nothing(form_name, target, db):
     """Numbers, booleans, nulls, lists, objects or files where the form expects text."""
@@ -733,8 +748,17 @@ def test_wrongly_typed_bodies_are_refused_with_a_message_and_change_nothing(form
         before = snapshot(db)
         assert_refused(send(client, form.url, post), post, db, before, form)
 
-    explore(examples(form, 15), [wrongly_typed_post(form)], post_and_check,
-            always=[(Post(False, "json"),)])  # JSON that is not an object
+    explore(examples(form, 15), [wrongly_typed_post(form)], post_and_check, always=wrongly_typed_failures(form))
+
+
+def wrongly_typed_failures(form):
+    """The wrongly typed bodies that once answered 500: JSON that is not an object; JSON with false
+    and a nested list for text; and (where an empty post is refused) files in place of every field."""
+    failures = [(Post(False, "json"),),
+                (Post({name: [["x"]] if n % 2 else False for n, name in enumerate(form.fields)}, "json"),)]
+    if min(form.empty_post[0]) >= 400:
+        failures.append((Post({}, "multipart", files={name: (b"\x00text", "a.txt") for name in form.fields}),))
+    return failures
 
 
 UNKNOWN_IDS = st.one_of(st.just(0), st.integers(10**6, 2**31 - 1), st.integers(2**31, 2**63 - 1),
@@ -748,15 +772,19 @@ def unknown_key(world):
         and normalise_code(key) != world.invite_code)
 
 
+@pytest.mark.hypothesis
 @pytest.mark.parametrize("form_name", ID_OR_KEY_FORMS)
 def test_hostile_ids_and_keys_in_the_url_answer_404_and_change_nothing(form_name, plain_target, world, db):
     """A valid post to an id or invite key that does not exist: 404, nothing stored anywhere."""
     form, client = plain_target.form, plain_target.client
     if form.url_template.startswith(("/join/", "/team/", "/auth/")):
-        urls, always = unknown_key(world).map(lambda key: form.url_for(quote(key, safe=""))), ["x" * 101]
+        keys = unknown_key(world).map(lambda key: quote(key, safe=""))
+        # Longer than any key; and /join/%2F0, which answered 308 (Werkzeug decodes %2F to a slash,
+        # and redirected to the path with the two slashes merged).
+        failed_before = ["x" * 101, quote("/0", safe="")]
     else:
         # Just past PostgreSQL's INTEGER (the id columns), and just past a 64-bit integer.
-        urls, always = UNKNOWN_IDS.map(form.url_for), [2**31, 2**63]
+        keys, failed_before = UNKNOWN_IDS, [2**31, 2**63]
     valid_posts = st.fixed_dictionaries(form.fields).map(lambda body: Post(body, "urlencoded"))
 
     def post_and_check(url, post):
@@ -766,8 +794,47 @@ def test_hostile_ids_and_keys_in_the_url_answer_404_and_change_nothing(form_name
         assert_unchanged(db, before, "a post to an unknown id")
         assert "Page not found" in response.get_data(as_text=True)
 
-    explore(examples(form, 8), [urls, valid_posts], post_and_check,
-            always=[(form.url_for(key), Post({}, "urlencoded")) for key in always])
+    explore(examples(form, 8), [keys.map(form.url_for), valid_posts], post_and_check,
+            always=[(form.url_for(key), Post({}, "urlencoded")) for key in failed_before])
+
+
+# A value for each variable part of a URL: routing answers before anything is looked up.
+ROUTE_VALUES = {"key": "k7pq2xmb", "token": "t0k3n", "variant": "screen", "filename": "css/app.css"}
+
+
+def slash_variants(path):
+    """The path with a slash after the first doubled, or followed by an encoded one (%2F, which
+    Werkzeug decodes to a slash), or with an encoded slash at its end. (Werkzeug reads any number of
+    leading slashes as one, so //auth/login is the log-in page, never another site.)"""
+    for at in [index for index, char in enumerate(path) if char == "/" and index]:
+        yield f"{path[:at]}/{path[at:]}"
+        yield f"{path[:at + 1]}%2F{path[at + 1:]}"
+    if path != "/":
+        yield f"{path}%2F"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_doubled_or_encoded_slash_in_any_url_answers_404(csrf_app, method):
+    """On every route: 404, as for any other unknown URL; never a 308 to the path with the slashes
+    merged (POST /join/%2F0 answered 308), nor a 500."""
+    client, adapter = csrf_app.test_client(), csrf_app.url_map.bind("localhost")
+    tried = 0
+    for rule in csrf_app.url_map.iter_rules():
+        if method not in rule.methods:
+            continue
+        path = adapter.build(rule.endpoint, {name: ROUTE_VALUES.get(name, 1) for name in rule.arguments},
+                             method=method)
+        for url in slash_variants(path):
+            response = client.open(url, method=method)
+            status = response.status_code
+            response.close()
+            if rule.endpoint == "static":
+                # A public file's own path may have a slash doubled within it: the file, or 404.
+                assert status in (200, 404), f"{method} {url} answered {status}"
+            else:
+                assert status == 404, f"{method} {url} answered {status}"
+                tried += 1
+    assert tried > 100
 
 
 QUERY_VALUE = st.one_of(SMALL_HOSTILE, st.sampled_from(["alert", "slower", "missed", "on_track", "no_session"]),
@@ -781,6 +848,7 @@ def practitioner_client(world, client):
     return client
 
 
+@pytest.mark.hypothesis
 @pytest.mark.parametrize("url", list(QUERY_PAGES))
 def test_hostile_query_strings_show_the_page_and_change_nothing(url, practitioner_client, db):
     """Search, filter and page numbers of any kind: the page (200), never a 500, nothing written."""
@@ -798,7 +866,8 @@ def test_hostile_query_strings_show_the_page_and_change_nothing(url, practitione
         assert_unchanged(db, before, "a search")
         assert "<h1>" in page and XSS not in page
 
-    explore(30, [queries], get_and_check, always=[({"q": "\x00"},), ({"page": "9" * 20},)])
+    # NUL (PostgreSQL refused it), a page past the database's integers, a 60,000-character LIKE pattern.
+    explore(30, [queries], get_and_check, always=[({"q": "\x00"},), ({"page": "9" * 20},), ({"q": "%" * 30_000},)])
 
 
 @pytest.mark.parametrize("form_name", FORM_NAMES)

@@ -71,7 +71,7 @@ def test_negative_hours_are_treated_as_the_moment_of_the_session():
     assert aftercare_for(-3, None) == aftercare_for(0, None)
 
 
-@settings(max_examples=150, deadline=None, database=None)
+@settings(max_examples=150)
 @given(hours=st.floats(min_value=-100, max_value=400 * 24, allow_nan=False),
        levels=st.none() | st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 4)),
        signs=st.sets(st.sampled_from(list(WARNING_SIGNS))))

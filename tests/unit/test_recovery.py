@@ -16,7 +16,7 @@ from app.recovery import (
 )
 
 PERFORMED = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-FAST = settings(max_examples=150, deadline=None, database=None)
+FAST = settings(max_examples=150)
 
 
 def at(hours):

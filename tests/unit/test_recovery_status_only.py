@@ -18,7 +18,7 @@ logs = st.lists(st.builds(
 ), max_size=25)
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=200)
 @given(logs, st.sampled_from([None, 0.25, 1.0, 2.5]), st.integers(0, 24 * 40))
 def test_status_only_matches_the_full_assessment(entries, depth, hours_now):
     session = SessionFacts(PERFORMED, depth)
