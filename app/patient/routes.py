@@ -1,6 +1,6 @@
 import json
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, logout_user
 
 from app import alerts, assessments, clinics, exports, personal_data, records
@@ -69,7 +69,8 @@ def delete_session(session_id):
     treatment = get_own_session_or_404(session_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        records.delete_session(treatment)
+        if not records.delete_session(treatment):
+            abort(404)  # deleted a moment ago by another request
         flash("Session and its logs and photos deleted.", "info")
         return redirect(url_for(".home"))
     return render_template("patient/confirm_delete.html", form=form, treatment=treatment,
@@ -116,12 +117,11 @@ def delete_log(log_id):
     log = get_own_log_or_404(log_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        treatment = log.session
-        db.session.delete(log)
-        db.session.commit()
-        alerts.refresh_after_log_change(treatment)
+        session_id = log.session_id  # read now: once deleted, the log cannot be read
+        if not records.delete_log(log):
+            abort(404)  # the log, or its session, was deleted a moment ago by another request
         flash("Log deleted.", "info")
-        return redirect(url_for(".session_detail", session_id=treatment.id))
+        return redirect(url_for(".session_detail", session_id=session_id))
     return render_template("patient/confirm_delete.html", form=form, log=log, what="log",
                            cancel_url=url_for(".session_detail", session_id=log.session_id))
 
