@@ -198,6 +198,8 @@ def test_log_out_deletes_the_remember_cookie_and_copied_cookies_stop_working(app
     assert replay(app, remember=remember).get("/my-data").status_code == 302
     assert replay(app, session=session).get("/my-data").status_code == 302
     assert live_login_count(db, patient) == 0
+    log_in(client, patient)  # the next log-in clears revoked and expired rows away
+    assert db.session.scalar(sa.select(sa.func.count(UserLogin.id)).where(UserLogin.user_id == patient.id)) == 1
 
 
 def test_each_log_in_is_a_device_whose_token_is_stored_only_as_a_hash(app, client, patient, db):
@@ -266,7 +268,7 @@ def test_the_account_page_lists_devices_and_log_out_everywhere_ends_them_all(app
     assert app.test_client().get("/auth/logout-everywhere").status_code == 405
 
 
-def test_a_device_without_a_user_agent_is_listed_as_unknown(patient_client):
+def test_a_device_whose_browser_is_not_recognised_is_listed_as_unknown(patient_client):  # Werkzeug's test client
     assert "Unknown device" in patient_client.get("/auth/account").get_data(as_text=True)
 
 
