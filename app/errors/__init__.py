@@ -3,7 +3,8 @@
 import math
 import time
 
-from flask import current_app, render_template
+from flask import Response, current_app, render_template
+from flask.globals import request_ctx
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -24,6 +25,9 @@ MESSAGES = {
 
 def render_error(status, title=None, detail=None):
     default_title, default_detail = MESSAGES.get(status, MESSAGES[400])
+    if request_ctx and request_ctx.url_adapter is None:
+        # A Host outside TRUSTED_HOSTS: no URL of the page template can be built for it, so plain words.
+        return Response(f"{title or default_title}. {detail or default_detail}\n", mimetype="text/plain"), status
     html = render_template("errors/error.html", status=status, title=title or default_title,
                            detail=detail or default_detail)
     return html, status

@@ -119,3 +119,17 @@ def test_password_change_is_rate_limited(limited_app, patient):
     log_in(client, patient)
     statuses = [client.post("/auth/password", data={"current_password": "wrong"}).status_code for _ in range(4)]
     assert statuses == [422, 422, 422, 429]
+
+
+@pytest.mark.parametrize("path", ["/", "/auth/login", "/auth/signup", "/no-such-page", "/sessions/1"])
+def test_with_trusted_hosts_set_a_forged_host_answers_400_never_500(tmp_path, frozen_time, path):
+    """A Host outside TRUSTED_HOSTS is refused with words, though no URL can be built for it."""
+    app = create_app(make_config(tmp_path, TRUSTED_HOSTS=["afterglow.example"]))
+    try:
+        response = app.test_client().get(path, headers={"Host": "evil.example"})
+        assert response.status_code == 400
+        assert "not right" in response.get_data(as_text=True)
+        assert app.test_client().get("/auth/login", headers={"Host": "afterglow.example"}).status_code == 200
+    finally:
+        with app.app_context():
+            _db.engine.dispose()
