@@ -1,5 +1,5 @@
 """Entry point for gunicorn and the flask CLI: ``flask --app wsgi ...``."""
 
-from app import create_app
+from app.factory import create_app
 
 app = create_app()

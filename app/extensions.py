@@ -27,10 +27,10 @@ class Base(DeclarativeBase):
 
 
 class Limiter(flask_limiter.Limiter):
-    """Flask-Limiter counting in storage that every worker and server shares (see app.rate_limits)."""
+    """Flask-Limiter counting in storage that every worker and server shares (see app.web.rate_limits)."""
 
     def init_app(self, app):
-        from app.rate_limits import configure_storage  # here, not at the top: it needs db from this module
+        from app.web.rate_limits import configure_storage  # here, not at the top: it needs db from this module
 
         configure_storage(app.config)
         previous = self._storage

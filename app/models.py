@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.recovery import IMPROVEMENT_CHOICES, WARNING_SIGNS
+from app.core.recovery import IMPROVEMENT_CHOICES, WARNING_SIGNS
 
 
 def utcnow() -> datetime:
@@ -94,7 +94,7 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    # The log-in this request came with (set by app.logins when the user is loaded or logs in); never stored.
+    # The log-in this request came with (set by app.services.logins when the user is loaded or logs in); never stored.
     current_login = None
 
     __table_args__ = (sa.CheckConstraint("role IN ('patient', 'practitioner')", name="role"),)
@@ -109,7 +109,7 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """The token of this device's log-in, which the session and remember cookies carry (never the user id)."""
         if self.current_login is None or self.current_login.token is None:
-            raise RuntimeError("log in through app.logins.start(), which creates the device's log-in")
+            raise RuntimeError("log in through app.services.logins.start(), which creates the device's log-in")
         return self.current_login.token
 
     @property
@@ -276,7 +276,7 @@ class SymptomLog(db.Model):
 
 
 class Photo(db.Model):
-    """A progress photo of a session. Its files live outside the database (app.photo_files)."""
+    """A progress photo of a session. Its files live outside the database (app.services.photos)."""
 
     __tablename__ = "photo"
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app  # noqa: E402
+from app.factory import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import (Alert, CareLink, Clinic, SymptomLog, TreatmentSession, User,  # noqa: E402
                         utcnow)

@@ -40,8 +40,8 @@ PAGES = [
 
 def add_patients(database_url, count):
     """More patients in the demo clinic, each with a session and a few logs."""
-    from app import create_app
-    from app.commands import DEMO_CLINIC
+    from app.factory import create_app
+    from app.cli import DEMO_CLINIC
     from app.extensions import db
     from app.models import CareLink, Clinic, SymptomLog, TreatmentSession, User, utcnow
 
@@ -100,7 +100,7 @@ def verdict(key, budget, value):
 
 
 def main():
-    from app.commands import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
+    from app.cli import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
 
     subprocess.run([str(VENV_BIN / "python"), "-m", "whitenoise.compress", "-q", "static"], cwd=ROOT, check=True)
     with tempfile.TemporaryDirectory() as folder:

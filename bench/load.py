@@ -39,8 +39,8 @@ PASSWORD = "bench-patient-passphrase"
 
 def seed(database_url, clients):
     """One patient per client, each with a session from 30 hours ago, all sharing with the demo clinic."""
-    from app import create_app
-    from app.commands import DEMO_CLINIC
+    from app.factory import create_app
+    from app.cli import DEMO_CLINIC
     from app.extensions import db
     from app.models import CareLink, Clinic, TreatmentSession, User, utcnow
 
@@ -148,7 +148,7 @@ def percentile(values, share):
 
 
 def main():
-    from app.commands import DEMO_PASSWORD, DEMO_PRACTITIONER_EMAIL
+    from app.cli import DEMO_PASSWORD, DEMO_PRACTITIONER_EMAIL
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)

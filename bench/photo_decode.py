@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/photo_decode.py [--runs 3]
 
-Each file is made here with Pillow, then handed to ``app.photos.prepare`` in a
+Each file is made here with Pillow, then handed to ``app.core.images.prepare`` in a
 fresh Python process, which reports the time prepare() took and the process's
 peak resident memory (ru_maxrss) before and after it: the difference is what
 one upload costs a worker. The first row is the file from issue 12: a PNG of
@@ -31,15 +31,15 @@ CASES = [
     ("WebP 7000x7000 (49 MP)", "WEBP", (7000, 7000), "RGB"),
 ]
 
-# Runs in the child: nothing but Pillow and app.photos loaded, the file read before measuring.
+# Runs in the child: nothing but Pillow and app.core.images loaded, the file read before measuring.
 CHILD = """
 import io, json, resource, sys, time
 sys.path.insert(0, {root!r})
-from app import photos
+from app.core import images
 data = open({path!r}, "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
-prepared = photos.prepare(io.BytesIO(data), {name!r}, max_bytes=len(data), max_pixels=50_000_000)
+prepared = images.prepare(io.BytesIO(data), {name!r}, max_bytes=len(data), max_pixels=50_000_000)
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({{"seconds": seconds, "before_kb": before, "peak_kb": peak,

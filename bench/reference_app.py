@@ -13,7 +13,7 @@ save does:
 from flask import redirect, request
 from flask_login import login_required
 
-from app import create_app
+from app.factory import create_app
 from app.extensions import db
 from app.models import SymptomLog, utcnow
 

@@ -13,10 +13,12 @@ from flask.testing import FlaskClient
 from hypothesis import Phase, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from app import create_app, photos, progress_photos
+from app.core import images
+from app.factory import create_app
+from app.services import photos
 from app.extensions import db as _db
 from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, SymptomLog, TreatmentSession, User
-from tests import images
+from tests import sample_images
 
 # Property tests. `make test` and CI ("ci", loaded here): the same examples on every run
 # (derandomized, no example database), so the suite never goes red by chance; every example that
@@ -205,9 +207,9 @@ def treatment(make_session, patient):
 
 def store_photo(treatment, hours_after=1, colour=(200, 120, 100), size=(120, 90)):
     """A stored photo of the session (files and row), taken some hours after it; needs an app context."""
-    prepared = photos.prepare(io.BytesIO(images.jpeg(size=size, colour=colour)), "photo.jpg",
+    prepared = images.prepare(io.BytesIO(sample_images.jpeg(size=size, colour=colour)), "photo.jpg",
                               max_bytes=10**7, max_pixels=10**7)
-    return progress_photos.add_photo(treatment, prepared,
+    return photos.add_photo(treatment, prepared,
                                      taken_at=treatment.performed_at + timedelta(hours=hours_after))
 
 

@@ -1,8 +1,8 @@
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from app.form_fields import BaseForm, password_problem, strong_password
-from app.timezones import known_zones
+from app.web.forms import BaseForm, password_problem, strong_password
+from app.web.timezones import known_zones
 
 
 def normalise_email(value):

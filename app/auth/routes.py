@@ -3,13 +3,13 @@ from urllib.parse import urlsplit
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app import accounts, clinics, logins, mail, password_resets, signups
+from app.services import accounts, clinics, logins, mail, password_resets, signups
 from app.auth import bp
 from app.auth.forms import (ChangePasswordForm, ClinicSignupForm, LoginForm, NewPasswordForm, ResetPasswordForm,
                             ResetRequestForm, SignupForm, TimezoneForm)
-from app.email_links import LinkExpired, LinkInvalid, LinkUsed
-from app.timezones import clean_zone_name
-from app.views import account_rate_limit, credentials_rate_limit, render_form
+from app.services.email_links import LinkExpired, LinkInvalid, LinkUsed
+from app.web.timezones import clean_zone_name
+from app.web.view_helpers import account_rate_limit, credentials_rate_limit, render_form
 
 
 def safe_next_url(target):

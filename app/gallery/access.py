@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import abort, request
 from flask_login import current_user
 
-from app import progress_photos
+from app.services import photos
 from app.extensions import db
 from app.models import CareLink, Photo, TreatmentSession
 
@@ -33,9 +33,8 @@ def comparison_or_404(patient_id):
     By default the first photo of the series and the latest; an id that is not
     one of this patient's photos answers 404.
     """
-    photos = progress_photos.photos_of_patient(patient_id)
+    series = photos.photos_of_patient(patient_id)
     try:
-        return progress_photos.compare(photos, request.args.get("before", type=int),
-                                       request.args.get("after", type=int))
-    except progress_photos.NotTheirPhoto:
+        return photos.compare(series, request.args.get("before", type=int), request.args.get("after", type=int))
+    except photos.NotTheirPhoto:
         abort(404)

@@ -1,7 +1,7 @@
 from wtforms import SelectField, SubmitField
 
-from app.form_fields import BaseForm, PhotoField
-from app.formatting import local_time
+from app.web.forms import BaseForm, PhotoField
+from app.web.filters import local_time
 from app.patient.forms import PHOTO_HINT
 
 

@@ -1,14 +1,15 @@
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from app import photo_files, progress_photos, records
+from app.services import logbook
+from app.services import photos as photo_service
 from app.gallery import bp
 from app.gallery.access import comparison_or_404, own_photo_or_404, viewable_photo_or_404
 from app.gallery.forms import CompareForm, PhotoForm
 from app.models import ROLE_PATIENT, utcnow
 from app.patient.access import get_own_session_or_404
 from app.patient.forms import ConfirmForm
-from app.views import accepts_photo, photo_rate_limit, render_form, role_required
+from app.web.view_helpers import accepts_photo, photo_rate_limit, render_form, role_required
 
 patient_required = role_required(ROLE_PATIENT)
 
@@ -21,11 +22,11 @@ def new_photo(session_id):
     treatment = get_own_session_or_404(session_id)
     form = PhotoForm()
     if form.validate_on_submit():
-        progress_photos.add_photo(treatment, form.photo.prepared, taken_at=utcnow())
+        photo_service.add_photo(treatment, form.photo.prepared, taken_at=utcnow())
         flash("Photo saved. It is private to you and any clinic you share with.", "success")
         return redirect(url_for(".photos"))
     return render_form("gallery/new_photo.html", form, treatment=treatment,
-                       guide=progress_photos.first_photo(current_user.id))
+                       guide=photo_service.first_photo(current_user.id))
 
 
 @bp.route("/photos")
@@ -34,7 +35,7 @@ def photos():
     comparison = comparison_or_404(current_user.id)
     return render_template("gallery/photos.html", comparison=comparison,
                            compare_form=CompareForm.for_comparison(comparison) if comparison.after else None,
-                           latest_session=records.latest_session(current_user.id))
+                           latest_session=logbook.latest_session(current_user.id))
 
 
 @bp.route("/photos/<id:photo_id>/delete", methods=["GET", "POST"])
@@ -43,7 +44,7 @@ def delete_photo(photo_id):
     photo = own_photo_or_404(photo_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        progress_photos.delete_photo(photo)
+        photo_service.delete_photo(photo)
         flash("Photo deleted.", "info")
         return redirect(url_for(".photos"))
     return render_template("gallery/confirm_delete.html", form=form, photo=photo)
@@ -56,7 +57,7 @@ def photo_file(photo_id, variant):
     photo = viewable_photo_or_404(photo_id)
     try:
         # Read whole (a few hundred KB at most): no file is left open if the viewer goes away.
-        data = photo_files.path_for(photo.file_key, variant).read_bytes()
+        data = photo_service.path_for(photo.file_key, variant).read_bytes()
     except FileNotFoundError:
         abort(404)
     return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "private, no-store",

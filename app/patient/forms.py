@@ -5,10 +5,10 @@ from datetime import timedelta
 from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.form_fields import BaseForm, ChoiceScoreField, LocalDateTimeField, MultiCheckboxField, PhotoField
+from app.web.forms import BaseForm, ChoiceScoreField, LocalDateTimeField, MultiCheckboxField, PhotoField
 from app.models import AREAS, CONCERNS, DEVICES, utcnow
-from app.recovery import ASK_IMPROVEMENT_FROM_HOURS, IMPROVEMENT_CHOICES, SCALE_WORDS, WARNING_SIGNS, hours_between
-from app.timezones import viewer_zone
+from app.core.recovery import ASK_IMPROVEMENT_FROM_HOURS, IMPROVEMENT_CHOICES, SCALE_WORDS, WARNING_SIGNS, hours_between
+from app.web.timezones import viewer_zone
 
 MAX_NOTE_LENGTH = 2000
 # A phone's clock and ours may differ by a little; a log "now" must still save.

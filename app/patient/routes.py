@@ -3,14 +3,14 @@ import json
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, logout_user
 
-from app import alerts, assessments, clinics, exports, personal_data, records
+from app.services import alerts, clinics, exports, logbook, personal_data, session_reports
 from app.auth.forms import DeleteAccountForm
 from app.extensions import db
 from app.models import ROLE_PATIENT, TreatmentSession, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
 from app.patient.forms import ConfirmForm, LogForm, SessionForm
-from app.views import accepts_photo, credentials_rate_limit, download, photo_rate_limit, render_form, role_required
+from app.web.view_helpers import accepts_photo, credentials_rate_limit, download, photo_rate_limit, render_form, role_required
 
 patient_required = role_required(ROLE_PATIENT)
 
@@ -21,7 +21,7 @@ def home():
         return render_template("landing.html")
     if current_user.is_practitioner:
         return redirect(url_for("practitioner.dashboard"))
-    summaries = records.session_summaries(current_user.id)
+    summaries = logbook.session_summaries(current_user.id)
     return render_template("patient/home.html", summaries=summaries)
 
 
@@ -29,7 +29,7 @@ def home():
 @patient_required
 def new_session():
     form = SessionForm(data={"performed_at": utcnow(),
-                             "series_number": records.next_series_number(current_user.id)})
+                             "series_number": logbook.next_series_number(current_user.id)})
     if form.validate_on_submit():
         treatment = TreatmentSession(patient=current_user)
         form.copy_to(treatment)
@@ -44,7 +44,7 @@ def new_session():
 @patient_required
 def session_detail(session_id):
     treatment = get_own_session_or_404(session_id)
-    report = assessments.session_report(treatment)
+    report = session_reports.session_report(treatment)
     return render_template("patient/session_detail.html", treatment=treatment, report=report)
 
 
@@ -52,7 +52,7 @@ def session_detail(session_id):
 @patient_required
 def edit_session(session_id):
     treatment = get_own_session_or_404(session_id)
-    form = SessionForm(obj=treatment, earliest_log_at=records.earliest_log_at(treatment))
+    form = SessionForm(obj=treatment, earliest_log_at=logbook.earliest_log_at(treatment))
     if treatment.recorded_by_clinic_id:
         form.lock_clinic_record()
     if form.validate_on_submit():
@@ -69,7 +69,7 @@ def delete_session(session_id):
     treatment = get_own_session_or_404(session_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        if not records.delete_session(treatment):
+        if not logbook.delete_session(treatment):
             abort(404)  # deleted a moment ago by another request
         flash("Session and its logs and photos deleted.", "info")
         return redirect(url_for(".home"))
@@ -86,8 +86,8 @@ def new_log(session_id):
     form = LogForm.for_new_log(treatment)
     if form.validate_on_submit():
         try:
-            records.save_new_log(treatment, form.client_id.data, fill=form.copy_to, photo=form.photo.prepared)
-        except records.ResendConflict:
+            logbook.save_new_log(treatment, form.client_id.data, fill=form.copy_to, photo=form.photo.prepared)
+        except logbook.ResendConflict:
             form.mark_resend_conflict()
             return render_form("patient/log_form.html", form, status=409, treatment=treatment,
                                title="Log your skin now")
@@ -118,7 +118,7 @@ def delete_log(log_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         session_id = log.session_id  # read now: once deleted, the log cannot be read
-        if not records.delete_log(log):
+        if not logbook.delete_log(log):
             abort(404)  # the log, or its session, was deleted a moment ago by another request
         flash("Log deleted.", "info")
         return redirect(url_for(".session_detail", session_id=session_id))

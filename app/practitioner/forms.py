@@ -1,8 +1,8 @@
 from wtforms import Form, SearchField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.form_fields import BaseForm, without_nul
-from app.triage import NEED_LABELS
+from app.web.forms import BaseForm, without_nul
+from app.core.triage import NEED_LABELS
 
 
 class DashboardFilterForm(Form):

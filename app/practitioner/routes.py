@@ -1,9 +1,10 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import alerts, clinic_records, clinics, cohort, exports
-from app.charts import cohort_chart
-from app.dashboard import clinic_dashboard, cohort_sessions
+from app.core import cohort
+from app.services import alerts, clinics, exports, patient_records
+from app.core.charts import cohort_chart
+from app.services.dashboard import clinic_dashboard, cohort_sessions
 from app.extensions import db
 from app.gallery.access import comparison_or_404
 from app.gallery.forms import CompareForm
@@ -13,7 +14,7 @@ from app.practitioner import bp
 from app.practitioner.access import alert_of_my_clinic_or_404, patient_of_my_clinic_or_404
 from app.practitioner.forms import (AcknowledgeForm, ColleagueInviteForm, DashboardFilterForm, NoteForm,
                                     PatientInviteForm)
-from app.views import download, page_number, render_form, role_required
+from app.web.view_helpers import download, page_number, render_form, role_required
 
 practitioner_required = role_required(ROLE_PRACTITIONER)
 
@@ -44,7 +45,7 @@ def _acknowledge_form(alert_id):
 
 def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge_form=None):
     """The patient detail page; a form passed in with errors is shown with them, and status 422."""
-    record = clinic_records.patient_record(current_user.clinic_id, patient, session_id)
+    record = patient_records.patient_record(current_user.clinic_id, patient, session_id)
     acknowledge_forms = {alert.id: _acknowledge_form(alert.id) for alert in record.alerts if alert.is_open}
     if failed_acknowledge_form is not None:
         acknowledge_forms[failed_acknowledge_form.alert_id] = failed_acknowledge_form
@@ -72,7 +73,7 @@ def add_note(patient_id):
     form = NoteForm()
     if not form.validate_on_submit():
         return _patient_page(patient, note_form=form)
-    clinic_records.add_note(current_user.clinic_id, current_user, patient, form.body.data)
+    patient_records.add_note(current_user.clinic_id, current_user, patient, form.body.data)
     flash("Note saved.", "success")
     return redirect(url_for(".patient_detail", patient_id=patient.id) + "#notes")
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
+from app.factory import create_app
 from app.extensions import db
 from tests.conftest import make_config
 

@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from app import clinics, password_resets, signups
-from app.commands import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
+from app.services import clinics, password_resets, signups
+from app.cli import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
 from app.extensions import db
 from app.models import INVITE_PATIENT, INVITE_PRACTITIONER, Alert, TreatmentSession, User
 from tests.browser.conftest import PHONE

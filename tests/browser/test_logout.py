@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from app.commands import DEMO_PASSWORD, DEMO_PATIENT_EMAIL
+from app.cli import DEMO_PASSWORD, DEMO_PATIENT_EMAIL
 from tests.browser.conftest import PHONE
 from tests.browser.test_patient_flow import assert_fits_a_phone
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from app.commands import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
+from app.cli import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
 from app.extensions import db
 from app.models import SymptomLog, TreatmentSession, User
 from tests.browser.conftest import PHONE

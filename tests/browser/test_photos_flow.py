@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from PIL import Image
 from playwright.sync_api import expect
 
-from app.commands import DEMO_PATIENTS
+from app.cli import DEMO_PATIENTS
 from app.extensions import db
 from app.models import Photo, SymptomLog
-from tests import images
+from tests import sample_images
 from tests.browser.test_patient_flow import assert_fits_a_phone, choose
 from tests.browser.test_session_page import log_in_as
 
@@ -29,7 +29,7 @@ def caption(role, day):
 
 def jpeg(tmp_path, name, colour):
     path = tmp_path / name
-    path.write_bytes(images.jpeg(size=(800, 600), colour=colour))
+    path.write_bytes(sample_images.jpeg(size=(800, 600), colour=colour))
     return path
 
 

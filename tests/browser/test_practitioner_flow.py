@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from app.commands import DEMO_CLINIC, DEMO_PASSWORD, DEMO_PRACTITIONER_EMAIL
+from app.cli import DEMO_CLINIC, DEMO_PASSWORD, DEMO_PRACTITIONER_EMAIL
 from tests.browser.conftest import PHONE, VIEWPORTS
 from tests.browser.test_patient_flow import assert_fits_a_phone
 from tests.mailbox import Outbox

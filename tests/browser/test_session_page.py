@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from app.commands import DEMO_PASSWORD, DEMO_PATIENTS
+from app.cli import DEMO_PASSWORD, DEMO_PATIENTS
 from tests.browser.test_patient_flow import assert_fits_a_phone
 
 

@@ -327,7 +327,7 @@ def test_account_pages_need_a_login(client):
 
 
 def test_passwords_are_hashed_with_scrypt_by_default(tmp_path):
-    from app import create_app
+    from app.factory import create_app
     from tests.conftest import make_config
 
     config = make_config(tmp_path)

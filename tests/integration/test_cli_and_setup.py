@@ -1,8 +1,8 @@
 import sqlalchemy as sa
 
-from app import create_app
-from app.assessments import assess_session
-from app.commands import DEMO_PASSWORD, DEMO_PATIENT_EMAIL, DEMO_PATIENTS
+from app.factory import create_app
+from app.services.session_reports import assess_session
+from app.cli import DEMO_PASSWORD, DEMO_PATIENT_EMAIL, DEMO_PATIENTS
 from app.models import TreatmentSession, User
 from tests.conftest import make_config
 
@@ -64,8 +64,8 @@ def test_seed_demo_shows_each_of_the_three_statuses(app, db):
 
 
 def test_seed_demo_gives_the_practitioner_a_patient_in_every_need(app, db):
-    from app.commands import DEMO_PRACTITIONER_EMAIL
-    from app.dashboard import clinic_dashboard
+    from app.cli import DEMO_PRACTITIONER_EMAIL
+    from app.services.dashboard import clinic_dashboard
     from app.models import utcnow
 
     app.test_cli_runner().invoke(args=["seed-demo"])

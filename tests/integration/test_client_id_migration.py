@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from app import create_app
+from app.factory import create_app
 from app.extensions import db
 from tests.conftest import make_config
 

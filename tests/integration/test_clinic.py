@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from app import clinics
+from app.services import clinics
 from app.models import Alert, AuditEvent, CareLink, Clinic, Invite, PractitionerNote, TreatmentSession, User
 from tests.conftest import NOW, log_in
 

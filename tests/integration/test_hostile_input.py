@@ -53,12 +53,12 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from app import password_resets, signups
-from app.clinics import create_invite, normalise_code
+from app.services import password_resets, signups
+from app.services.clinics import create_invite, normalise_code
 from app.config import Config
 from app.models import AREAS, CONCERNS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, Alert, Photo
-from app.recovery import IMPROVEMENT_CHOICES
-from app.timezones import known_zones
+from app.core.recovery import IMPROVEMENT_CHOICES
+from app.web.timezones import known_zones
 from tests.conftest import NOW, PASSWORD, log_in
 
 MAX_CONTENT_LENGTH = Config.MAX_CONTENT_LENGTH

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
+from app.factory import create_app
 from app.extensions import db
 from tests.conftest import PASSWORD, make_config
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import sqlalchemy as sa
 
-from app import create_app
+from app.factory import create_app
 from app.extensions import db as _db
 from app.models import Alert, AuditEvent, CareLink, PractitionerNote, SymptomLog, TreatmentSession, User
 from tests.conftest import PASSWORD, make_config

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from app import personal_data, photo_files, photos
+from app.core import images
+from app.services import personal_data, photos
 from tests.conftest import store_photo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,15 +35,17 @@ def noisy_jpeg(size=(1600, 1200)):
 SAVE_OVER_THE_SIZE_LIMIT = """
 import io, json, os, resource, signal, sys
 sys.path.insert(0, {root!r})
-from app import create_app, photo_files, photos
+from app.core import images
+from app.factory import create_app
+from app.services import photos
 app = create_app({{"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://", "UPLOAD_FOLDER": {folder!r}}})
 with app.app_context():
-    prepared = photos.prepare(io.BytesIO(open({photo!r}, "rb").read()), "p.jpg", 10**8, 10**8)
+    prepared = images.prepare(io.BytesIO(open({photo!r}, "rb").read()), "p.jpg", 10**8, 10**8)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an OSError (EFBIG), not a killed process
     limit = (len(prepared.thumbnail) + len(prepared.screen)) // 2
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
     try:
-        photo_files.save(prepared)
+        photos.save_files(prepared)
         outcome = "saved"
     except OSError as error:
         outcome = error.errno
@@ -79,21 +82,21 @@ def tiny_disk(tmp_path):
 
 
 def test_a_full_disk_leaves_no_partial_file(app, tiny_disk):
-    prepared = photos.prepare(io.BytesIO(noisy_jpeg()), "p.jpg", 10**8, 10**8)
+    prepared = images.prepare(io.BytesIO(noisy_jpeg()), "p.jpg", 10**8, 10**8)
     assert len(prepared.screen) > 64 * 1024  # more than the whole disk
     app.config["UPLOAD_FOLDER"] = str(tiny_disk)
     with pytest.raises(OSError) as failed:
-        photo_files.save(prepared)
+        photos.save_files(prepared)
     assert failed.value.errno == errno.ENOSPC
     assert os.listdir(tiny_disk) == []
 
 
 def test_deleting_the_account_removes_partial_files_a_crash_left(app, db, patient, treatment):
     photo = store_photo(treatment)
-    screen = photo_files.path_for(photo.file_key, "screen")
+    screen = photos.path_for(photo.file_key, "screen")
     # What a process killed mid-write leaves: a .part beside each of the photo's names.
-    for variant in photo_files.VARIANTS:
-        partial = photo_files.path_for(photo.file_key, variant)
+    for variant in photos.VARIANTS:
+        partial = photos.path_for(photo.file_key, variant)
         partial.with_name(partial.name + ".part").write_bytes(b"half a photo")
     assert len(list(screen.parent.iterdir())) == 4
 

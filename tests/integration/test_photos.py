@@ -12,7 +12,7 @@ from werkzeug.test import encode_multipart
 from app.config import Config
 from app.models import AuditEvent, Photo, SymptomLog
 from tests.conftest import log_in
-from tests.images import GPS_IFD, HTML, SVG, TEXT, image_bytes, jpeg, jpeg_with_gps, png_bomb
+from tests.sample_images import GPS_IFD, HTML, SVG, TEXT, image_bytes, jpeg, jpeg_with_gps, png_bomb
 
 MB = 1024 * 1024
 

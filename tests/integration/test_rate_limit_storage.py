@@ -12,9 +12,9 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from app import create_app
+from app.factory import create_app
 from app.extensions import db as _db
-from app.rate_limits import DATABASE_SCHEME, DatabaseStorage, configure_storage, rate_limit
+from app.web.rate_limits import DATABASE_SCHEME, DatabaseStorage, configure_storage, rate_limit
 from tests.conftest import NOW, make_config
 
 

@@ -10,12 +10,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
+from app.factory import create_app
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.models import Photo, SymptomLog
 from tests.conftest import PASSWORD, FreshContextClient, make_config
-from tests.images import jpeg
+from tests.sample_images import jpeg
 from tests.integration.test_photos import post_multipart
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
+from app.factory import create_app
 from app.extensions import db as _db, limiter
 from tests.conftest import PASSWORD, FreshContextClient, log_in, make_config
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from app import create_app, mail
-from app.clinics import active_link, create_invite
+from app.factory import create_app
+from app.services import mail
+from app.services.clinics import active_link, create_invite
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.models import INVITE_PATIENT, INVITE_PRACTITIONER, CareLink, Invite, User

@@ -7,12 +7,12 @@ import re
 import pytest
 from flask import url_for
 
-from app import create_app
+from app.factory import create_app
 
 
 @pytest.fixture
 def site(tmp_path, monkeypatch):
-    monkeypatch.setattr("app.PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr("app.factory.PROJECT_ROOT", tmp_path)
     (tmp_path / "static").mkdir()
     script = tmp_path / "static" / "hello.js"
     script.write_text("console.log('hello, version one');" * 20)

@@ -43,7 +43,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from app import create_app
+from app.factory import create_app
 from app.extensions import db
 from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, User, utcnow
 from tests.conftest import PASSWORD, make_config

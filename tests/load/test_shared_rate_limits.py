@@ -31,7 +31,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from app import create_app
+from app.factory import create_app
 from app.extensions import db
 from app.models import ROLE_PATIENT, User
 from tests.conftest import PASSWORD, make_config

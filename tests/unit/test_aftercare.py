@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.aftercare import aftercare_for
-from app.recovery import WARNING_SIGNS, LogEntry
+from app.core.aftercare import aftercare_for
+from app.core.recovery import WARNING_SIGNS, LogEntry
 
 PERFORMED = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app import charts, recovery
+from app.core import charts, recovery
 
 PERFORMED = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 

@@ -1,4 +1,4 @@
-from app.cohort import CohortSession, by_area, by_depth, hours_until_settled
+from app.core.cohort import CohortSession, by_area, by_depth, hours_until_settled
 
 
 def session(depth, areas, logs):

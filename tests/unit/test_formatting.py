@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.formatting import describe_elapsed, time_after
+from app.web.filters import describe_elapsed, time_after
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Decoding a large upload: at most one full-size image in memory, and the same picture as before.
 
 Images wider than twice the screen copy's size are box-reduced strip by
-strip (app.photos._screen_sized); these check that nothing is lost on that
+strip (app.core.images._screen_sized); these check that nothing is lost on that
 path (transparency, palette, EXIF orientation), and that a 49-megapixel PNG
 no longer costs several full-size copies. Times are in bench/photo_decode.py.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from app import photos
+from app.core import images
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDE = (6400, 1600)  # wide enough for the strip-by-strip path (4 x SCREEN_SIZE)
@@ -30,7 +30,7 @@ def encoded(image, image_format, **options):
 
 
 def prepare(data, name):
-    return photos.prepare(io.BytesIO(data), name, max_bytes=len(data), max_pixels=50_000_000)
+    return images.prepare(io.BytesIO(data), name, max_bytes=len(data), max_pixels=50_000_000)
 
 
 def half_transparent(mode):
@@ -69,7 +69,7 @@ def test_a_large_photo_turned_by_exif_is_upright_after_reduction():
 def test_a_large_jpeg_is_decoded_at_a_reduced_scale():
     data = encoded(Image.linear_gradient("L").resize((8064, 6048)).convert("RGB"), "JPEG")
     with Image.open(io.BytesIO(data)) as image:
-        image.draft("RGB", photos._fitted(image.size, photos.SCREEN_SIZE))
+        image.draft("RGB", images._fitted(image.size, images.SCREEN_SIZE))
         assert image.size == (2016, 1512)  # what _decode asks of the decoder: a quarter, not 49 MP
     prepared = prepare(data, "big.jpg")
     assert (prepared.width, prepared.height) == (1600, 1200)
@@ -93,10 +93,10 @@ def flat_rgb_png(width, height, colour=(200, 120, 100)):
 PEAK_MEMORY = """
 import io, json, resource, sys
 sys.path.insert(0, {root!r})
-from app import photos
+from app.core import images
 data = open({path!r}, "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-photos.prepare(io.BytesIO(data), "big.png", max_bytes=len(data), max_pixels=50_000_000)
+images.prepare(io.BytesIO(data), "big.png", max_bytes=len(data), max_pixels=50_000_000)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({{"added_kb": after - before}}))
 """

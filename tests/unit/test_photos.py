@@ -1,19 +1,19 @@
-"""app.photos: what an upload must be to become a photo, and what is left of it afterwards."""
+"""app.core.images: what an upload must be to become a photo, and what is left of it afterwards."""
 
 import io
 
 import pytest
 from PIL import Image
 
-from app import photos
+from app.core import images
 from app.config import Config
-from tests.images import GPS_IFD, HTML, SVG, TEXT, image_bytes, jpeg, jpeg_with_gps, png_bomb
+from tests.sample_images import GPS_IFD, HTML, SVG, TEXT, image_bytes, jpeg, jpeg_with_gps, png_bomb
 
 MAX_BYTES, MAX_PIXELS = Config.PHOTO_MAX_BYTES, Config.PHOTO_MAX_PIXELS
 
 
 def prepare(data, filename="photo.jpg", max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS):
-    return photos.prepare(io.BytesIO(data), filename, max_bytes, max_pixels)
+    return images.prepare(io.BytesIO(data), filename, max_bytes, max_pixels)
 
 
 def opened(data):
@@ -55,8 +55,8 @@ def test_a_photo_taken_sideways_is_turned_upright_before_its_orientation_tag_is_
 
 def test_copies_are_shrunk_to_screen_and_thumbnail_size_keeping_the_shape():
     prepared = prepare(jpeg(size=(4000, 3000)))
-    assert (prepared.width, prepared.height) == (photos.SCREEN_SIZE, 1200)
-    assert opened(prepared.thumbnail).size == (photos.THUMBNAIL_SIZE, 240)
+    assert (prepared.width, prepared.height) == (images.SCREEN_SIZE, 1200)
+    assert opened(prepared.thumbnail).size == (images.THUMBNAIL_SIZE, 240)
 
 
 def test_transparent_parts_become_white_not_black():
@@ -80,18 +80,18 @@ def test_transparent_parts_become_white_not_black():
     (b"", "empty.jpg", "The file is empty"),
 ])
 def test_files_that_are_not_acceptable_photos_are_refused_with_a_message(data, filename, message):
-    with pytest.raises(photos.PhotoRejected, match=message):
+    with pytest.raises(images.PhotoRejected, match=message):
         prepare(data, filename)
 
 
 def test_a_file_over_the_size_limit_is_refused_after_reading_just_past_the_limit():
     stream = io.BytesIO(jpeg() + b"\0" * 2000)
-    with pytest.raises(photos.PhotoRejected, match="larger than"):
-        photos.prepare(stream, "photo.jpg", max_bytes=1000, max_pixels=MAX_PIXELS)
+    with pytest.raises(images.PhotoRejected, match="larger than"):
+        images.prepare(stream, "photo.jpg", max_bytes=1000, max_pixels=MAX_PIXELS)
     assert stream.tell() == 1001
 
 
 def test_the_pixel_limit_is_configurable():
-    with pytest.raises(photos.PhotoRejected, match="too large to open safely"):
+    with pytest.raises(images.PhotoRejected, match="too large to open safely"):
         prepare(jpeg(size=(200, 100)), max_pixels=19_999)
     assert prepare(jpeg(size=(200, 100)), max_pixels=20_000).width == 200

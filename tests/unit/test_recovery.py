@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app import recovery
-from app.recovery import (
+from app.core import recovery
+from app.core.recovery import (
     CONTACT, DEEP, MEDIUM, ON_TRACK, SHALLOW, SLOWER, SYMPTOMS, WARNING_SIGNS,
     LogEntry, SessionFacts, assess, band_series, depth_band, expected_band, phase_at,
     status_message, summarise_point,

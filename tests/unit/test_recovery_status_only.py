@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.recovery import WARNING_SIGNS, LogEntry, SessionFacts, assess
+from app.core.recovery import WARNING_SIGNS, LogEntry, SessionFacts, assess
 
 PERFORMED = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 

@@ -1,11 +1,11 @@
-"""Whether a log sent again under the same id repeats the stored one (app.records.same_log_content)."""
+"""Whether a log sent again under the same id repeats the stored one (app.services.logbook.same_log_content)."""
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from app.models import SymptomLog
-from app.records import log_content, same_log_content
+from app.services.logbook import log_content, same_log_content
 
 AT = datetime(2026, 6, 15, 11, 30, tzinfo=timezone.utc)
 

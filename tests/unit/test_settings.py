@@ -1,14 +1,14 @@
 import pytest
 
-from app import create_app
-from app.settings import normalise_database_url
+from app.factory import create_app
+from app.config import normalise_database_url
 
 
 def test_the_app_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
     app_kwargs = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
-    monkeypatch.setattr("app.PROJECT_ROOT", tmp_path)  # an instance/ folder with no key file
+    monkeypatch.setattr("app.factory.PROJECT_ROOT", tmp_path)  # an instance/ folder with no key file
     with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
         create_app(app_kwargs)
 
@@ -16,7 +16,7 @@ def test_the_app_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch):
 def test_the_key_generated_into_instance_is_used(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
-    monkeypatch.setattr("app.PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr("app.factory.PROJECT_ROOT", tmp_path)
     (tmp_path / "static").mkdir()
     (tmp_path / "instance").mkdir()
     (tmp_path / "instance" / "secret_key").write_text("k" * 64 + "\n")
@@ -34,7 +34,7 @@ def test_environment_overrides_the_database_and_key(tmp_path, monkeypatch):
 
 def test_sqlite_database_defaults_to_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setattr("app.PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr("app.factory.PROJECT_ROOT", tmp_path)
     (tmp_path / "static").mkdir()
     app = create_app({"SECRET_KEY": "x"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'instance' / 'app.db'}"

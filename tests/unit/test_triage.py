@@ -2,8 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.recovery import CONTACT, ON_TRACK, SLOWER
-from app.triage import (NEED_ALERT, NEED_MISSED, NEED_NO_SESSION, NEED_ON_TRACK, NEED_SLOWER,
+from app.core.recovery import CONTACT, ON_TRACK, SLOWER
+from app.core.triage import (NEED_ALERT, NEED_MISSED, NEED_NO_SESSION, NEED_ON_TRACK, NEED_SLOWER,
                         describe_overdue, overdue_check_in, triage)
 
 SESSION = datetime(2026, 5, 1, 9, 0, tzinfo=timezone.utc)

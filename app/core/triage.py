@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.recovery import CONTACT, SLOWER
+from app.core.recovery import CONTACT, SLOWER
 
 # How often a patient is asked to log: the first 48 hours change by the hour,
 # the rest of the first week by the day. After that, no check-in is expected.

@@ -4,7 +4,7 @@ from flask import request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.pwa import OFFLINE_COPY_HEADER
+from app.site.routes import OFFLINE_COPY_HEADER
 
 # Scripts only from this site, never inline. Styles also allow inline because
 # plotly.js sets the styles of the charts it draws; no script can run from them.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.recovery import DAY, WEEK, LogEntry
+from app.core.recovery import DAY, WEEK, LogEntry
 
 # Sun protection is advised for 2-4 weeks; we keep the longer end.
 SUN_PROTECTION_HOURS = 28 * DAY

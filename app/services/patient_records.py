@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app import alerts, assessments, clinics
+from app.services import alerts, clinics, session_reports
 from app.extensions import db
 from app.models import Alert, AuditEvent, PractitionerNote, TreatmentSession, User
 
@@ -14,7 +14,7 @@ class PatientRecord:
     patient: User
     sessions: list[TreatmentSession]
     treatment: TreatmentSession | None  # the session shown in detail
-    report: assessments.SessionReport | None
+    report: session_reports.SessionReport | None
     alerts: list[Alert]
     notes: list[PractitionerNote]
     audit: list[AuditEvent]
@@ -31,7 +31,7 @@ def patient_record(clinic_id, patient, session_id=None):
         .order_by(PractitionerNote.created_at.desc())).all()
     return PatientRecord(
         patient=patient, sessions=sessions, treatment=chosen,
-        report=assessments.session_report(chosen) if chosen else None,
+        report=session_reports.session_report(chosen) if chosen else None,
         alerts=alerts.alerts_for_patient(clinic_id, patient.id), notes=notes,
         audit=clinics.audit_for_patient(patient.id, limit=20),
     )

@@ -9,8 +9,8 @@ from flask.cli import with_appcontext
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.alerts import refresh_after_log_change
-from app.form_fields import password_problem
+from app.services.alerts import refresh_after_log_change
+from app.web.forms import password_problem
 from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, SymptomLog, TreatmentSession, User, utcnow
 
 DEMO_PASSWORD = "peony-lantern-harbour"

@@ -7,7 +7,7 @@ from wtforms import DateTimeLocalField, FileField, RadioField, SelectMultipleFie
 from wtforms.validators import StopValidation, ValidationError
 from zxcvbn import zxcvbn
 
-from app import photos
+from app.core import images
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
@@ -151,7 +151,7 @@ def strong_password(form, field):
 
 
 class PhotoField(FileField):
-    """A photo from the camera or the gallery, checked and re-encoded by app.photos.
+    """A photo from the camera or the gallery, checked and re-encoded by app.core.images.
 
     ``data`` is the uploaded file (or None); after validation ``prepared`` holds
     the photo ready to store. Its message, if any, is shown next to the field.
@@ -166,7 +166,7 @@ class PhotoField(FileField):
             max_bytes = current_app.config["PHOTO_MAX_BYTES"]
             render_kw["data-max-bytes"] = max_bytes  # checked early by app.js
             kwargs["description"] = " ".join(filter(None, [
-                kwargs.get("description"), f"JPEG, PNG, HEIC or WebP, up to {photos.megabytes(max_bytes)}."]))
+                kwargs.get("description"), f"JPEG, PNG, HEIC or WebP, up to {images.megabytes(max_bytes)}."]))
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
     def process_formdata(self, valuelist):
@@ -181,7 +181,7 @@ class PhotoField(FileField):
             return
         config = current_app.config
         try:
-            self.prepared = photos.prepare(self.data.stream, self.data.filename,
+            self.prepared = images.prepare(self.data.stream, self.data.filename,
                                            config["PHOTO_MAX_BYTES"], config["PHOTO_MAX_PIXELS"])
-        except photos.PhotoRejected as rejected:
+        except images.PhotoRejected as rejected:
             raise StopValidation(str(rejected)) from None

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
-from app import logins
+from app.services import logins
 from app.extensions import db
 from app.models import ROLE_PATIENT, User
 

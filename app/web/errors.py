@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, limiter
-from app.photos import megabytes
+from app.core.images import megabytes
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),

@@ -10,8 +10,8 @@ saying someone tried to sign up, with links to log in and to reset the password.
 
 from flask import current_app, url_for
 
-from app import accounts, email_links, mail
-from app.email_links import LinkInvalid, LinkUsed
+from app.services import accounts, email_links, mail
+from app.services.email_links import LinkInvalid, LinkUsed
 
 PATIENT, CLINIC, INVITE, TEAM = "patient", "clinic", "invite", "team"
 

@@ -6,7 +6,7 @@ from flask import Request, Response, abort, current_app, render_template, reques
 from werkzeug.routing import IntegerConverter
 from flask_login import current_user, login_required
 
-from app import rate_limits
+from app.web import rate_limits
 from app.extensions import limiter
 
 
@@ -42,8 +42,8 @@ def _setting(name):
     return lambda: current_app.config[name]
 
 
-# Each limit counts in storage every worker shares (app.rate_limits); going over answers 429
-# with its message, how long to wait, and Retry-After (app.errors).
+# Each limit counts in storage every worker shares (app.web.rate_limits); going over answers 429
+# with its message, how long to wait, and Retry-After (app.web.errors).
 
 # For POSTs that check or create credentials: log-in, sign-up, password, invites; per address.
 credentials_rate_limit = limiter.limit(

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
-from app import photo_files, progress_photos
-from app.alerts import store_assessment
-from app.assessments import assess_session, log_entries, log_entry
+from app.services import photos
+from app.services.alerts import store_assessment
+from app.services.session_reports import assess_session, log_entries, log_entry
 from app.extensions import db
 from app.models import SymptomLog, TreatmentSession, utcnow
 
@@ -90,9 +90,9 @@ def save_new_log(treatment, client_id, fill, photo=None):
     content = log_content(log)
     db.session.add(log)
     try:
-        with (progress_photos.stored_files(photo) if photo else nullcontext()) as file_key:
+        with (photos.stored_files(photo) if photo else nullcontext()) as file_key:
             if photo:
-                db.session.add(progress_photos.new_photo(treatment, photo, file_key, _photo_time(log.logged_at)))
+                db.session.add(photos.new_photo(treatment, photo, file_key, _photo_time(log.logged_at)))
             store_assessment(treatment, [*earlier_entries, log_entry(log)])
             # The log, its photo, the session's new status and any alert are stored in one
             # transaction: all of it, or (and the patient is told) none of it.
@@ -136,12 +136,12 @@ def delete_session(treatment):
 
     False if it was already gone: deleted a moment ago by another request (another tab, a double tap).
     """
-    file_keys = progress_photos.file_keys(session_id=treatment.id)
+    file_keys = photos.file_keys(session_id=treatment.id)
     # A statement, not session.delete(): it says how many rows it deleted, where the ORM would
     # raise StaleDataError. The database deletes the logs, photos and alerts with it (ON DELETE CASCADE).
     deleted = db.session.execute(sa.delete(TreatmentSession).where(TreatmentSession.id == treatment.id)).rowcount
     db.session.commit()
-    photo_files.remove(file_keys)  # gone with their rows, whichever request deleted them
+    photos.remove_files(file_keys)  # gone with their rows, whichever request deleted them
     return deleted == 1
 
 

@@ -1,10 +1,10 @@
 // Afterglow's service worker: the app shell offline, and pages you have opened when the network is gone.
-// Rendered by the app (app/pwa.py) so the shell URLs carry their fingerprints.
+// Rendered by the app (app/site/routes.py) so the shell URLs carry their fingerprints.
 "use strict";
 const SHELL_CACHE = "afterglow-shell-{{ version }}";
 const PAGES_CACHE = "afterglow-pages";
 const SHELL = {{ shell_urls | tojson }};
-const OFFLINE_PAGE = "{{ url_for('pwa.offline') }}";
+const OFFLINE_PAGE = "{{ url_for('site.offline') }}";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL.concat([OFFLINE_PAGE]))));

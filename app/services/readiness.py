@@ -1,24 +1,13 @@
-"""Liveness and readiness for load balancers.
-
-``GET /healthz`` answers as long as the process serves requests: it touches
-nothing, so it stays the load benchmark's bare baseline. ``GET /readyz``
-answers 200 only when this server can really save: it writes a heartbeat row
-through the same connection pool the requests use, and says why not (503)
-otherwise, so a balancer stops sending patients to a server whose database
-went read-only or whose disk failed.
-"""
+"""Whether this server can really save: a heartbeat row written through the requests' own pool."""
 
 import logging
 import time
 
 import sqlalchemy as sa
-from flask import Blueprint
 
 from app.extensions import db
 
-bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
-PLAIN = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
 # One row, rewritten by every readiness check: a real write, committed, as a save would be.
 heartbeat = sa.Table(
@@ -26,19 +15,6 @@ heartbeat = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("beat_at", sa.Float, nullable=False),  # seconds since the epoch
 )
-
-
-@bp.route("/healthz")
-def healthz():
-    return "ok", 200, PLAIN
-
-
-@bp.route("/readyz")
-def readyz():
-    problem = database_write_problem()
-    if problem:
-        return f"not ready: {problem}", 503, PLAIN
-    return "ready", 200, PLAIN
 
 
 def database_write_problem() -> str | None:

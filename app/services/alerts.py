@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 
-from app import recovery
-from app.assessments import log_entries, session_facts
-from app.clinics import active_clinic_ids
+from app.core import recovery
+from app.services.session_reports import log_entries, session_facts
+from app.services.clinics import active_clinic_ids
 from app.extensions import db
 from app.models import Alert, utcnow
 

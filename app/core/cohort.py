@@ -3,7 +3,7 @@
 import statistics
 from dataclasses import dataclass
 
-from app.recovery import DEPTH_BANDS, depth_band
+from app.core.recovery import DEPTH_BANDS, depth_band
 
 # Hours after the session at which the clinic's median redness is drawn.
 TIME_BUCKETS = ((0, 12), (12, 24), (24, 48), (48, 72), (72, 120), (120, 168))

@@ -3,9 +3,9 @@
 from datetime import datetime
 
 from app.models import utcnow
-from app.recovery import CONTACT, ON_TRACK, SLOWER
-from app.timezones import viewer_zone
-from app.triage import NEED_LABELS, describe_overdue
+from app.core.recovery import CONTACT, ON_TRACK, SLOWER
+from app.web.timezones import viewer_zone
+from app.core.triage import NEED_LABELS, describe_overdue
 
 # The colour that repeats what a status says in words (CSS classes status-*, badge-*).
 STATUS_TONES = {ON_TRACK: "ok", SLOWER: "warning", CONTACT: "danger"}

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import url_for
 
-from app import photo_files, progress_photos
+from app.services import photos
 from app.extensions import db
 from app.models import Alert, AuditEvent, CareLink, TreatmentSession, User
 
@@ -52,7 +52,7 @@ def delete_patient(patient: User) -> None:
 
     Their photos' files go once the rows are gone.
     """
-    file_keys = progress_photos.file_keys(patient_id=patient.id)
+    file_keys = photos.file_keys(patient_id=patient.id)
     db.session.delete(patient)
     db.session.commit()
-    photo_files.remove(file_keys)
+    photos.remove_files(file_keys)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app import aftercare, charts, recovery
+from app.core import aftercare, charts, recovery
 from app.extensions import db
 from app.models import WARNING_SIGN_COLUMNS, SymptomLog, TreatmentSession, utcnow
 

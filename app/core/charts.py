@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app import recovery
-from app.cohort import TIME_BUCKETS
-from app.recovery import DAY, IMPROVEMENT_CHOICES, MILESTONES, SYMPTOM_LABELS, SYMPTOMS, WEEK
+from app.core import recovery
+from app.core.cohort import TIME_BUCKETS
+from app.core.recovery import DAY, IMPROVEMENT_CHOICES, MILESTONES, SYMPTOM_LABELS, SYMPTOMS, WEEK
 
 BAND_STEP_HOURS = 3
 FIRST_WEEK_HOURS = WEEK

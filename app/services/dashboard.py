@@ -11,10 +11,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app.cohort import CohortSession
+from app.core.cohort import CohortSession
 from app.extensions import db
 from app.models import Alert, CareLink, SymptomLog, TreatmentSession, User
-from app.triage import NEED_ORDER, Triage, triage
+from app.core.triage import NEED_ORDER, Triage, triage
 
 PER_PAGE = 25
 

@@ -11,8 +11,8 @@ import hashlib
 
 from flask import current_app, url_for
 
-from app import accounts, email_links, mail
-from app.email_links import LinkInvalid, LinkUsed
+from app.services import accounts, email_links, mail
+from app.services.email_links import LinkInvalid, LinkUsed
 from app.extensions import db
 from app.models import User
 
