@@ -8,8 +8,9 @@ from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.core.recovery import hours_since_session
+from app.core.vocabulary import AREAS, CONCERNS, DEVICES, IMPROVEMENT_CHOICES, ON_TRACK, WARNING_SIGNS
 from app.extensions import db
-from app.core.recovery import IMPROVEMENT_CHOICES, WARNING_SIGNS
 
 
 def utcnow() -> datetime:
@@ -39,30 +40,6 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 ROLE_PATIENT = "patient"
 ROLE_PRACTITIONER = "practitioner"
-
-DEVICES = {
-    "derma_pen": "Derma pen (motorised)",
-    "derma_roller": "Derma roller",
-    "other": "Other device",
-}
-AREAS = {
-    "face": "Face",
-    "neck": "Neck",
-    "decolletage": "Décolletage",
-    "hands": "Hands",
-    "scalp": "Scalp",
-    "body": "Body",
-}
-CONCERNS = {
-    "fine_lines": "Fine lines",
-    "acne_scars": "Acne scars",
-    "pores": "Pores",
-    "texture": "Texture",
-    "pigmentation": "Pigmentation",
-    "stretch_marks": "Stretch marks",
-    "laxity": "Laxity",
-    "other": "Other",
-}
 
 
 class Clinic(db.Model):
@@ -171,8 +148,10 @@ class TreatmentSession(db.Model):
     series_number: so.Mapped[int | None] = so.mapped_column()
     notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     # The recovery status as of the latest log, kept so the clinic dashboard can
-    # sort thousands of patients without re-running the model for each.
-    status: so.Mapped[str] = so.mapped_column(sa.String(24), default="On track")
+    # sort thousands of patients without re-running the model for each. A key of
+    # vocabulary.STATUS_WORDS, never the words, so rewording needs no migration.
+    status: so.Mapped[str] = so.mapped_column(sa.String(24), default=ON_TRACK,
+                                              server_default=ON_TRACK)
     # Set when the clinic recorded the session: device, depth and areas are then its record.
     recorded_by_clinic_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("clinic.id", ondelete="SET NULL"))
@@ -212,7 +191,9 @@ class TreatmentSession(db.Model):
         return f"<TreatmentSession {self.id} {self.performed_at:%Y-%m-%d}>"
 
 
-WARNING_SIGN_COLUMNS = ("pus", "fever", "blisters", "rash", "worse_again")
+# One yes/no column per warning sign, declared below and checked against the vocabulary by
+# tests/integration/test_vocabulary_in_use.py: a new sign needs a column and a migration.
+WARNING_SIGN_COLUMNS = tuple(WARNING_SIGNS)
 
 
 class SymptomLog(db.Model):
@@ -241,7 +222,7 @@ class SymptomLog(db.Model):
     # each log saved offline, so a log sent twice (a double tap, a resend after a lost
     # answer) is stored once: unique within its session (see records.save_new_log).
     client_id: so.Mapped[str | None] = so.mapped_column(sa.String(36))
-    # Global Aesthetic Improvement Scale, asked from day 7 (recovery.IMPROVEMENT_CHOICES).
+    # Global Aesthetic Improvement Scale, asked from day 7 (vocabulary.IMPROVEMENT_CHOICES).
     improvement: so.Mapped[str | None] = so.mapped_column(sa.String(24))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
@@ -294,7 +275,7 @@ class Photo(db.Model):
 
     @property
     def days_since_session(self) -> int:
-        return max(0, int((self.taken_at - self.session.performed_at).total_seconds() // 86400))
+        return int(hours_since_session(self.session.performed_at, self.taken_at) // 24)
 
     def __repr__(self):
         return f"<Photo {self.id} session={self.session_id}>"

@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.factory import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import (Alert, CareLink, Clinic, SymptomLog, TreatmentSession, User,  # noqa: E402
-                        utcnow)
+from app.core.vocabulary import CONTACT, ON_TRACK, SLOWER  # noqa: E402
+from app.models import (WARNING_SIGN_COLUMNS, Alert, CareLink, Clinic, SymptomLog, TreatmentSession,  # noqa: E402
+                        User, utcnow)
 
 PASSWORD = "bench-practitioner-passphrase"
 
@@ -42,7 +43,7 @@ def fill(patients, logs_per_patient):
     db.session.execute(sa.insert(User), users)
     ids = db.session.scalars(sa.select(User.id).where(User.role == "patient").order_by(User.id)).all()
     db.session.execute(sa.insert(CareLink), [dict(clinic_id=clinic.id, patient_id=i, consented_at=now) for i in ids])
-    statuses = ["On track"] * 8 + ["Slower than typical", "Contact your clinic"]
+    statuses = [ON_TRACK] * 8 + [SLOWER, CONTACT]
     sessions = [dict(patient_id=i, performed_at=now - timedelta(hours=rng.randint(2, 24 * 20)), needle_depth_mm=0.5,
                      device="derma_pen", areas=["face"], concerns=[], notes="", status=rng.choice(statuses),
                      created_at=now) for i in ids]
@@ -55,9 +56,8 @@ def fill(patients, logs_per_patient):
         for k in range(logs_per_patient):
             logs.append(dict(session_id=session_id, logged_at=performed_at + timedelta(hours=span * k / logs_per_patient),
                              redness=rng.randint(0, 3), swelling=rng.randint(0, 2), peeling=rng.randint(0, 2),
-                             bruising=False, pus=False, fever=False, blisters=False, rash=False, worse_again=False,
-                             note="", created_at=now))
-        if status == "Contact your clinic":
+                             bruising=False, **dict.fromkeys(WARNING_SIGN_COLUMNS, False), note="", created_at=now))
+        if status == CONTACT:
             alerts.append(dict(clinic_id=clinic.id, patient_id=patient_id, session_id=session_id, flag_key="sign_pus",
                                severity="contact", reason="Pus.", action="Call.", created_at=now,
                                acknowledgement_note=""))

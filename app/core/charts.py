@@ -12,7 +12,8 @@ from plotly.subplots import make_subplots
 
 from app.core import recovery
 from app.core.cohort import TIME_BUCKETS
-from app.core.recovery import DAY, IMPROVEMENT_CHOICES, MILESTONES, SYMPTOM_LABELS, SYMPTOMS, WEEK
+from app.core.recovery import DAY, MILESTONES, WEEK
+from app.core.vocabulary import IMPROVEMENT_CHOICES, SHORT_IMPROVEMENT_LABELS, SYMPTOM_LABELS, SYMPTOMS
 
 BAND_STEP_HOURS = 3
 FIRST_WEEK_HOURS = WEEK
@@ -24,17 +25,9 @@ BAND_FILL = "rgba(30, 107, 58, 0.18)"
 BAND_EDGE = "rgba(30, 107, 58, 0.45)"
 MARK = "#5c5358"
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13, color=INK)
-# Worst first, so the scale reads upwards from "Worse" on the y axis.
+# Worst first, so the scale reads upwards from "Worse" on the y axis. The chart has the short
+# words; the text summary beside it has the full ones.
 IMPROVEMENT_ORDER = list(reversed(IMPROVEMENT_CHOICES))
-# Short words that fit a phone-wide chart; the text summary beside it has the full ones.
-SHORT_IMPROVEMENT_LABELS = {
-    "very_much_improved": "Very much better", "much_improved": "Much better",
-    "improved": "Better", "no_change": "Same", "worse": "Worse",
-}
-SHORT_MILESTONE_LABELS = {
-    "redness_fades": "Redness fades", "peeling": "Peeling", "smoother_texture": "Smoother",
-    "results": "Results", "next_session": "Next session",
-}
 
 
 @dataclass(frozen=True)
@@ -105,7 +98,7 @@ def thirty_day_chart(assessment: recovery.Assessment, ratings: list[tuple[float,
         figure.add_trace(go.Bar(
             y=[milestone.label], x=[max(end - start, 0.6)], base=[start], orientation="h",
             marker=dict(color=BAND_FILL, line=dict(color=BAND_EDGE, width=1)),
-            text=[SHORT_MILESTONE_LABELS[milestone.key]], textposition="inside" if long_bar else "outside",
+            text=[milestone.short_label], textposition="inside" if long_bar else "outside",
             insidetextanchor="start", cliponaxis=False, textfont=dict(size=11, color=INK),
             hovertemplate=f"{milestone.label}: {_day_range(milestone)}<extra></extra>", showlegend=False,
         ), row=1, col=1)

@@ -13,64 +13,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-Symptom = Literal["redness", "swelling", "peeling"]
+from app.core.vocabulary import (
+    CONTACT,
+    IMPROVEMENT_CHOICES,
+    ON_TRACK,
+    SLOWER,
+    SYMPTOM_LABELS,
+    SYMPTOMS,
+    WARNING_SIGNS,
+    Status,
+    Symptom,
+)
+
 Position = Literal["below", "within", "above"]
-Severity = Literal["contact", "slower"]
+Severity = Literal["contact", "slower"]  # the status a flag leads to
 
 DAY = 24.0
 WEEK = 7 * DAY
 
-SYMPTOMS: tuple[Symptom, ...] = ("redness", "swelling", "peeling")
-SYMPTOM_LABELS = {"redness": "Redness", "swelling": "Swelling", "peeling": "Peeling"}
-
-# Patient words for each level (0-4), adapted from the Clinician's Erythema
-# Assessment, the Draize oedema scale and a flaking scale.
-SCALE_WORDS: dict[str, dict[int, str]] = {
-    "redness": {
-        0: "None, my usual colour",
-        1: "Faint pink, hard to see",
-        2: "Mild, clearly pink",
-        3: "Moderate, red like sunburn",
-        4: "Severe, deep fiery red",
-    },
-    "swelling": {
-        0: "None",
-        1: "Hardly noticeable",
-        2: "Mild, a little puffy",
-        3: "Moderate, clearly swollen",
-        4: "Severe, spreading or eyes closing",
-    },
-    "peeling": {
-        0: "None",
-        1: "Dry, a few flakes",
-        2: "Mild flaking",
-        3: "Moderate, peeling in sheets",
-        4: "Heavy, raw or weeping skin",
-    },
-}
-
-WARNING_SIGNS: dict[str, str] = {
-    "pus": "Pus or yellow crust",
-    "fever": "Fever",
-    "blisters": "Blisters or cold sores",
-    "rash": "Itchy bumps or rash",
-    "worse_again": "Worse again after getting better",
-}
-
-# Global Aesthetic Improvement Scale, asked once the skin has healed.
-IMPROVEMENT_CHOICES: dict[str, str] = {
-    "very_much_improved": "Very much improved",
-    "much_improved": "Much improved",
-    "improved": "Improved",
-    "no_change": "No change",
-    "worse": "Worse",
-}
+# The improvement question (vocabulary.IMPROVEMENT_CHOICES) waits until the skin has healed.
 ASK_IMPROVEMENT_FROM_HOURS = WEEK
-
-ON_TRACK = "On track"
-SLOWER = "Slower than typical"
-CONTACT = "Contact your clinic"
-STATUSES = (ON_TRACK, SLOWER, CONTACT)
 
 # Chu 2021: every expected reaction has resolved within 7 days.
 SETTLED_BY_HOURS = WEEK
@@ -141,8 +103,13 @@ class LogEntry:
 
 
 def hours_between(start: datetime, end: datetime) -> float:
-    """Hours from start to end; never negative, so times before the session count as hour 0."""
-    return max(0.0, (end - start).total_seconds() / 3600)
+    """Hours from start to end: negative when end comes first."""
+    return (end - start).total_seconds() / 3600
+
+
+def hours_since_session(performed_at: datetime, moment: datetime) -> float:
+    """Hours from the session to a moment; never negative, so times before the session count as hour 0."""
+    return max(0.0, hours_between(performed_at, moment))
 
 
 # --- Needle depth -------------------------------------------------------------------------
@@ -317,16 +284,17 @@ class Milestone:
 
     key: str
     label: str
+    short_label: str  # fits on a phone-wide chart's bar
     from_hours: float
     to_hours: float
 
 
 MILESTONES = (
-    Milestone("redness_fades", "Redness and swelling fade", 1 * DAY, 2 * DAY),
-    Milestone("peeling", "Peeling and flaking", 2 * DAY, WEEK),
-    Milestone("smoother_texture", "Smoother texture", WEEK, WEEK),
-    Milestone("results", "Clearest results", 30 * DAY, 30 * DAY),
-    Milestone("next_session", "Next session, if in a series", 28 * DAY, 42 * DAY),
+    Milestone("redness_fades", "Redness and swelling fade", "Redness fades", 1 * DAY, 2 * DAY),
+    Milestone("peeling", "Peeling and flaking", "Peeling", 2 * DAY, WEEK),
+    Milestone("smoother_texture", "Smoother texture", "Smoother", WEEK, WEEK),
+    Milestone("results", "Clearest results", "Results", 30 * DAY, 30 * DAY),
+    Milestone("next_session", "Next session, if in a series", "Next session", 28 * DAY, 42 * DAY),
 )
 
 
@@ -362,7 +330,7 @@ class Assessment:
     hours_since: float
     phase: Phase
     depth: DepthBand
-    status: str
+    status: Status  # a key of vocabulary.STATUS_WORDS
     flags: tuple[Flag, ...]
     points: tuple[SymptomPoint, ...]
     latest: LogEntry | None
@@ -513,7 +481,7 @@ def assess(session: SessionFacts, logs: Iterable[LogEntry], now: datetime,
     _require_aware(now, "now")
     depth = depth_band(session.needle_depth_mm)
     ordered = sorted(logs, key=lambda log: log.logged_at)
-    timed = [(hours_between(session.performed_at, log.logged_at), log) for log in ordered]
+    timed = [(hours_since_session(session.performed_at, log.logged_at), log) for log in ordered]
     points = []
     for hours, log in (timed if include_points else ()):
         for symptom in SYMPTOMS:
@@ -527,7 +495,7 @@ def assess(session: SessionFacts, logs: Iterable[LogEntry], now: datetime,
         status = SLOWER
     else:
         status = ON_TRACK
-    hours_now = hours_between(session.performed_at, now)
+    hours_now = hours_since_session(session.performed_at, now)
     return Assessment(hours_now, phase_at(hours_now), depth, status, tuple(flags), tuple(points),
                       ordered[-1] if ordered else None)
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.core.recovery import CONTACT, SLOWER
+from app.core.vocabulary import CONTACT, ON_TRACK, SLOWER, STATUS_WORDS
 
 # How often a patient is asked to log: the first 48 hours change by the hour,
 # the rest of the first week by the day. After that, no check-in is expected.
@@ -22,9 +22,9 @@ NEED_NO_SESSION = "no_session"
 NEED_ORDER = (NEED_ALERT, NEED_SLOWER, NEED_MISSED, NEED_ON_TRACK, NEED_NO_SESSION)
 NEED_LABELS = {
     NEED_ALERT: "Open alerts",
-    NEED_SLOWER: "Slower than typical",
+    NEED_SLOWER: STATUS_WORDS[SLOWER],
     NEED_MISSED: "Missed check-in",
-    NEED_ON_TRACK: "On track",
+    NEED_ON_TRACK: STATUS_WORDS[ON_TRACK],
     NEED_NO_SESSION: "No session yet",
 }
 

@@ -2,12 +2,22 @@ import math
 import uuid
 from datetime import timedelta
 
-from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.core.recovery import ASK_IMPROVEMENT_FROM_HOURS, hours_since_session
+from app.core.vocabulary import AREAS, CONCERNS, DEVICES, IMPROVEMENT_CHOICES, SCALE_WORDS, SCORE_LABELS, WARNING_SIGNS
+from app.models import utcnow
 from app.web.forms import BaseForm, ChoiceScoreField, LocalDateTimeField, MultiCheckboxField, PhotoField
-from app.models import AREAS, CONCERNS, DEVICES, utcnow
-from app.core.recovery import ASK_IMPROVEMENT_FROM_HOURS, IMPROVEMENT_CHOICES, SCALE_WORDS, WARNING_SIGNS, hours_between
 from app.web.timezones import viewer_zone
 
 MAX_NOTE_LENGTH = 2000
@@ -110,19 +120,15 @@ class LogForm(BaseForm):
         description="Now, or earlier to add a moment you missed.",
         tz=viewer_zone,
     )
-    redness = ChoiceScoreField("Redness", levels=_levels("redness"))
-    swelling = ChoiceScoreField("Swelling", levels=_levels("swelling"))
-    peeling = ChoiceScoreField("Peeling", levels=_levels("peeling"))
-    pain = ChoiceScoreField("Pain", levels=PAIN_LEVELS, optional=True,
+    redness = ChoiceScoreField(SCORE_LABELS["redness"], levels=_levels("redness"))
+    swelling = ChoiceScoreField(SCORE_LABELS["swelling"], levels=_levels("swelling"))
+    peeling = ChoiceScoreField(SCORE_LABELS["peeling"], levels=_levels("peeling"))
+    pain = ChoiceScoreField(SCORE_LABELS["pain"], levels=PAIN_LEVELS, optional=True,
                             description="0 is none, 10 the worst you can imagine.")
-    itch = ChoiceScoreField("Itch", levels=PAIN_LEVELS, optional=True,
+    itch = ChoiceScoreField(SCORE_LABELS["itch"], levels=PAIN_LEVELS, optional=True,
                             description="0 is none, 10 the worst you can imagine.")
     bruising = BooleanField("Some bruising")
-    pus = BooleanField(WARNING_SIGNS["pus"])
-    fever = BooleanField(WARNING_SIGNS["fever"])
-    blisters = BooleanField(WARNING_SIGNS["blisters"])
-    rash = BooleanField(WARNING_SIGNS["rash"])
-    worse_again = BooleanField(WARNING_SIGNS["worse_again"])
+    # A tick box for each warning sign is added below the class, from vocabulary.WARNING_SIGNS.
     improvement = RadioField(
         "Compared with before the session, my skin looks",
         choices={"": "Skip", **IMPROVEMENT_CHOICES}, coerce=_text_or_none, validate_choice=False,
@@ -132,9 +138,9 @@ class LogForm(BaseForm):
     client_id = HiddenField(default=lambda: str(uuid.uuid4()))
     submit = SubmitField("Save log")
 
+    WARNING_FIELDS = tuple(WARNING_SIGNS)
     FIELDS = ("logged_at", "redness", "swelling", "peeling", "pain", "itch", "bruising",
-              "pus", "fever", "blisters", "rash", "worse_again", "improvement", "note", "client_id")
-    WARNING_FIELDS = ("pus", "fever", "blisters", "rash", "worse_again")
+              *WARNING_FIELDS, "improvement", "note", "client_id")
     FILE_FIELDS = ("photo",)
 
     @classmethod
@@ -152,7 +158,7 @@ class LogForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.treatment = treatment
         # Before day 7 the skin is still healing, so "how does it look now" is not asked.
-        if hours_between(treatment.performed_at, utcnow()) < ASK_IMPROVEMENT_FROM_HOURS:
+        if hours_since_session(treatment.performed_at, utcnow()) < ASK_IMPROVEMENT_FROM_HOURS:
             del self.improvement
 
     def mark_resend_conflict(self):
@@ -182,6 +188,12 @@ class LogForm(BaseForm):
             raise ValidationError("A log cannot be earlier than the session it belongs to.")
         if field.data > utcnow() + CLOCK_TOLERANCE:
             raise ValidationError("A log cannot be in the future.")
+
+
+# One tick box per warning sign, in the vocabulary's order and words (a class body cannot add fields in a loop;
+# WTForms picks up fields set on the class afterwards).
+for _sign, _words in WARNING_SIGNS.items():
+    setattr(LogForm, _sign, BooleanField(_words))
 
 
 class ConfirmForm(BaseForm):

@@ -12,6 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.core.cohort import CohortSession
+from app.core.recovery import hours_between
 from app.extensions import db
 from app.models import Alert, CareLink, SymptomLog, TreatmentSession, User
 from app.core.triage import NEED_ORDER, Triage, triage
@@ -130,5 +131,5 @@ def cohort_sessions(clinic_id):
     for session_id, performed_at, depth, areas, logged_at, redness in rows:
         entry = sessions.setdefault(session_id, (depth, tuple(areas or ()), []))
         if logged_at is not None:
-            entry[2].append(((logged_at - performed_at).total_seconds() / 3600, redness))
+            entry[2].append((hours_between(performed_at, logged_at), redness))
     return [CohortSession(depth, areas, tuple(logs)) for depth, areas, logs in sessions.values()]

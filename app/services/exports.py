@@ -5,6 +5,7 @@ import io
 
 import sqlalchemy as sa
 
+from app.core.recovery import hours_between
 from app.extensions import db
 from app.models import WARNING_SIGN_COLUMNS, CareLink, SymptomLog, TreatmentSession, User
 
@@ -36,7 +37,7 @@ def _csv(rows):
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for user, treatment, log in rows:
-        hours = (log.logged_at - treatment.performed_at).total_seconds() / 3600
+        hours = hours_between(treatment.performed_at, log.logged_at)
         writer.writerow([_cell(v) for v in (
             user.email, user.name, treatment.id, treatment.performed_at.isoformat(), treatment.needle_depth_mm,
             treatment.device, " ".join(treatment.areas), log.id, log.logged_at.isoformat(), f"{hours:.1f}",

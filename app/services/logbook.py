@@ -12,7 +12,7 @@ from app.services import photos
 from app.services.alerts import store_assessment
 from app.services.session_reports import assess_session, log_entries, log_entry
 from app.extensions import db
-from app.models import SymptomLog, TreatmentSession, utcnow
+from app.models import WARNING_SIGN_COLUMNS, SymptomLog, TreatmentSession, utcnow
 
 
 # A log time this close to now is "now" as the form filled it in (to the minute, give or take a clock).
@@ -111,8 +111,8 @@ def save_new_log(treatment, client_id, fill, photo=None):
 
 
 # What a patient answered in a log: a resend of the same form carries the same answers.
-LOG_ANSWER_FIELDS = ("redness", "swelling", "peeling", "pain", "itch", "bruising", "pus", "fever",
-                     "blisters", "rash", "worse_again", "improvement")
+LOG_ANSWER_FIELDS = ("redness", "swelling", "peeling", "pain", "itch", "bruising", *WARNING_SIGN_COLUMNS,
+                     "improvement")
 
 
 def log_content(log):

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import url_for
 
+from app.core.vocabulary import STATUS_WORDS
 from app.services import photos
 from app.extensions import db
 from app.models import Alert, AuditEvent, CareLink, TreatmentSession, User
@@ -27,7 +28,7 @@ def export_patient(patient: User) -> dict:
         "sessions": [{
             "performed_at": _iso(s.performed_at), "needle_depth_mm": s.needle_depth_mm, "device": s.device,
             "areas": s.areas, "concerns": s.concerns, "series_number": s.series_number, "notes": s.notes,
-            "status": s.status, "recorded_by_clinic": s.recorded_by_clinic_id is not None,
+            "status": STATUS_WORDS[s.status], "recorded_by_clinic": s.recorded_by_clinic_id is not None,
             "logs": [{
                 "logged_at": _iso(log.logged_at), "redness": log.redness, "swelling": log.swelling,
                 "peeling": log.peeling, "pain": log.pain, "itch": log.itch, "bruising": log.bruising,

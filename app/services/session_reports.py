@@ -60,7 +60,7 @@ def session_report(treatment: TreatmentSession, now: datetime | None = None) -> 
     entries = [log_entry(log) for log in treatment.logs]
     assessment = recovery.assess(session_facts(treatment), entries, now or utcnow())
     ratings = sorted(
-        (recovery.hours_between(treatment.performed_at, entry.logged_at), entry.improvement)
+        (recovery.hours_since_session(treatment.performed_at, entry.logged_at), entry.improvement)
         for entry in entries if entry.improvement
     )
     return SessionReport(
@@ -68,6 +68,6 @@ def session_report(treatment: TreatmentSession, now: datetime | None = None) -> 
         status_message=recovery.status_message(assessment),
         first_week=charts.first_week_chart(assessment),
         thirty_days=charts.thirty_day_chart(assessment, ratings, photo_hours=[
-            recovery.hours_between(treatment.performed_at, photo.taken_at) for photo in treatment.photos]),
+            recovery.hours_since_session(treatment.performed_at, photo.taken_at) for photo in treatment.photos]),
         aftercare=aftercare.aftercare_for(assessment.hours_since, assessment.latest),
     )

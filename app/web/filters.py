@@ -1,11 +1,12 @@
-"""How times and durations read on a page, in the viewer's own time zone."""
+"""How times, durations and statuses read on a page; times in the viewer's own time zone."""
 
 from datetime import datetime
 
-from app.models import utcnow
-from app.core.recovery import CONTACT, ON_TRACK, SLOWER
-from app.web.timezones import viewer_zone
+from app.core.recovery import hours_between
 from app.core.triage import NEED_LABELS, describe_overdue
+from app.core.vocabulary import CONTACT, ON_TRACK, SCORE_LABELS, SLOWER, STATUS_WORDS
+from app.models import utcnow
+from app.web.timezones import viewer_zone
 
 # The colour that repeats what a status says in words (CSS classes status-*, badge-*).
 STATUS_TONES = {ON_TRACK: "ok", SLOWER: "warning", CONTACT: "danger"}
@@ -20,10 +21,6 @@ def describe_elapsed(hours: float) -> str:
         return f"{whole} hour" if whole == 1 else f"{whole} hours"
     days = int(hours // 24)
     return f"{days} days"
-
-
-def hours_between(earlier: datetime, later: datetime) -> float:
-    return (later - earlier).total_seconds() / 3600
 
 
 def local_time(value: datetime, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
@@ -51,7 +48,9 @@ def register(app):
     app.add_template_filter(local_time, "local_time")
     app.add_template_global(time_after)
     app.add_template_global(viewer_zone)
+    app.add_template_global(STATUS_WORDS, "status_words")
     app.add_template_global(STATUS_TONES, "status_tones")
+    app.add_template_global(SCORE_LABELS, "score_labels")
     app.add_template_global(NEED_LABELS, "need_labels")
     app.add_template_global(describe_overdue)
     app.add_template_global(days_since)

@@ -212,7 +212,7 @@ def test_a_red_flag_in_a_saved_log_becomes_an_alert_once(app, shared_patient, ma
     assert count(db, Alert) == 1  # the same open flag is not raised twice
     assert alert.flag_key == "sign_pus" and alert.patient_id == shared_patient.id and alert.is_open
     db.session.refresh(treatment)
-    assert treatment.status == "Contact your clinic"
+    assert treatment.status == "contact"
 
 
 def test_a_patient_who_shares_with_no_clinic_raises_no_alert(patient_client, patient, make_session, db):
@@ -251,7 +251,7 @@ def test_private_notes(practitioner_client, shared_patient, db):
 
 def test_dashboard_sorts_by_need(practitioner_client, practitioner, clinic, make_patient, share, make_session,
                                  make_log, db):
-    def patient_with(name, hours_ago, log_hours, status="On track", alert=False):
+    def patient_with(name, hours_ago, log_hours, status="on_track", alert=False):
         patient = make_patient(name=name)
         share(patient, clinic)
         treatment = make_session(patient, hours_ago=hours_ago, status=status)
@@ -266,7 +266,7 @@ def test_dashboard_sorts_by_need(practitioner_client, practitioner, clinic, make
     patient_with("Olive OnTrack", 30, [25])
     patient_with("Mia Missed", 30, [2])  # nothing for 28 hours in the first two days
     patient_with("Max MissedMore", 40, [])  # nothing at all for 40 hours
-    patient_with("Sid Slower", 100, [99], status="Slower than typical")
+    patient_with("Sid Slower", 100, [99], status="slower")
     patient_with("Ada Alert", 30, [29], alert=True)
     make_patient(name="Not Shared")
     page = practitioner_client.get("/clinic/").get_data(as_text=True)

@@ -10,10 +10,20 @@ from hypothesis import strategies as st
 
 from app.core import recovery
 from app.core.recovery import (
-    CONTACT, DEEP, MEDIUM, ON_TRACK, SHALLOW, SLOWER, SYMPTOMS, WARNING_SIGNS,
-    LogEntry, SessionFacts, assess, band_series, depth_band, expected_band, phase_at,
-    status_message, summarise_point,
+    DEEP,
+    MEDIUM,
+    SHALLOW,
+    LogEntry,
+    SessionFacts,
+    assess,
+    band_series,
+    depth_band,
+    expected_band,
+    phase_at,
+    status_message,
+    summarise_point,
 )
+from app.core.vocabulary import CONTACT, ON_TRACK, SLOWER, SYMPTOMS, WARNING_SIGNS
 
 PERFORMED = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 FAST = settings(max_examples=150)
@@ -213,13 +223,23 @@ def test_warning_signs_may_be_given_as_any_collection():
     assert entry.warning_signs == frozenset({"fever"})
 
 
-def test_shared_vocabularies():
-    assert list(WARNING_SIGNS) == ["pus", "fever", "blisters", "rash", "worse_again"]
-    assert list(recovery.IMPROVEMENT_CHOICES) == [
-        "very_much_improved", "much_improved", "improved", "no_change", "worse"]
-    for symptom in SYMPTOMS:
-        assert list(recovery.SCALE_WORDS[symptom]) == [0, 1, 2, 3, 4]
-    assert recovery.STATUSES == ("On track", "Slower than typical", "Contact your clinic")
+def test_the_status_is_a_key_never_words():
+    assert run([log(30, redness=1)]).status == "on_track"
+    assert run([log(80, redness=1)], depth=0.3).status == "slower"
+    assert run([log(30, warning_signs={"fever"})]).status == "contact"
+
+
+def test_hours_between_is_signed_and_hours_since_the_session_never_negative():
+    assert recovery.hours_between(at(0), at(30)) == 30
+    assert recovery.hours_between(at(2), at(0)) == -2
+    assert recovery.hours_since_session(PERFORMED, at(30)) == 30
+    assert recovery.hours_since_session(PERFORMED, at(-2)) == 0
+
+
+def test_a_log_before_the_session_counts_as_hour_zero():
+    result = assess(session(), [log(-2, redness=3, swelling=2)], at(1))
+    assert [point.hours_since for point in result.points] == [0, 0, 0]
+    assert result.status == "on_track"
 
 
 # --- Assessment: shapes and edge inputs ----------------------------------------------------
