@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from app.services import accounts, clinics, mail, signups
 from app.auth.forms import NewPasswordForm
-from app.auth.routes import check_your_email, link_used_page, mail_failed, read_signup_link, start_session
+from app.web.sign_in import check_your_email, link_used_page, mail_failed, read_signup_link, start_session
 from app.invites import bp
 from app.invites.forms import CodeForm, ColleagueSignupForm, ConsentForm, NewPatientConsentForm, NewPatientForm
 from app.models import INVITE_PATIENT, INVITE_PRACTITIONER
