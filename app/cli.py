@@ -9,9 +9,9 @@ from flask.cli import with_appcontext
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.services.alerts import refresh_after_log_change
+from app.services import logbook, personal_data
 from app.web.forms import password_problem
-from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, SymptomLog, TreatmentSession, User, utcnow
+from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, User, utcnow
 
 DEMO_PASSWORD = "peony-lantern-harbour"
 DEMO_PATIENTS = {
@@ -67,7 +67,9 @@ def register(app):
 
 def _replace_user(email, role=ROLE_PATIENT, **fields):
     existing = db.session.scalar(sa.select(User).where(User.email == email))
-    if existing:
+    if existing and existing.is_patient:
+        personal_data.delete_patient(existing)  # their photos' files too
+    elif existing:
         db.session.delete(existing)
         db.session.flush()
     user = User(email=email, role=role, **fields)
@@ -77,14 +79,17 @@ def _replace_user(email, role=ROLE_PATIENT, **fields):
 
 
 def _add_session(patient, hours_ago, course, **fields):
+    """Record a session of ``hours_ago`` with the logs of its course taken so far, through the logbook."""
     performed_at = utcnow() - timedelta(hours=hours_ago)
-    treatment = TreatmentSession(patient=patient, performed_at=performed_at, **fields)
-    for hours, values in course:
-        if hours <= hours_ago:
-            scores = dict(redness=0, swelling=0, peeling=0) | values
-            treatment.logs.append(SymptomLog(logged_at=performed_at + timedelta(hours=hours), **scores))
-    db.session.add(treatment)
-    return treatment
+
+    def fill(treatment):
+        treatment.performed_at = performed_at
+        for name, value in fields.items():
+            setattr(treatment, name, value)
+
+    logs = [dict(redness=0, swelling=0, peeling=0) | values | dict(logged_at=performed_at + timedelta(hours=hours))
+            for hours, values in course if hours <= hours_ago]
+    return logbook.record_session(patient, fill, logs=logs)
 
 
 @click.command("seed-demo")
@@ -100,22 +105,20 @@ def seed_demo():
         "red_flag": _replace_user(DEMO_PATIENTS["red_flag"], name="Rita Redflag", timezone="Australia/Sydney"),
         "missed": _replace_user(DEMO_PATIENTS["missed"], name="Milo Missed", timezone="Europe/Berlin"),
     }
-    sessions = [
-        _add_session(patients["typical"], hours_ago=24 * 42, course=TYPICAL_WHOLE_COURSE, concerns=["fine_lines"],
-                     series_number=1, notes="First session of the series.", **face),
-        _add_session(patients["typical"], hours_ago=32, course=TYPICAL_FIRST_DAYS, concerns=["fine_lines"],
-                     series_number=2, **face),
-        _add_session(patients["slow"], hours_ago=98, course=SLOW_COURSE, concerns=["acne_scars"],
-                     series_number=1, **face),
-        _add_session(patients["red_flag"], hours_ago=72, course=RED_FLAG_COURSE, concerns=["pores"],
-                     series_number=1, **face),
-        _add_session(patients["missed"], hours_ago=30, course=MISSED_COURSE, concerns=["texture"],
-                     series_number=1, device="derma_roller", needle_depth_mm=1.0, areas=["face", "neck"]),
-    ]
+    # The patients share with the clinic before their sessions are recorded, so the red flag is
+    # raised as an alert there, as a real log would raise it.
     db.session.add_all(CareLink(clinic=clinic, patient=patient) for patient in patients.values())
     db.session.commit()
-    for treatment in sessions:
-        refresh_after_log_change(treatment)  # stored status and the red-flag alert, as a real log would
+    _add_session(patients["typical"], hours_ago=24 * 42, course=TYPICAL_WHOLE_COURSE, concerns=["fine_lines"],
+                 series_number=1, notes="First session of the series.", **face)
+    _add_session(patients["typical"], hours_ago=32, course=TYPICAL_FIRST_DAYS, concerns=["fine_lines"],
+                 series_number=2, **face)
+    _add_session(patients["slow"], hours_ago=98, course=SLOW_COURSE, concerns=["acne_scars"],
+                 series_number=1, **face)
+    _add_session(patients["red_flag"], hours_ago=72, course=RED_FLAG_COURSE, concerns=["pores"],
+                 series_number=1, **face)
+    _add_session(patients["missed"], hours_ago=30, course=MISSED_COURSE, concerns=["texture"],
+                 series_number=1, device="derma_roller", needle_depth_mm=1.0, areas=["face", "neck"])
     click.echo("Demo data is ready. Log in at http://127.0.0.1:8000/auth/login as:")
     click.echo(f"  practitioner of {DEMO_CLINIC}:  {DEMO_PRACTITIONER_EMAIL}")
     for course, email in DEMO_PATIENTS.items():
@@ -149,11 +152,8 @@ def create_practitioner(email, name, clinic_name, password):
 @click.command("refresh-statuses")
 @with_appcontext
 def refresh_statuses():
-    """Recompute every session's stored status (and raise any missing alerts), e.g. after an upgrade."""
-    sessions = db.session.scalars(sa.select(TreatmentSession)).all()
-    for treatment in sessions:
-        refresh_after_log_change(treatment)
-    click.echo(f"Statuses refreshed: {len(sessions)}.")
+    """Re-assess every session: its stored status, and its alerts raised or closed (e.g. after an upgrade)."""
+    click.echo(f"Statuses refreshed: {logbook.reassess_all_sessions()}.")
 
 
 def _sqlite_path():

@@ -328,8 +328,17 @@ class Invite(db.Model):
     __table_args__ = (sa.CheckConstraint("kind IN ('patient', 'practitioner')", name="kind"),)
 
 
+# How the note of an alert closed by app.services.logbook (not by a practitioner) begins.
+ALERT_CLOSED_AUTOMATICALLY = "Closed automatically"
+
+
 class Alert(db.Model):
-    """A flag from the recovery model, raised on the clinic until a practitioner acknowledges it."""
+    """A flag from the recovery model, raised on the clinic until a practitioner acknowledges it.
+
+    Or until the record changes so that the model no longer raises the flag (the
+    patient corrected a date or a log): then the logbook closes it, with no
+    practitioner and a note saying which change closed it.
+    """
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     clinic_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
@@ -352,6 +361,11 @@ class Alert(db.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    @property
+    def closed_automatically(self) -> bool:
+        return (self.acknowledged_at is not None and self.acknowledged_by_id is None
+                and self.acknowledgement_note.startswith(ALERT_CLOSED_AUTOMATICALLY))
 
 
 class PractitionerNote(db.Model):

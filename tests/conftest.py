@@ -12,10 +12,10 @@ import time_machine
 from flask.testing import FlaskClient
 from hypothesis import Phase, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
+from werkzeug.datastructures import FileStorage
 
-from app.core import images
 from app.factory import create_app
-from app.services import photos
+from app.services import logbook
 from app.extensions import db as _db
 from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, SymptomLog, TreatmentSession, User
 from tests import sample_images
@@ -207,10 +207,8 @@ def treatment(make_session, patient):
 
 def store_photo(treatment, hours_after=1, colour=(200, 120, 100), size=(120, 90)):
     """A stored photo of the session (files and row), taken some hours after it; needs an app context."""
-    prepared = images.prepare(io.BytesIO(sample_images.jpeg(size=size, colour=colour)), "photo.jpg",
-                              max_bytes=10**7, max_pixels=10**7)
-    return photos.add_photo(treatment, prepared,
-                                     taken_at=treatment.performed_at + timedelta(hours=hours_after))
+    upload = FileStorage(io.BytesIO(sample_images.jpeg(size=size, colour=colour)), filename="photo.jpg")
+    return logbook.add_photo(treatment, upload, taken_at=treatment.performed_at + timedelta(hours=hours_after))
 
 
 @pytest.fixture

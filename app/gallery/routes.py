@@ -6,7 +6,7 @@ from app.services import photos as photo_service
 from app.gallery import bp
 from app.gallery.access import comparison_or_404, own_photo_or_404, viewable_photo_or_404
 from app.gallery.forms import CompareForm, PhotoForm
-from app.models import ROLE_PATIENT, utcnow
+from app.models import ROLE_PATIENT
 from app.patient.access import get_own_session_or_404
 from app.patient.forms import ConfirmForm
 from app.web.view_helpers import accepts_photo, photo_rate_limit, render_form, role_required
@@ -22,9 +22,15 @@ def new_photo(session_id):
     treatment = get_own_session_or_404(session_id)
     form = PhotoForm()
     if form.validate_on_submit():
-        photo_service.add_photo(treatment, form.photo.prepared, taken_at=utcnow())
-        flash("Photo saved. It is private to you and any clinic you share with.", "success")
-        return redirect(url_for(".photos"))
+        try:
+            saved = logbook.add_photo(treatment, form.photo.data)
+        except logbook.PhotoRejected as rejected:
+            form.photo.reject(rejected)  # nothing was stored: the form is shown again with the message
+        else:
+            if saved is None:
+                abort(404)  # the session was deleted a moment ago by another request
+            flash("Photo saved. It is private to you and any clinic you share with.", "success")
+            return redirect(url_for(".photos"))
     return render_form("gallery/new_photo.html", form, treatment=treatment,
                        guide=photo_service.first_photo(current_user.id))
 
@@ -44,7 +50,8 @@ def delete_photo(photo_id):
     photo = own_photo_or_404(photo_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        photo_service.delete_photo(photo)
+        if not logbook.delete_photo(photo):
+            abort(404)  # deleted a moment ago by another request
         flash("Photo deleted.", "info")
         return redirect(url_for(".photos"))
     return render_template("gallery/confirm_delete.html", form=form, photo=photo)

@@ -3,10 +3,9 @@ import json
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, logout_user
 
-from app.services import alerts, clinics, exports, logbook, personal_data, session_reports
+from app.services import clinics, exports, logbook, personal_data, session_reports
 from app.auth.forms import DeleteAccountForm
-from app.extensions import db
-from app.models import ROLE_PATIENT, TreatmentSession, utcnow
+from app.models import ROLE_PATIENT, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
 from app.patient.forms import ConfirmForm, LogForm, SessionForm
@@ -31,10 +30,7 @@ def new_session():
     form = SessionForm(data={"performed_at": utcnow(),
                              "series_number": logbook.next_series_number(current_user.id)})
     if form.validate_on_submit():
-        treatment = TreatmentSession(patient=current_user)
-        form.copy_to(treatment)
-        db.session.add(treatment)
-        db.session.commit()
+        treatment = logbook.record_session(current_user, fill=form.copy_to)
         flash("Session saved. Log how your skin looks whenever you check it.", "success")
         return redirect(url_for(".session_detail", session_id=treatment.id))
     return render_form("patient/session_form.html", form, title="Record a session")
@@ -56,10 +52,10 @@ def edit_session(session_id):
     if treatment.recorded_by_clinic_id:
         form.lock_clinic_record()
     if form.validate_on_submit():
-        form.copy_to(treatment)
-        db.session.commit()
+        if not logbook.edit_session(treatment, fill=form.copy_to):
+            abort(404)  # deleted a moment ago by another request
         flash("Session updated.", "success")
-        return redirect(url_for(".session_detail", session_id=treatment.id))
+        return redirect(url_for(".session_detail", session_id=session_id))
     return render_form("patient/session_form.html", form, title="Edit session", treatment=treatment)
 
 
@@ -86,14 +82,19 @@ def new_log(session_id):
     form = LogForm.for_new_log(treatment)
     if form.validate_on_submit():
         try:
-            logbook.save_new_log(treatment, form.client_id.data, fill=form.copy_to, photo=form.photo.prepared)
+            saved = logbook.save_new_log(treatment, form.client_id.data, fill=form.copy_to, photo=form.photo.data)
+        except logbook.PhotoRejected as rejected:
+            form.photo.reject(rejected)  # nothing was stored: the form is shown again with the message
         except logbook.ResendConflict:
             form.mark_resend_conflict()
             return render_form("patient/log_form.html", form, status=409, treatment=treatment,
                                title="Log your skin now")
-        flash("Log saved.", "success")
-        # session_id, not treatment.id: the commit expired treatment, and reading it would cost a query.
-        return redirect(url_for(".session_detail", session_id=session_id))
+        else:
+            if saved is None:
+                abort(404)  # the session was deleted a moment ago by another request
+            flash("Log saved.", "success")
+            # session_id, not treatment.id: the commit expired treatment, and reading it would cost a query.
+            return redirect(url_for(".session_detail", session_id=session_id))
     return render_form("patient/log_form.html", form, treatment=treatment, title="Log your skin now")
 
 
@@ -103,11 +104,11 @@ def edit_log(log_id):
     log = get_own_log_or_404(log_id)
     form = LogForm.for_edit(log)
     if form.validate_on_submit():
-        form.copy_to(log)
-        db.session.commit()
-        alerts.refresh_after_log_change(log.session)
+        session_id = log.session_id  # read now: the commit expires the log
+        if not logbook.edit_log(log, fill=form.copy_to):
+            abort(404)  # the log, or its session, was deleted a moment ago by another request
         flash("Log updated.", "success")
-        return redirect(url_for(".session_detail", session_id=log.session_id))
+        return redirect(url_for(".session_detail", session_id=session_id))
     return render_form("patient/log_form.html", form, treatment=log.session, log=log, title="Edit log")
 
 

@@ -2,13 +2,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.core import cohort
-from app.services import alerts, clinics, exports, patient_records
+from app.services import alerts, clinics, exports, logbook, patient_records
 from app.core.charts import cohort_chart
 from app.services.dashboard import clinic_dashboard, cohort_sessions
-from app.extensions import db
 from app.gallery.access import comparison_or_404
 from app.gallery.forms import CompareForm
-from app.models import AREAS, INVITE_PATIENT, INVITE_PRACTITIONER, ROLE_PRACTITIONER, TreatmentSession, utcnow
+from app.models import AREAS, INVITE_PATIENT, INVITE_PRACTITIONER, ROLE_PRACTITIONER, utcnow
 from app.patient.forms import SessionForm
 from app.practitioner import bp
 from app.practitioner.access import alert_of_my_clinic_or_404, patient_of_my_clinic_or_404
@@ -100,10 +99,7 @@ def record_session(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
     form = SessionForm(data={"performed_at": utcnow()})
     if form.validate_on_submit():
-        treatment = TreatmentSession(patient=patient, recorded_by_clinic_id=current_user.clinic_id)
-        form.copy_to(treatment)
-        db.session.add(treatment)
-        clinics.record_audit(current_user, "record_session", patient.id)  # commits both
+        treatment = logbook.record_session(patient, fill=form.copy_to, recorded_by=current_user)
         flash("Session recorded. The patient sees it and can log against it.", "success")
         return redirect(url_for(".patient_detail", patient_id=patient.id, session=treatment.id))
     return render_form("practitioner/session_form.html", form, patient=patient)

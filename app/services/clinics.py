@@ -155,10 +155,15 @@ def withdraw(link):
 
 
 def record_audit(practitioner, action, patient_id=None):
-    """Write who did what to whose data; committed with the caller's change or on its own."""
+    """Write who did what to whose data, and commit it."""
+    add_audit_event(practitioner, action, patient_id)
+    db.session.commit()
+
+
+def add_audit_event(practitioner, action, patient_id=None):
+    """Add who did what to whose data, uncommitted: the caller commits it with its change."""
     db.session.add(AuditEvent(clinic_id=practitioner.clinic_id, actor_id=practitioner.id,
                               patient_id=patient_id, action=action))
-    db.session.commit()
 
 
 def audit_for_patient(patient_id, limit=100):

@@ -1,4 +1,19 @@
-"""Reading a patient's sessions and logs for their pages."""
+"""Every change to a patient's sessions, logs and photos, and reading them for their pages.
+
+The one write path: whoever makes the change (the patient, their clinic, the
+offline queue, a CLI command, the demo seeder), each function here stores it,
+re-assesses the session from its stored logs and commits once. In that same
+transaction the session's stored status (what the clinic's dashboard sorts by)
+becomes the model's status, each red flag the model raises is an open alert on
+every clinic the patient shares with, and an open alert whose flag the model no
+longer raises (the patient corrected a date, a depth or a log) is closed
+automatically, with a note the clinic reads saying which change closed it.
+
+Every change locks its session's row first, as deleting the session does, so
+two changes to one session (two tabs, a delete and an edit) run one after the
+other on PostgreSQL; a change to a session or log another request deleted a
+moment ago returns False or None, for a 404, never a 500.
+"""
 
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -6,17 +21,31 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from app.services import photos
-from app.services.alerts import store_assessment
-from app.services.session_reports import assess_session, log_entries, log_entry
+from app.core import images, recovery
 from app.extensions import db
-from app.models import WARNING_SIGN_COLUMNS, SymptomLog, TreatmentSession, utcnow
+from app.models import (
+    ALERT_CLOSED_AUTOMATICALLY,
+    WARNING_SIGN_COLUMNS,
+    Alert,
+    Photo,
+    SymptomLog,
+    TreatmentSession,
+    utcnow,
+)
+from app.services import clinics, photos
+from app.services.session_reports import assess_session, log_entries, log_entry, session_facts
 
+# Raised by prepare_photo for a file that cannot be kept; views show its message next to the photo field.
+PhotoRejected = images.PhotoRejected
 
 # A log time this close to now is "now" as the form filled it in (to the minute, give or take a clock).
 LOGGED_NOW = timedelta(minutes=5)
+
+
+# --- Reading ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -65,6 +94,131 @@ def earliest_log_at(session):
     )
 
 
+# --- Re-assessing: the status and the clinic's alerts ----------------------------------------
+
+
+def _reassess(treatment, change, entries=None):
+    """Assess the session from its logs (``entries``, or those stored) as of now; uncommitted.
+
+    Keeps the session's status, raises each red flag not already open on every
+    clinic the patient shares with, and closes each open alert whose flag the
+    model no longer raises, saying that ``change`` (e.g. "the patient
+    corrected the session") closed it.
+    """
+    if entries is None:
+        entries = log_entries(treatment.id)
+    assessment = recovery.assess(session_facts(treatment), entries, utcnow(), include_points=False)
+    treatment.status = assessment.status
+    raised = {flag.key: flag for flag in assessment.flags if flag.severity == "contact"}
+    open_alerts = db.session.execute(sa.select(Alert.id, Alert.clinic_id, Alert.flag_key).where(
+        Alert.session_id == treatment.id, Alert.acknowledged_at.is_(None))).all()
+    _close_automatically([alert.id for alert in open_alerts if alert.flag_key not in raised], change)
+    if raised:
+        already_open = {(alert.clinic_id, alert.flag_key) for alert in open_alerts}
+        for clinic_id in clinics.active_clinic_ids(treatment.patient_id):
+            for flag in raised.values():
+                if (clinic_id, flag.key) not in already_open:
+                    db.session.add(Alert(
+                        clinic_id=clinic_id, patient_id=treatment.patient_id, session_id=treatment.id,
+                        flag_key=flag.key, severity=flag.severity, reason=flag.reason, action=flag.action))
+    return assessment
+
+
+def _close_automatically(alert_ids, change):
+    """Close these alerts, with no practitioner and a note saying that ``change`` closed them.
+
+    They stay in the clinic's list of alerts, so a red flag that was raised is never silently
+    lost. A statement that skips any a practitioner acknowledged meanwhile: their note is kept.
+    """
+    if alert_ids:
+        db.session.execute(
+            sa.update(Alert).where(Alert.id.in_(alert_ids), Alert.acknowledged_at.is_(None))
+            .values(acknowledged_at=utcnow(), acknowledged_by_id=None,
+                    acknowledgement_note=f"{ALERT_CLOSED_AUTOMATICALLY} after {change}: "
+                                         "the recovery model no longer raises this flag for the session."))
+
+
+def _locked_session(session_id):
+    """The session, re-read and locked until the commit; None if another request deleted it.
+
+    Deleting a session locks its row too, so a change and a delete wait for each other
+    (PostgreSQL; SQLite has one writer anyway) and the change sees whether the row is still there.
+    """
+    return db.session.scalar(sa.select(TreatmentSession).where(TreatmentSession.id == session_id)
+                             .with_for_update().execution_options(populate_existing=True))
+
+
+# --- Sessions ---------------------------------------------------------------------------------
+
+
+def record_session(patient, fill, *, recorded_by=None, logs=()):
+    """Store a new session of the patient; ``fill(session)`` sets its details.
+
+    ``recorded_by``: the practitioner who recorded it for their clinic (the
+    session is then the clinic's record, and the audit trail says who). ``logs``:
+    values of logs already taken (the demo seeder's courses), stored with it.
+    """
+    treatment = TreatmentSession(patient=patient)
+    fill(treatment)
+    for values in logs:
+        treatment.logs.append(SymptomLog(**values))
+    db.session.add(treatment)
+    if recorded_by is not None:
+        treatment.recorded_by_clinic_id = recorded_by.clinic_id
+        clinics.add_audit_event(recorded_by, "record_session", patient.id)
+    db.session.flush()  # the session and its logs get their ids, and are read back as stored
+    _reassess(treatment, "the clinic recorded the session" if recorded_by else "the session was recorded")
+    db.session.commit()
+    return treatment
+
+
+def edit_session(treatment, fill):
+    """Change the session's details (``fill(session)`` sets them) and re-assess it.
+
+    A new date or needle depth changes what is typical for every log, so the
+    status and alerts can change without any log changing. False if the session
+    was deleted a moment ago by another request.
+    """
+    if _locked_session(treatment.id) is None:
+        db.session.rollback()
+        return False
+    fill(treatment)
+    _reassess(treatment, "the patient corrected the session")
+    db.session.commit()
+    return True
+
+
+def delete_session(treatment):
+    """Delete the session with its logs, photos (files too) and alerts.
+
+    False if it was already gone: deleted a moment ago by another request (another tab, a double tap).
+    """
+    file_keys = photos.file_keys(session_id=treatment.id)
+    # A statement, not session.delete(): it says how many rows it deleted, where the ORM would
+    # raise StaleDataError. The database deletes the logs, photos and alerts with it (ON DELETE CASCADE).
+    deleted = db.session.execute(sa.delete(TreatmentSession).where(TreatmentSession.id == treatment.id)).rowcount
+    db.session.commit()
+    photos.remove_files(file_keys)  # gone with their rows, whichever request deleted them
+    return deleted == 1
+
+
+def reassess_all_sessions():
+    """Re-assess every session as of now, one transaction each (after an upgrade or a change to the model).
+
+    Returns how many sessions there were.
+    """
+    session_ids = db.session.scalars(sa.select(TreatmentSession.id).order_by(TreatmentSession.id)).all()
+    for session_id in session_ids:
+        treatment = _locked_session(session_id)
+        if treatment is not None:  # deleted since the list was read
+            _reassess(treatment, "the statuses were refreshed")
+        db.session.commit()
+    return len(session_ids)
+
+
+# --- Logs -------------------------------------------------------------------------------------
+
+
 class ResendConflict(Exception):
     """A log arrived with the id of a log already stored in this session, but with other answers.
 
@@ -75,26 +229,31 @@ class ResendConflict(Exception):
 def save_new_log(treatment, client_id, fill, photo=None):
     """Store a new log of the session once; ``fill(log)`` sets its values.
 
-    ``photo`` (a prepared photo, optional) is stored with it, taken at the
-    log's time. A resend of the same form (same session, same client_id and
-    same answers: a double tap, or a log kept offline and sent again after a
-    lost answer) returns the stored log instead of storing it twice; the same
-    id with other answers raises ResendConflict and stores nothing.
+    ``photo`` (an uploaded file, optional) is checked and re-encoded first (a bad
+    file raises PhotoRejected and nothing is stored), then stored with the log,
+    taken at the log's time. A resend of the same form (same session, same
+    client_id and same answers: a double tap, or a log kept offline and sent
+    again after a lost answer) returns the stored log instead of storing it
+    twice; the same id with other answers raises ResendConflict and stores
+    nothing. None if the session was deleted a moment ago by another request.
     """
-    # Read before anything is written, so the database's write lock is held only
-    # for the inserts and the commit.
-    earlier_entries = log_entries(treatment.id)
+    prepared = prepare_photo(photo) if photo else None  # before the lock: decoding takes a while
     session_id = treatment.id  # read now: a rollback expires treatment
+    if _locked_session(session_id) is None:
+        db.session.rollback()
+        return None
+    # Read before anything is written, so SQLite's write lock is held only for the inserts and the commit.
+    earlier_entries = log_entries(session_id)
     log = SymptomLog(session=treatment, client_id=client_id)
     fill(log)
     content = log_content(log)
     db.session.add(log)
     try:
-        with (photos.stored_files(photo) if photo else nullcontext()) as file_key:
-            if photo:
-                db.session.add(photos.new_photo(treatment, photo, file_key, _photo_time(log.logged_at)))
-            store_assessment(treatment, [*earlier_entries, log_entry(log)])
-            # The log, its photo, the session's new status and any alert are stored in one
+        with (photos.stored_files(prepared) if prepared else nullcontext()) as file_key:
+            if prepared:
+                db.session.add(photos.new_photo(treatment, prepared, file_key, _photo_time(log.logged_at)))
+            _reassess(treatment, "the patient logged again", [*earlier_entries, log_entry(log)])
+            # The log, its photo, the session's new status and its alerts are stored in one
             # transaction: all of it, or (and the patient is told) none of it.
             db.session.commit()
     except IntegrityError:
@@ -103,6 +262,8 @@ def save_new_log(treatment, client_id, fill, photo=None):
         db.session.rollback()
         existing = _log_with_client_id(session_id, client_id)
         if existing is None:
+            if db.session.get(TreatmentSession, session_id) is None:
+                return None  # SQLite: the session was deleted between the lock and the insert
             raise
         if not same_log_content(log_content(existing), content):
             raise ResendConflict(client_id) from None
@@ -131,18 +292,20 @@ def same_log_content(stored, sent):
     return stored_answers == sent_answers and abs(stored_at - sent_at) <= LOGGED_NOW
 
 
-def delete_session(treatment):
-    """Delete the session with its logs, photos (files too) and alerts.
+def edit_log(log, fill):
+    """Change a log (``fill(log)`` sets its values) and re-assess its session, in one transaction.
 
-    False if it was already gone: deleted a moment ago by another request (another tab, a double tap).
+    False if the log or its session was deleted a moment ago by another request.
     """
-    file_keys = photos.file_keys(session_id=treatment.id)
-    # A statement, not session.delete(): it says how many rows it deleted, where the ORM would
-    # raise StaleDataError. The database deletes the logs, photos and alerts with it (ON DELETE CASCADE).
-    deleted = db.session.execute(sa.delete(TreatmentSession).where(TreatmentSession.id == treatment.id)).rowcount
+    treatment = _locked_session(log.session_id)
+    # Deleting the log locks its session first too: with the lock held, a log still there stays.
+    if treatment is None or db.session.scalar(sa.select(SymptomLog.id).where(SymptomLog.id == log.id)) is None:
+        db.session.rollback()
+        return False
+    fill(log)
+    _reassess(treatment, "the patient corrected a log")  # reading the logs flushes the change first
     db.session.commit()
-    photos.remove_files(file_keys)  # gone with their rows, whichever request deleted them
-    return deleted == 1
+    return True
 
 
 def delete_log(log):
@@ -152,15 +315,60 @@ def delete_log(log):
     """
     # Lock the session first, as deleting the session does (then its logs, by cascade), so the
     # two wait for each other instead of deadlocking on PostgreSQL. SQLite has one writer anyway.
-    treatment = db.session.scalar(sa.select(TreatmentSession).where(TreatmentSession.id == log.session_id)
-                                  .with_for_update().execution_options(populate_existing=True))
+    treatment = _locked_session(log.session_id)
     deleted = treatment is not None and db.session.execute(
         sa.delete(SymptomLog).where(SymptomLog.id == log.id)).rowcount == 1
     if not deleted:
         db.session.rollback()
         return False
-    store_assessment(treatment, log_entries(treatment.id))
+    _reassess(treatment, "the patient deleted a log")
     db.session.commit()
+    return True
+
+
+# --- Photos -----------------------------------------------------------------------------------
+
+
+def prepare_photo(upload):
+    """Check an uploaded file and re-encode it without metadata (app.core.images).
+
+    Raises PhotoRejected with a message for the patient when it cannot be kept.
+    """
+    config = current_app.config
+    return images.prepare(upload.stream, upload.filename, config["PHOTO_MAX_BYTES"], config["PHOTO_MAX_PIXELS"])
+
+
+def add_photo(treatment, upload, taken_at=None):
+    """Check, re-encode and store an uploaded photo of the session (taken now unless said otherwise).
+
+    Raises PhotoRejected, storing nothing, for a file that cannot be kept. None if the
+    session was deleted a moment ago by another request.
+    """
+    prepared = prepare_photo(upload)  # before the lock: decoding takes a while
+    session_id = treatment.id
+    if _locked_session(session_id) is None:
+        db.session.rollback()
+        return None
+    with photos.stored_files(prepared) as file_key:  # removed again if the row is not stored
+        photo = photos.new_photo(treatment, prepared, file_key, taken_at or utcnow())
+        db.session.add(photo)
+        _reassess(treatment, "the patient added a photo")
+        db.session.commit()
+    return photo
+
+
+def delete_photo(photo):
+    """Delete the photo, then its files. False if another request deleted it, or its session, a moment ago."""
+    file_key, photo_id = photo.file_key, photo.id
+    treatment = _locked_session(photo.session_id)
+    deleted = treatment is not None and db.session.execute(
+        sa.delete(Photo).where(Photo.id == photo_id)).rowcount == 1
+    if not deleted:
+        db.session.rollback()
+        return False
+    _reassess(treatment, "the patient deleted a photo")
+    db.session.commit()
+    photos.remove_files([file_key])
     return True
 
 

@@ -1,4 +1,7 @@
-"""A patient's progress photos: stored with their files, listed, compared and deleted.
+"""Progress photos: their files, and listing and comparing a patient's photos.
+
+Storing and deleting a photo (its row and files, and re-assessing its session)
+is app.services.logbook's job; the file helpers it uses live here.
 
 A photo's files are written before its row and removed if the row is not
 stored; they are removed after the row is deleted. So no row ever points to
@@ -96,21 +99,6 @@ def stored_files(prepared):
 def new_photo(treatment, prepared, file_key, taken_at):
     return Photo(session=treatment, taken_at=taken_at, file_key=file_key,
                  width=prepared.width, height=prepared.height)
-
-
-def add_photo(treatment, prepared, taken_at):
-    with stored_files(prepared) as file_key:
-        photo = new_photo(treatment, prepared, file_key, taken_at)
-        db.session.add(photo)
-        db.session.commit()
-    return photo
-
-
-def delete_photo(photo):
-    file_key = photo.file_key
-    db.session.delete(photo)
-    db.session.commit()
-    remove_files([file_key])
 
 
 def file_keys(*, session_id=None, patient_id=None):

@@ -151,15 +151,15 @@ def strong_password(form, field):
 
 
 class PhotoField(FileField):
-    """A photo from the camera or the gallery, checked and re-encoded by app.core.images.
+    """A photo from the camera or the gallery: the field carries the upload only.
 
-    ``data`` is the uploaded file (or None); after validation ``prepared`` holds
-    the photo ready to store. Its message, if any, is shown next to the field.
+    ``data`` is the uploaded file (or None). Checking and re-encoding it is the
+    service's job (app.services.logbook), after the form validates; a file it
+    refuses is shown next to the field with ``reject``.
     """
 
     def __init__(self, label=None, validators=None, *, required=False, **kwargs):
         self.required = required
-        self.prepared = None
         # capture="user": on a phone the front camera opens directly, so the patient sees their skin.
         render_kw = {"accept": "image/*", "capture": "user", **kwargs.pop("render_kw", {})}
         if has_request_context():
@@ -174,14 +174,9 @@ class PhotoField(FileField):
         self.data = next((value for value in valuelist if isinstance(value, FileStorage) and value.filename), None)
 
     def pre_validate(self, form):
-        self.prepared = None
-        if self.data is None:
-            if self.required:
-                raise StopValidation("Choose a photo, or take one with the camera.")
-            return
-        config = current_app.config
-        try:
-            self.prepared = images.prepare(self.data.stream, self.data.filename,
-                                           config["PHOTO_MAX_BYTES"], config["PHOTO_MAX_PIXELS"])
-        except images.PhotoRejected as rejected:
-            raise StopValidation(str(rejected)) from None
+        if self.data is None and self.required:
+            raise StopValidation("Choose a photo, or take one with the camera.")
+
+    def reject(self, rejection):
+        """Show why the photo cannot be kept (app.core.images.PhotoRejected) next to the field."""
+        self.errors = [*self.errors, str(rejection)]

@@ -1,22 +1,26 @@
 """Deleting a session and one of its logs at the same moment: 404 for whichever came second, never a 500.
+The same for a log, a session or a photo changed or added while another request deletes it.
 
 Two requests at once against a real threaded server, each on its own database
 connection. The interleaving is made certain rather than left to timing: the
 first request is held after its view has loaded the row and accepted the
-form, and before it deletes anything, until the second request has finished.
+form, and before it changes anything, until the second request has finished.
 """
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from app.models import SymptomLog, TreatmentSession
-from app.patient.forms import ConfirmForm
+from app.gallery.forms import PhotoForm
+from app.models import Photo, SymptomLog, TreatmentSession
+from app.patient.forms import ConfirmForm, LogForm, SessionForm
 from tests.conftest import PASSWORD
+from tests.sample_images import jpeg
 
 WAIT = 10  # seconds: far longer than any of these requests takes
 
@@ -41,37 +45,53 @@ def browser(server, patient):
                              allow_redirects=False, timeout=WAIT)
         assert response.status_code == 302
 
-        def post(path):
-            return tabs.post(f"{server}{path}", allow_redirects=False, timeout=WAIT)
+        def post(path, **form):
+            return tabs.post(f"{server}{path}", allow_redirects=False, timeout=WAIT, **form)
 
         yield post
 
 
 @pytest.fixture
-def hold_first_delete(monkeypatch):
+def hold_first(monkeypatch):
+    """``hold_first(FormClass)``: hold the first accepted form of that class between loading its
+    rows and changing them, until released."""
+
+    def hold(form_class):
+        held, release = threading.Event(), threading.Event()
+        validate = form_class.validate_on_submit
+
+        def validate_then_wait(form):
+            accepted = validate(form)
+            if accepted and not held.is_set():
+                held.set()
+                assert release.wait(WAIT), "the held request was never released"
+            return accepted
+
+        monkeypatch.setattr(form_class, "validate_on_submit", validate_then_wait)
+        return held, release
+
+    return hold
+
+
+@pytest.fixture
+def hold_first_delete(hold_first):
     """Hold the first confirmed delete between loading its row and deleting it, until released."""
-    held, release = threading.Event(), threading.Event()
-    validate = ConfirmForm.validate_on_submit
-
-    def validate_then_wait(form):
-        accepted = validate(form)
-        if accepted and not held.is_set():
-            held.set()
-            assert release.wait(WAIT), "the held request was never released"
-        return accepted
-
-    monkeypatch.setattr(ConfirmForm, "validate_on_submit", validate_then_wait)
-    return held, release
+    return hold_first(ConfirmForm)
 
 
 def first_then_second(post, hold_first_delete, first, second):
-    """Start ``first``; while it is held after loading its row, send ``second``; then let ``first`` go on."""
+    """Start ``first``; while it is held after loading its row, send ``second``; then let ``first`` go on.
+
+    Each is a path to post to, or a function that sends its request.
+    """
     held, release = hold_first_delete
+    send = lambda request: post(request) if isinstance(request, str) else request()  # noqa: E731
+    # A function sent from the pool's thread must not read the test's rows: that thread has no app context.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(post, first)
+        pending = pool.submit(send, first)
         try:
-            assert held.wait(WAIT), f"{first} never reached its delete"
-            second_response = post(second)
+            assert held.wait(WAIT), f"{first} never reached its change"
+            second_response = send(second)
         finally:
             release.set()
         return pending.result(), second_response
@@ -128,3 +148,72 @@ def test_a_log_deleted_twice_at_once_answers_404_the_second_time_and_keeps_the_r
     assert held_response.status_code == 404
     assert db.session.scalars(sa.select(SymptomLog.id)).all() == [kept.id]
     assert rows(db, TreatmentSession) == 1
+
+
+# --- A change to a row another request deletes at the same moment ------------------------------
+
+LOG_ANSWERS = {"redness": "1", "swelling": "0", "peeling": "0"}
+
+
+def test_a_log_edited_while_its_session_is_deleted_answers_404(browser, hold_first, session_with_logs, db):
+    treatment, log, _ = session_with_logs
+    edit = f"/logs/{log.id}/edit"
+    edit_response, delete_response = first_then_second(
+        browser, hold_first(LogForm), lambda: browser(edit, data=LOG_ANSWERS), f"/sessions/{treatment.id}/delete")
+    assert delete_response.status_code == 302
+    assert edit_response.status_code == 404
+    assert (rows(db, TreatmentSession), rows(db, SymptomLog)) == (0, 0)
+
+
+def test_a_log_edited_while_it_is_deleted_answers_404(browser, hold_first, session_with_logs, db):
+    treatment, log, kept = session_with_logs
+    edit = f"/logs/{log.id}/edit"
+    edit_response, delete_response = first_then_second(
+        browser, hold_first(LogForm), lambda: browser(edit, data=LOG_ANSWERS), f"/logs/{log.id}/delete")
+    assert delete_response.status_code == 302
+    assert edit_response.status_code == 404
+    assert db.session.scalars(sa.select(SymptomLog.id)).all() == [kept.id]
+
+
+def test_a_session_edited_while_it_is_deleted_answers_404(browser, hold_first, session_with_logs, db):
+    treatment, _, _ = session_with_logs
+    corrected = {"performed_at": "2026-06-10T09:00", "device": "derma_pen", "areas": "face"}
+    edit = f"/sessions/{treatment.id}/edit"
+    edit_response, delete_response = first_then_second(
+        browser, hold_first(SessionForm), lambda: browser(edit, data=corrected), f"/sessions/{treatment.id}/delete")
+    assert delete_response.status_code == 302
+    assert edit_response.status_code == 404
+    assert rows(db, TreatmentSession) == 0
+
+
+def test_a_log_saved_to_a_session_being_deleted_answers_404(browser, hold_first, session_with_logs, db):
+    treatment, _, _ = session_with_logs
+    new_log = f"/sessions/{treatment.id}/logs/new"
+    save_response, delete_response = first_then_second(
+        browser, hold_first(LogForm), lambda: browser(new_log, data=LOG_ANSWERS), f"/sessions/{treatment.id}/delete")
+    assert delete_response.status_code == 302
+    assert save_response.status_code == 404
+    assert (rows(db, TreatmentSession), rows(db, SymptomLog)) == (0, 0)
+
+
+def test_a_photo_added_to_a_session_being_deleted_answers_404_and_leaves_no_file(
+        app, browser, hold_first, treatment, db):
+    photo = {"photo": ("photo.jpg", jpeg(), "image/jpeg")}
+    new_photo = f"/sessions/{treatment.id}/photos/new"
+    add_response, delete_response = first_then_second(
+        browser, hold_first(PhotoForm), lambda: browser(new_photo, files=photo), f"/sessions/{treatment.id}/delete")
+    assert delete_response.status_code == 302
+    assert add_response.status_code == 404
+    assert (rows(db, TreatmentSession), rows(db, Photo)) == (0, 0)
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_a_photo_deleted_twice_at_once_answers_404_the_second_time(browser, hold_first_delete, treatment,
+                                                                   make_photo, db):
+    photo = make_photo(treatment)
+    url = f"/photos/{photo.id}/delete"
+    held_response, other_tab = first_then_second(browser, hold_first_delete, url, url)
+    assert other_tab.status_code == 302
+    assert held_response.status_code == 404
+    assert rows(db, Photo) == 0

@@ -58,6 +58,7 @@ from app.services.clinics import create_invite, normalise_code
 from app.config import Config
 from app.models import AREAS, CONCERNS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, Alert, Photo
 from app.core.recovery import IMPROVEMENT_CHOICES
+from app.core.vocabulary import CONTACT
 from app.web.timezones import known_zones
 from tests.conftest import NOW, PASSWORD, log_in
 
@@ -488,10 +489,12 @@ def world(db, make_clinic, make_practitioner, make_patient, make_session, make_l
     practitioner = make_practitioner(clinic, email=DOCTOR_EMAIL)
     patient = make_patient(email=PATIENT_EMAIL, name="Ada")
     make_patient(email=NEWCOMER_EMAIL)
-    treatment = make_session(patient, hours_ago=30)
-    log = make_log(treatment, hours_after=2)
+    # The open alert is the model's own red flag for the log, and the stored status says so, as the
+    # logbook leaves them: a post that changes nothing then leaves them as they are.
+    treatment = make_session(patient, hours_ago=30, status=CONTACT)
+    log = make_log(treatment, hours_after=2, worse_again=True)
     link = share(patient, clinic)
-    alert = Alert(clinic_id=clinic.id, patient_id=patient.id, session_id=treatment.id, flag_key="worse_again",
+    alert = Alert(clinic_id=clinic.id, patient_id=patient.id, session_id=treatment.id, flag_key="sign_worse_again",
                   severity="contact", reason="Redder again on day 3.", action="Call the patient today.")
     photo = Photo(session=treatment, taken_at=NOW, file_key="world-photo", width=4, height=3)
     db.session.add_all([alert, photo])
