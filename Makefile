@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 4
 THREADS ?= 1
 
-.PHONY: run dev test test-fast explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-load bench-photos audit static-compressed redis-deps clean
+.PHONY: run dev test test-fast lint format explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-load bench-photos audit static-compressed redis-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -66,7 +66,17 @@ redis-deps:
 	fi
 
 # The whole suite on SQLite; then again on PostgreSQL when TEST_POSTGRES_URL is set (.ci/run sets it).
-test: $(VENV)/.dev-installed browser-deps redis-deps
+# Lint and format are checked first: a style slip fails in seconds, not after the suite.
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Rewrites the tree: import order and safe fixes, then formatting.
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint $(VENV)/.dev-installed browser-deps redis-deps
 	$(PY) -m pytest
 	@if [ -n "$${TEST_POSTGRES_URL:-}" ]; then \
 		echo "== The same suite on PostgreSQL =="; \

@@ -1,17 +1,16 @@
 """flask CLI commands: ``flask --app wsgi seed-demo`` and friends."""
 
+import sqlite3
 from datetime import timedelta
 
-import sqlite3
-
 import click
-from flask.cli import with_appcontext
 import sqlalchemy as sa
+from flask.cli import with_appcontext
 
 from app.extensions import db
+from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, User, utcnow
 from app.services import logbook, personal_data
 from app.web.forms import password_problem
-from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, User, utcnow
 
 DEMO_PASSWORD = "peony-lantern-harbour"
 DEMO_PATIENTS = {
@@ -52,8 +51,17 @@ MISSED_COURSE = [(3, dict(redness=3, swelling=2, pain=3))]
 RED_FLAG_COURSE = [
     (2, dict(redness=3, swelling=2, pain=3)),
     (26, dict(redness=1, swelling=1, pain=1)),
-    (70, dict(redness=3, swelling=2, pain=5, pus=True, worse_again=True,
-              note="Redder again today with some yellow crust on the chin.")),
+    (
+        70,
+        dict(
+            redness=3,
+            swelling=2,
+            pain=5,
+            pus=True,
+            worse_again=True,
+            note="Redder again today with some yellow crust on the chin.",
+        ),
+    ),
 ]
 
 
@@ -87,15 +95,21 @@ def _add_session(patient, hours_ago, course, **fields):
         for name, value in fields.items():
             setattr(treatment, name, value)
 
-    logs = [dict(redness=0, swelling=0, peeling=0) | values | dict(logged_at=performed_at + timedelta(hours=hours))
-            for hours, values in course if hours <= hours_ago]
+    logs = [
+        dict(redness=0, swelling=0, peeling=0) | values | dict(logged_at=performed_at + timedelta(hours=hours))
+        for hours, values in course
+        if hours <= hours_ago
+    ]
     return logbook.record_session(patient, fill, logs=logs)
 
 
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo():
-    """Fill the database with a demo clinic, its practitioner and patients in every status (replaces earlier demo data)."""
+    """Fill the database with a demo clinic, its practitioner and patients in every status.
+
+    Running it again replaces the earlier demo data.
+    """
     clinic = db.session.scalar(sa.select(Clinic).where(Clinic.name == DEMO_CLINIC)) or Clinic(name=DEMO_CLINIC)
     _replace_user(DEMO_PRACTITIONER_EMAIL, role=ROLE_PRACTITIONER, clinic=clinic, name="Dr Demo Practitioner")
     face = dict(device="derma_pen", needle_depth_mm=0.5, areas=["face"])
@@ -109,16 +123,32 @@ def seed_demo():
     # raised as an alert there, as a real log would raise it.
     db.session.add_all(CareLink(clinic=clinic, patient=patient) for patient in patients.values())
     db.session.commit()
-    _add_session(patients["typical"], hours_ago=24 * 42, course=TYPICAL_WHOLE_COURSE, concerns=["fine_lines"],
-                 series_number=1, notes="First session of the series.", **face)
-    _add_session(patients["typical"], hours_ago=32, course=TYPICAL_FIRST_DAYS, concerns=["fine_lines"],
-                 series_number=2, **face)
-    _add_session(patients["slow"], hours_ago=98, course=SLOW_COURSE, concerns=["acne_scars"],
-                 series_number=1, **face)
-    _add_session(patients["red_flag"], hours_ago=72, course=RED_FLAG_COURSE, concerns=["pores"],
-                 series_number=1, **face)
-    _add_session(patients["missed"], hours_ago=30, course=MISSED_COURSE, concerns=["texture"],
-                 series_number=1, device="derma_roller", needle_depth_mm=1.0, areas=["face", "neck"])
+    _add_session(
+        patients["typical"],
+        hours_ago=24 * 42,
+        course=TYPICAL_WHOLE_COURSE,
+        concerns=["fine_lines"],
+        series_number=1,
+        notes="First session of the series.",
+        **face,
+    )
+    _add_session(
+        patients["typical"], hours_ago=32, course=TYPICAL_FIRST_DAYS, concerns=["fine_lines"], series_number=2, **face
+    )
+    _add_session(patients["slow"], hours_ago=98, course=SLOW_COURSE, concerns=["acne_scars"], series_number=1, **face)
+    _add_session(
+        patients["red_flag"], hours_ago=72, course=RED_FLAG_COURSE, concerns=["pores"], series_number=1, **face
+    )
+    _add_session(
+        patients["missed"],
+        hours_ago=30,
+        course=MISSED_COURSE,
+        concerns=["texture"],
+        series_number=1,
+        device="derma_roller",
+        needle_depth_mm=1.0,
+        areas=["face", "neck"],
+    )
     click.echo("Demo data is ready. Log in at http://127.0.0.1:8000/auth/login as:")
     click.echo(f"  practitioner of {DEMO_CLINIC}:  {DEMO_PRACTITIONER_EMAIL}")
     for course, email in DEMO_PATIENTS.items():
@@ -129,8 +159,12 @@ def seed_demo():
 @click.command("create-practitioner")
 @click.option("--email", required=True, help="The practitioner's email; they log in with it.")
 @click.option("--name", default="", help="The practitioner's name, as patients and colleagues see it.")
-@click.option("--clinic", "clinic_name", required=True,
-              help="The clinic's name: an existing clinic of that name is joined, otherwise one is created.")
+@click.option(
+    "--clinic",
+    "clinic_name",
+    required=True,
+    help="The clinic's name: an existing clinic of that name is joined, otherwise one is created.",
+)
 @click.password_option(help="At least 10 characters; asked for when not given.")
 @with_appcontext
 def create_practitioner(email, name, clinic_name, password):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.config import load_config
+from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.web.view_helpers import AfterglowRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """Database tables: users and clinics, treatment sessions, symptom logs."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -14,7 +14,7 @@ from app.extensions import db
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -32,10 +32,10 @@ class UTCDateTime(sa.types.TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
-        return value.replace(tzinfo=timezone.utc) if value is not None else None
+        return value.replace(tzinfo=UTC) if value is not None else None
 
 
 ROLE_PATIENT = "patient"
@@ -137,9 +137,7 @@ class TreatmentSession(db.Model):
     __tablename__ = "treatment_session"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    patient_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
-    )
+    patient_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     performed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
     needle_depth_mm: so.Mapped[float | None] = so.mapped_column(sa.Float)
     device: so.Mapped[str] = so.mapped_column(sa.String(20))
@@ -150,11 +148,9 @@ class TreatmentSession(db.Model):
     # The recovery status as of the latest log, kept so the clinic dashboard can
     # sort thousands of patients without re-running the model for each. A key of
     # vocabulary.STATUS_WORDS, never the words, so rewording needs no migration.
-    status: so.Mapped[str] = so.mapped_column(sa.String(24), default=ON_TRACK,
-                                              server_default=ON_TRACK)
+    status: so.Mapped[str] = so.mapped_column(sa.String(24), default=ON_TRACK, server_default=ON_TRACK)
     # Set when the clinic recorded the session: device, depth and areas are then its record.
-    recorded_by_clinic_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("clinic.id", ondelete="SET NULL"))
+    recorded_by_clinic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("clinic.id", ondelete="SET NULL"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     patient: so.Mapped[User] = so.relationship(back_populates="sessions")
@@ -172,7 +168,9 @@ class TreatmentSession(db.Model):
     )
 
     __table_args__ = (
-        sa.CheckConstraint("needle_depth_mm IS NULL OR (needle_depth_mm >= 0 AND needle_depth_mm <= 3)", name="needle_depth"),
+        sa.CheckConstraint(
+            "needle_depth_mm IS NULL OR (needle_depth_mm >= 0 AND needle_depth_mm <= 3)", name="needle_depth"
+        ),
     )
 
     @property
@@ -202,9 +200,7 @@ class SymptomLog(db.Model):
     __tablename__ = "symptom_log"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    session_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("treatment_session.id", ondelete="CASCADE")
-    )
+    session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("treatment_session.id", ondelete="CASCADE"))
     logged_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
     redness: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
     swelling: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
@@ -262,8 +258,7 @@ class Photo(db.Model):
     __tablename__ = "photo"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    session_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("treatment_session.id", ondelete="CASCADE"), index=True)
+    session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("treatment_session.id", ondelete="CASCADE"), index=True)
     taken_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
     # Random, unguessable, and the only link to the files: never a name the phone sent.
     file_key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
@@ -297,9 +292,14 @@ class CareLink(db.Model):
 
     __table_args__ = (
         # One active link per clinic and patient; withdrawn ones stay as history.
-        sa.Index("uq_care_link_active", "clinic_id", "patient_id", unique=True,
-                 sqlite_where=sa.text("withdrawn_at IS NULL"),
-                 postgresql_where=sa.text("withdrawn_at IS NULL")),
+        sa.Index(
+            "uq_care_link_active",
+            "clinic_id",
+            "patient_id",
+            unique=True,
+            sqlite_where=sa.text("withdrawn_at IS NULL"),
+            postgresql_where=sa.text("withdrawn_at IS NULL"),
+        ),
     )
 
 
@@ -343,8 +343,7 @@ class Alert(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     clinic_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
     patient_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    session_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("treatment_session.id", ondelete="CASCADE"), index=True)
+    session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("treatment_session.id", ondelete="CASCADE"), index=True)
     flag_key: so.Mapped[str] = so.mapped_column(sa.String(40))
     severity: so.Mapped[str] = so.mapped_column(sa.String(10))
     reason: so.Mapped[str] = so.mapped_column(sa.Text)
@@ -364,8 +363,11 @@ class Alert(db.Model):
 
     @property
     def closed_automatically(self) -> bool:
-        return (self.acknowledged_at is not None and self.acknowledged_by_id is None
-                and self.acknowledgement_note.startswith(ALERT_CLOSED_AUTOMATICALLY))
+        return (
+            self.acknowledged_at is not None
+            and self.acknowledged_by_id is None
+            and self.acknowledgement_note.startswith(ALERT_CLOSED_AUTOMATICALLY)
+        )
 
 
 class PractitionerNote(db.Model):
@@ -400,8 +402,7 @@ class AuditEvent(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     clinic_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
     actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    patient_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    patient_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     action: so.Mapped[str] = so.mapped_column(sa.String(30))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
 

@@ -27,13 +27,19 @@ def free_port():
 
 
 def server_environment(database_url):
-    return {**os.environ, "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": database_url,
-            "FLASK_RATELIMIT_ENABLED": "false", "PYTHONPATH": str(ROOT)}
+    return {
+        **os.environ,
+        "SECRET_KEY": secrets.token_hex(16),
+        "DATABASE_URL": database_url,
+        "FLASK_RATELIMIT_ENABLED": "false",
+        "PYTHONPATH": str(ROOT),
+    }
 
 
 def flask(env, *args):
-    subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 class Server:
@@ -60,9 +66,22 @@ def gunicorn(env, workers=WORKERS, threads=THREADS, app="wsgi:app", venv_bin=VEN
     """gunicorn as `make run` starts it, on a free loopback port; yields a Server once ready_path answers."""
     port = free_port()
     process = subprocess.Popen(
-        [str(venv_bin / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(threads), app],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        [
+            str(venv_bin / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            app,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -90,7 +109,11 @@ def logged_in_session(url, email, password, user_agent=None):
     if user_agent:
         session.headers["User-Agent"] = user_agent
     token = csrf_token(session.get(url + "/auth/login", timeout=10).text)
-    response = session.post(url + "/auth/login", data={"email": email, "password": password, "csrf_token": token},
-                            allow_redirects=False, timeout=10)
+    response = session.post(
+        url + "/auth/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert response.status_code == 302, response.status_code
     return session

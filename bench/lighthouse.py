@@ -24,39 +24,60 @@ from bench.common import ROOT, VENV_BIN, flask, gunicorn, logged_in_session, ser
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 # Flask-Login's strong session protection ties a session to the browser's user agent,
 # so the log-in and Lighthouse's browser must present the same one.
-USER_AGENT = ("Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 "
-              "(KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36")
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                "--disable-component-update --disable-sync --no-first-run")
+USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36"
+)
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
 # (page, who, path, budgets): a score is a minimum, bytes/ms a maximum.
 PAGES = [
-    ("log page", "patient", "/sessions/{session}/logs/new",
-     {"performance": 1.0, "accessibility": 1.0, "best-practices": 1.0, "kb": 30}),
-    ("session page with charts", "patient", "/sessions/{session}",
-     {"performance": 0.95, "accessibility": 1.0, "kb": 450, "lcp_ms": 2000, "tbt_ms": 150}),
+    (
+        "log page",
+        "patient",
+        "/sessions/{session}/logs/new",
+        {"performance": 1.0, "accessibility": 1.0, "best-practices": 1.0, "kb": 30},
+    ),
+    (
+        "session page with charts",
+        "patient",
+        "/sessions/{session}",
+        {"performance": 0.95, "accessibility": 1.0, "kb": 450, "lcp_ms": 2000, "tbt_ms": 150},
+    ),
     ("dashboard, 200+ patients", "practitioner", "/clinic/", {"performance": 0.95}),
 ]
 
 
 def add_patients(database_url, count):
     """More patients in the demo clinic, each with a session and a few logs."""
-    from app.factory import create_app
     from app.cli import DEMO_CLINIC
     from app.extensions import db
+    from app.factory import create_app
     from app.models import CareLink, Clinic, SymptomLog, TreatmentSession, User, utcnow
 
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    app = create_app(
+        {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": database_url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    )
     with app.app_context():
         clinic = db.session.scalar(sa.select(Clinic).where(Clinic.name == DEMO_CLINIC))
         now = utcnow()
         for n in range(count):
             patient = User(email=f"bench{n}@example.com", name=f"Bench Patient {n:03d}", password_hash="x")
-            treatment = TreatmentSession(patient=patient, performed_at=now - timedelta(hours=6 + n), device="derma_pen",
-                                         areas=["face"], needle_depth_mm=0.5)
+            treatment = TreatmentSession(
+                patient=patient,
+                performed_at=now - timedelta(hours=6 + n),
+                device="derma_pen",
+                areas=["face"],
+                needle_depth_mm=0.5,
+            )
             for hours in (1, 4):
-                treatment.logs.append(SymptomLog(logged_at=treatment.performed_at + timedelta(hours=hours),
-                                                 redness=2, swelling=1, peeling=0))
+                treatment.logs.append(
+                    SymptomLog(
+                        logged_at=treatment.performed_at + timedelta(hours=hours), redness=2, swelling=1, peeling=0
+                    )
+                )
             db.session.add_all([patient, treatment, CareLink(clinic=clinic, patient=patient)])
         db.session.commit()
         db.engine.dispose()
@@ -76,11 +97,20 @@ def audit(url, cookie=None, tries=3):
 def _audit_once(url, cookie):
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
         subprocess.run(
-            [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report.name}",
-             "--only-categories=performance,accessibility,best-practices", f"--chrome-flags={CHROME_FLAGS}",
-             f"--emulated-user-agent={USER_AGENT}",
-             *(["--extra-headers", json.dumps({"Cookie": cookie})] if cookie else [])],
-            check=True, env={"CHROME_PATH": "/usr/bin/chromium", "PATH": "/usr/bin:/bin"})
+            [
+                str(LIGHTHOUSE),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={report.name}",
+                "--only-categories=performance,accessibility,best-practices",
+                f"--chrome-flags={CHROME_FLAGS}",
+                f"--emulated-user-agent={USER_AGENT}",
+                *(["--extra-headers", json.dumps({"Cookie": cookie})] if cookie else []),
+            ],
+            check=True,
+            env={"CHROME_PATH": "/usr/bin/chromium", "PATH": "/usr/bin:/bin"},
+        )
         result = json.loads(Path(report.name).read_text())
     final_url = result.get("finalDisplayedUrl") or result.get("finalUrl", "")
     if "/auth/login" in final_url:
@@ -111,8 +141,10 @@ def main():
         add_patients(database_url, 200)
         with gunicorn(env) as server:
             url = server.url
-            sessions = {"patient": logged_in_session(url, DEMO_PATIENTS["typical"], DEMO_PASSWORD, USER_AGENT),
-                        "practitioner": logged_in_session(url, DEMO_PRACTITIONER_EMAIL, DEMO_PASSWORD, USER_AGENT)}
+            sessions = {
+                "patient": logged_in_session(url, DEMO_PATIENTS["typical"], DEMO_PASSWORD, USER_AGENT),
+                "practitioner": logged_in_session(url, DEMO_PRACTITIONER_EMAIL, DEMO_PASSWORD, USER_AGENT),
+            }
             session_id = 2  # the demo patient's current session (day 1)
             failures = 0
             print(f"{'page':<26} {'figure':<15} {'value':>9} {'budget':>8}  verdict")

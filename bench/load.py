@@ -31,17 +31,16 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import (  # noqa: E402
-    THREADS, WORKERS, csrf_token, flask, gunicorn, logged_in_session, server_environment)
+from bench.common import THREADS, WORKERS, csrf_token, flask, gunicorn, logged_in_session, server_environment  # noqa: E402
 
 PASSWORD = "bench-patient-passphrase"
 
 
 def seed(database_url, clients):
     """One patient per client, each with a session from 30 hours ago, all sharing with the demo clinic."""
-    from app.factory import create_app
     from app.cli import DEMO_CLINIC
     from app.extensions import db
+    from app.factory import create_app
     from app.models import CareLink, Clinic, TreatmentSession, User, utcnow
 
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": database_url})
@@ -51,8 +50,13 @@ def seed(database_url, clients):
         for n in range(clients):
             patient = User(email=f"load{n}@example.com", name=f"Load {n}")
             patient.set_password(PASSWORD)
-            treatment = TreatmentSession(patient=patient, performed_at=utcnow() - timedelta(hours=30),
-                                         device="derma_pen", areas=["face"], needle_depth_mm=0.5)
+            treatment = TreatmentSession(
+                patient=patient,
+                performed_at=utcnow() - timedelta(hours=30),
+                device="derma_pen",
+                areas=["face"],
+                needle_depth_mm=0.5,
+            )
             db.session.add_all([patient, treatment, CareLink(clinic=clinic, patient=patient)])
             patients.append((patient, treatment))
         db.session.commit()
@@ -68,6 +72,7 @@ class Result:
     server_cpu is what the server's processes used meanwhile; client_cpu what
     this process (every client thread) used, so a request's cost shows beside its rate.
     """
+
     requests: int = 0
     seconds: float = 0.0
     latencies: list = field(default_factory=list)
@@ -123,8 +128,14 @@ def run(clients, seconds, request, server):
         thread.start()
     for thread in threads:
         thread.join()
-    return Result(len(latencies), time.monotonic() - started, latencies, sum(errors),
-                  server.cpu_seconds() - server_cpu, time.process_time() - client_cpu)
+    return Result(
+        len(latencies),
+        time.monotonic() - started,
+        latencies,
+        sum(errors),
+        server.cpu_seconds() - server_cpu,
+        time.process_time() - client_cpu,
+    )
 
 
 def run_interleaved(clients, seconds, rounds, requests, server):
@@ -165,8 +176,10 @@ def main():
         with gunicorn(env, app="bench.reference_app:app" if args.references else "wsgi:app") as server:
             url = server.url
             browsers = [logged_in_session(url, email, PASSWORD) for email, _ in patients]
-            tokens = [csrf_token(b.get(f"{url}/sessions/{sid}/logs/new", timeout=10).text)
-                      for b, (_, sid) in zip(browsers, patients)]
+            tokens = [
+                csrf_token(b.get(f"{url}/sessions/{sid}/logs/new", timeout=10).text)
+                for b, (_, sid) in zip(browsers, patients, strict=True)
+            ]
             doctors = [logged_in_session(url, DEMO_PRACTITIONER_EMAIL, DEMO_PASSWORD) for _ in range(args.clients)]
             # Copies of the cookies themselves (domain and path too), so putting one back replaces the
             # cookie the server set rather than adding a second one of the same name beside it.
@@ -181,36 +194,52 @@ def main():
 
                 def post(i):
                     response = browsers[i].post(
-                        urls[i], allow_redirects=False, timeout=30,
-                        data={"csrf_token": tokens[i], "client_id": str(uuid.uuid4()),
-                              "redness": "1", "swelling": "0", "peeling": "0"})
+                        urls[i],
+                        allow_redirects=False,
+                        timeout=30,
+                        data={
+                            "csrf_token": tokens[i],
+                            "client_id": str(uuid.uuid4()),
+                            "redness": "1",
+                            "swelling": "0",
+                            "peeling": "0",
+                        },
+                    )
                     # A browser follows the redirect, whose page shows (and so removes) the "Log saved"
                     # message; without that, every message would pile up in the session cookie.
                     browsers[i].cookies.update(logged_in_cookies[i])
                     return response.status_code == 302
+
                 return post
 
             def dashboard(i):
                 return doctors[i].get(url + "/clinic/", timeout=30).status_code == 200
 
-            kinds = {"bare endpoint": bare, "save a log": form_post("/sessions/<id>/logs/new"),
-                     "dashboard": dashboard}
+            kinds = {"bare endpoint": bare, "save a log": form_post("/sessions/<id>/logs/new"), "dashboard": dashboard}
             if args.references:
-                kinds |= {"ref: auth post": form_post("/bench/auth/<id>"),
-                          "ref: + insert": form_post("/bench/insert/<id>")}
+                kinds |= {
+                    "ref: auth post": form_post("/bench/auth/<id>"),
+                    "ref: + insert": form_post("/bench/insert/<id>"),
+                }
             results = run_interleaved(args.clients, args.seconds, args.rounds, kinds, server)
             for session in browsers + doctors:
                 session.close()
     bare = results["bare endpoint"]
-    print(f"{args.clients} concurrent clients, {args.seconds:g} s of each kind in {args.rounds} interleaved rounds, "
-          f"gunicorn {WORKERS} workers x {THREADS} thread{'s' if THREADS > 1 else ''}, SQLite")
-    print(f"{'request':<15} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8} "
-          f"{'server CPU ms/req':>18} {'client CPU ms/req':>18}")
+    print(
+        f"{args.clients} concurrent clients, {args.seconds:g} s of each kind in {args.rounds} interleaved rounds, "
+        f"gunicorn {WORKERS} workers x {THREADS} thread{'s' if THREADS > 1 else ''}, SQLite"
+    )
+    print(
+        f"{'request':<15} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8} "
+        f"{'server CPU ms/req':>18} {'client CPU ms/req':>18}"
+    )
     for name, result in results.items():
         latencies = result.latencies
-        print(f"{name:<15} {result.rate:>8.1f} {statistics.median(latencies):>8.1f} {percentile(latencies, .95):>8.1f} "
-              f"{percentile(latencies, .99):>8.1f} {result.errors:>7} {result.rate / bare.rate:>8.2f} "
-              f"{result.server_ms:>18.2f} {result.client_ms:>18.2f}")
+        print(
+            f"{name:<15} {result.rate:>8.1f} {statistics.median(latencies):>8.1f} {percentile(latencies, 0.95):>8.1f} "
+            f"{percentile(latencies, 0.99):>8.1f} {result.errors:>7} {result.rate / bare.rate:>8.2f} "
+            f"{result.server_ms:>18.2f} {result.client_ms:>18.2f}"
+        )
     ratio = results["save a log"].rate / bare.rate
     print(f"log saving / bare endpoint throughput: {ratio:.2f} (target >= 0.50): {'pass' if ratio >= 0.5 else 'FAIL'}")
     sys.exit(0 if ratio >= 0.5 else 1)

@@ -49,8 +49,11 @@ print(json.dumps({{"seconds": seconds, "before_kb": before, "peak_kb": peak,
 
 def make_file(image_format, size, mode, folder):
     # A gradient compresses almost as well as one colour, yet is not one flat block to the encoder.
-    image = Image.linear_gradient("L").resize(size).convert(mode) if image_format != "PNG" \
-        else Image.new(mode, size, (200, 120, 100, 255)[:len(mode)])
+    image = (
+        Image.linear_gradient("L").resize(size).convert(mode)
+        if image_format != "PNG"
+        else Image.new(mode, size, (200, 120, 100, 255)[: len(mode)])
+    )
     out = io.BytesIO()
     image.save(out, format=image_format, **({"quality": 90} if image_format != "PNG" else {}))
     path = Path(folder) / f"upload.{image_format.lower()}"
@@ -79,8 +82,9 @@ def main():
             results = measure(path, args.runs)
             seconds = statistics.median(r["seconds"] for r in results)
             added_mb = max(r["peak_kb"] - r["before_kb"] for r in results) / 1024
-            print(f"| {label} | {path.stat().st_size / 1024:,.0f} KB | {seconds:.2f} s | {added_mb:,.0f} MB |",
-                  flush=True)
+            print(
+                f"| {label} | {path.stat().st_size / 1024:,.0f} KB | {seconds:.2f} s | {added_mb:,.0f} MB |", flush=True
+            )
             path.unlink()
 
 

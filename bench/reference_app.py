@@ -13,8 +13,8 @@ save does:
 from flask import redirect, request
 from flask_login import login_required
 
-from app.factory import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.models import SymptomLog, utcnow
 
 app = create_app()
@@ -29,7 +29,15 @@ def logged_in_post(session_id):
 @app.post("/bench/insert/<int:session_id>")
 @login_required
 def logged_in_insert(session_id):
-    db.session.add(SymptomLog(session_id=session_id, logged_at=utcnow(), redness=1, swelling=0, peeling=0,
-                              client_id=request.form["client_id"]))
+    db.session.add(
+        SymptomLog(
+            session_id=session_id,
+            logged_at=utcnow(),
+            redness=1,
+            swelling=0,
+            peeling=0,
+            client_id=request.form["client_id"],
+        )
+    )
     db.session.commit()
     return redirect(f"/sessions/{session_id}")

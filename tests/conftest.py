@@ -4,7 +4,7 @@ import contextvars
 import io
 import itertools
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,10 +14,10 @@ from hypothesis import Phase, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 from werkzeug.datastructures import FileStorage
 
-from app.factory import create_app
-from app.services import logbook
 from app.extensions import db as _db
+from app.factory import create_app
 from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, SymptomLog, TreatmentSession, User
+from app.services import logbook
 from tests import sample_images
 
 # Property tests. `make test` and CI ("ci", loaded here): the same examples on every run
@@ -27,16 +27,28 @@ from tests import sample_images
 # the next run, until it is fixed and pinned. Neither runs the "explain" phase, which re-runs a
 # failing test many times (each a request, in the hostile-input tests). A test may set its number of
 # examples and health checks, never these.
-settings.register_profile("ci", derandomize=True, database=None, max_examples=100, deadline=None,
-                          phases=(Phase.explicit, Phase.generate, Phase.shrink), print_blob=True)
-settings.register_profile("explore", derandomize=False, deadline=None,
-                          phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink), print_blob=True,
-                          database=DirectoryBasedExampleDatabase(Path(__file__).parent.parent / ".hypothesis" / "examples"))
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    max_examples=100,
+    deadline=None,
+    phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    print_blob=True,
+)
+settings.register_profile(
+    "explore",
+    derandomize=False,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
+    print_blob=True,
+    database=DirectoryBasedExampleDatabase(Path(__file__).parent.parent / ".hypothesis" / "examples"),
+)
 settings.load_profile("ci")  # pytest's --hypothesis-profile, read after this file, can replace it
 
 PASSWORD = "correct-horse-battery-staple"
 # Every test runs at this moment unless it travels elsewhere.
-NOW = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 _emails = itertools.count(1)
 
 
@@ -44,8 +56,7 @@ def make_config(tmp_path, **overrides):
     config = {
         "TESTING": True,
         "SECRET_KEY": "tests-only-not-secret",
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL")
-        or f"sqlite:///{tmp_path / 'test.db'}",
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # fast; scrypt is tested on its own
@@ -109,8 +120,7 @@ def db(app):
 @pytest.fixture
 def make_patient(db):
     def make(email=None, password=PASSWORD, timezone="UTC", role=ROLE_PATIENT, **fields):
-        user = User(email=email or f"patient{next(_emails)}@example.com", role=role,
-                    timezone=timezone, **fields)
+        user = User(email=email or f"patient{next(_emails)}@example.com", role=role, timezone=timezone, **fields)
         user.set_password(password)
         db.session.add(user)
         db.session.commit()
@@ -125,8 +135,7 @@ def make_session(db):
         fields.setdefault("device", "derma_pen")
         fields.setdefault("areas", ["face"])
         fields.setdefault("needle_depth_mm", 0.5)
-        treatment = TreatmentSession(patient=patient, performed_at=NOW - timedelta(hours=hours_ago),
-                                     **fields)
+        treatment = TreatmentSession(patient=patient, performed_at=NOW - timedelta(hours=hours_ago), **fields)
         db.session.add(treatment)
         db.session.commit()
         return treatment
@@ -137,8 +146,14 @@ def make_session(db):
 @pytest.fixture
 def make_log(db):
     def make(treatment, hours_after=2, redness=2, swelling=1, peeling=0, **fields):
-        log = SymptomLog(session=treatment, logged_at=treatment.performed_at + timedelta(hours=hours_after),
-                         redness=redness, swelling=swelling, peeling=peeling, **fields)
+        log = SymptomLog(
+            session=treatment,
+            logged_at=treatment.performed_at + timedelta(hours=hours_after),
+            redness=redness,
+            swelling=swelling,
+            peeling=peeling,
+            **fields,
+        )
         db.session.add(log)
         db.session.commit()
         return log
@@ -180,8 +195,9 @@ def make_practitioner(make_patient):
     """A practitioner of ``clinic`` (same password as every test user)."""
 
     def make(clinic, email=None, name="Dr Test"):
-        return make_patient(email=email or f"doc{next(_emails)}@example.com", role=ROLE_PRACTITIONER,
-                            clinic_id=clinic.id, name=name)
+        return make_patient(
+            email=email or f"doc{next(_emails)}@example.com", role=ROLE_PRACTITIONER, clinic_id=clinic.id, name=name
+        )
 
     return make
 

@@ -32,10 +32,14 @@ def jpeg_with_gps():
     exif[0x010F] = "PhoneMaker"  # Make
     exif[0x0110] = "Phone 15"  # Model
     exif[0x0132] = "2026:06:15 09:30:00"  # DateTime
-    exif.get_ifd(GPS_IFD).update({
-        1: "N", 2: (48.0, 51.0, 24.0),  # latitude
-        3: "E", 4: (2.0, 21.0, 7.0),  # longitude
-    })
+    exif.get_ifd(GPS_IFD).update(
+        {
+            1: "N",
+            2: (48.0, 51.0, 24.0),  # latitude
+            3: "E",
+            4: (2.0, 21.0, 7.0),  # longitude
+        }
+    )
     return jpeg(size=(80, 60), exif=exif.tobytes())
 
 
@@ -47,8 +51,9 @@ def png_bomb(width=100_000, height=100_000):
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
     row = b"\x00" + b"\x00" * width
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(row * 10, 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * 10, 9)) + chunk(b"IEND", b"")
+    )
 
 
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'

@@ -13,8 +13,11 @@ class EmailMixin:
     email = EmailField(
         "Email",
         filters=[normalise_email],
-        validators=[DataRequired("Enter your email address."), Length(max=254),
-                    Email("Enter an email address like name@example.com.")],
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254),
+            Email("Enter an email address like name@example.com."),
+        ],
         render_kw={"autocomplete": "email"},
     )
 
@@ -26,10 +29,14 @@ class SignupForm(EmailMixin, BaseForm):
 
 
 class ClinicSignupForm(SignupForm):
-    clinic_name = StringField("Clinic name", validators=[DataRequired("Enter the clinic's name."), Length(max=120)],
-                              render_kw={"autocomplete": "organization"})
-    name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)],
-                       render_kw={"autocomplete": "name"})
+    clinic_name = StringField(
+        "Clinic name",
+        validators=[DataRequired("Enter the clinic's name."), Length(max=120)],
+        render_kw={"autocomplete": "organization"},
+    )
+    name = StringField(
+        "Your name", validators=[DataRequired("Enter your name."), Length(max=120)], render_kw={"autocomplete": "name"}
+    )
 
 
 class NewPasswordForm(BaseForm):
@@ -43,8 +50,7 @@ class NewPasswordForm(BaseForm):
     )
     confirm = PasswordField(
         "Repeat password",
-        validators=[InputRequired("Type the password again."),
-                    EqualTo("password", "The two passwords do not match.")],
+        validators=[InputRequired("Type the password again."), EqualTo("password", "The two passwords do not match.")],
         render_kw={"autocomplete": "new-password"},
     )
     timezone = HiddenField()  # filled in by static/js/app.js as the form is sent
@@ -73,8 +79,10 @@ class ResetPasswordForm(NewPasswordForm):
     )
     confirm = PasswordField(
         "Repeat new password",
-        validators=[InputRequired("Type the new password again."),
-                    EqualTo("password", "The two passwords do not match.")],
+        validators=[
+            InputRequired("Type the new password again."),
+            EqualTo("password", "The two passwords do not match."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     timezone = None  # nothing to learn here: the account has its zone
@@ -82,17 +90,20 @@ class ResetPasswordForm(NewPasswordForm):
 
 
 class LoginForm(EmailMixin, BaseForm):
-    password = PasswordField("Password", validators=[InputRequired("Enter your password.")],
-                             render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        "Password", validators=[InputRequired("Enter your password.")], render_kw={"autocomplete": "current-password"}
+    )
     remember = BooleanField("Keep me logged in on this device")
     timezone = HiddenField()
     submit = SubmitField("Log in")
 
 
 class ChangePasswordForm(BaseForm):
-    current_password = PasswordField("Current password",
-                                     validators=[InputRequired("Enter your current password.")],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
     password = PasswordField(
         "New password",
         validators=[InputRequired("Choose a new password."), strong_password],
@@ -101,8 +112,10 @@ class ChangePasswordForm(BaseForm):
     )
     confirm = PasswordField(
         "Repeat new password",
-        validators=[InputRequired("Type the new password again."),
-                    EqualTo("password", "The two passwords do not match.")],
+        validators=[
+            InputRequired("Type the new password again."),
+            EqualTo("password", "The two passwords do not match."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Change password")
@@ -117,8 +130,11 @@ class ChangePasswordForm(BaseForm):
 
 
 class DeleteAccountForm(BaseForm):
-    password = PasswordField("Your password", validators=[InputRequired("Enter your password to confirm.")],
-                             render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        "Your password",
+        validators=[InputRequired("Enter your password to confirm.")],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField("Delete my account and data", render_kw={"class": "button danger"})
 
     def __init__(self, user, *args, **kwargs):

@@ -1,14 +1,30 @@
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from app.services import accounts, clinics, logins, mail, password_resets, signups
 from app.auth import bp
-from app.auth.forms import (ChangePasswordForm, ClinicSignupForm, LoginForm, NewPasswordForm, ResetPasswordForm,
-                            ResetRequestForm, SignupForm, TimezoneForm)
-from app.web.timezones import clean_zone_name
+from app.auth.forms import (
+    ChangePasswordForm,
+    ClinicSignupForm,
+    LoginForm,
+    NewPasswordForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignupForm,
+    TimezoneForm,
+)
+from app.services import accounts, clinics, logins, mail, password_resets, signups
 from app.services.email_links import LinkExpired, LinkInvalid, LinkUsed
-from app.web.sign_in import (check_your_email, end_session, link_unusable, link_used_page, mail_failed,
-                             read_signup_link, safe_next_url, start_session)
+from app.web.sign_in import (
+    check_your_email,
+    end_session,
+    link_unusable,
+    link_used_page,
+    mail_failed,
+    read_signup_link,
+    safe_next_url,
+    start_session,
+)
+from app.web.timezones import clean_zone_name
 from app.web.view_helpers import account_rate_limit, credentials_rate_limit, render_form
 
 
@@ -54,8 +70,13 @@ def clinic_signup():
     form = ClinicSignupForm()
     if form.validate_on_submit():
         try:
-            delivery = signups.begin(signups.CLINIC, form.email.data, "auth.clinic_signup_finish",
-                                     clinic=form.clinic_name.data, name=form.name.data)
+            delivery = signups.begin(
+                signups.CLINIC,
+                form.email.data,
+                "auth.clinic_signup_finish",
+                clinic=form.clinic_name.data,
+                name=form.name.data,
+            )
         except mail.MailNotSent:
             return mail_failed("auth/clinic_signup.html", form)
         return check_your_email(form.email.data, delivery)
@@ -72,16 +93,18 @@ def clinic_signup_finish(token):
         return problem_page
     form = NewPasswordForm(details["email"])
     if form.validate_on_submit():
-        practitioner = clinics.create_clinic(details["clinic"], details["email"], form.password.data,
-                                             name=details["name"])
+        practitioner = clinics.create_clinic(
+            details["clinic"], details["email"], form.password.data, name=details["name"]
+        )
         if practitioner is None:
             return link_used_page()
         accounts.update_timezone(practitioner, clean_zone_name(form.timezone.data))
         start_session(practitioner)
         flash(f"{details['clinic']} is ready. Invite your first patient.", "success")
         return redirect(url_for("practitioner.invites"))
-    return render_form("auth/signup_finish.html", form, email=details["email"],
-                       heading=f"Create {details['clinic']}'s account")
+    return render_form(
+        "auth/signup_finish.html", form, email=details["email"], heading=f"Create {details['clinic']}'s account"
+    )
 
 
 @bp.route("/check-email")
@@ -150,11 +173,18 @@ def reset_password(token):
     except LinkInvalid:
         abort(404)
     except LinkExpired:
-        return link_unusable("This link has expired. Ask for a new one: it comes by email.",
-                             "Ask for a new link", url_for(".reset_request"))
+        return link_unusable(
+            "This link has expired. Ask for a new one: it comes by email.",
+            "Ask for a new link",
+            url_for(".reset_request"),
+        )
     except LinkUsed:
-        return link_unusable("This link has already been used: your password was changed since it was sent. "
-                             "Ask for a new one if you need it.", "Ask for a new link", url_for(".reset_request"))
+        return link_unusable(
+            "This link has already been used: your password was changed since it was sent. "
+            "Ask for a new one if you need it.",
+            "Ask for a new link",
+            url_for(".reset_request"),
+        )
     form = ResetPasswordForm(user.email)
     if form.validate_on_submit():
         accounts.reset_password(user, form.password.data)
@@ -167,8 +197,11 @@ def reset_password(token):
 @bp.route("/account", methods=["GET"])
 @login_required
 def account():
-    return render_template("auth/account.html", timezone_form=TimezoneForm(timezone=current_user.timezone),
-                           devices=logins.live_logins(current_user))
+    return render_template(
+        "auth/account.html",
+        timezone_form=TimezoneForm(timezone=current_user.timezone),
+        devices=logins.live_logins(current_user),
+    )
 
 
 @bp.route("/account/timezone", methods=["POST"])

@@ -26,9 +26,12 @@ class AftercareItem:
 def _contact_item(latest: LogEntry) -> AftercareItem:
     why = "The sign you ticked can need treatment, and only your practitioner can tell what it is."
     if "fever" in latest.warning_signs:
-        return AftercareItem("contact_clinic",
-                             "If you feel unwell or your temperature is 38 °C (100.4 °F) or higher, "
-                             "seek medical care now; otherwise contact your clinic today.", why)
+        return AftercareItem(
+            "contact_clinic",
+            "If you feel unwell or your temperature is 38 °C (100.4 °F) or higher, "
+            "seek medical care now; otherwise contact your clinic today.",
+            why,
+        )
     return AftercareItem("contact_clinic", "Contact your clinic today about the warning sign you ticked.", why)
 
 
@@ -47,38 +50,71 @@ def aftercare_for(hours_since: float, latest: LogEntry | None) -> list[Aftercare
     if latest is not None and latest.warning_signs:
         items.append(_contact_item(latest))
     if hours < DAY:
-        items.append(AftercareItem(
-            "no_makeup", "Skip make-up and any skin product your practitioner did not give you.",
-            "The tiny channels in your skin are still open, so products go deeper and can irritate."))
+        items.append(
+            AftercareItem(
+                "no_makeup",
+                "Skip make-up and any skin product your practitioner did not give you.",
+                "The tiny channels in your skin are still open, so products go deeper and can irritate.",
+            )
+        )
     if healing:
-        items.append(AftercareItem(
-            "gentle_routine", "Wash with a gentle cleanser and use a soothing moisturiser.",
-            "Mild products help the skin barrier repair." if first_week else STILL_HEALING_WHY))
+        items.append(
+            AftercareItem(
+                "gentle_routine",
+                "Wash with a gentle cleanser and use a soothing moisturiser.",
+                "Mild products help the skin barrier repair." if first_week else STILL_HEALING_WHY,
+            )
+        )
     if hours < 2 * DAY:
-        items.append(AftercareItem(
-            "no_heat", "Avoid sweating, workouts, saunas, hot showers and swimming.",
-            "Heat and sweat inflame fresh skin, and pools and gyms can carry germs into it."))
+        items.append(
+            AftercareItem(
+                "no_heat",
+                "Avoid sweating, workouts, saunas, hot showers and swimming.",
+                "Heat and sweat inflame fresh skin, and pools and gyms can carry germs into it.",
+            )
+        )
     if hours < DAY:
-        items.append(AftercareItem(
-            "shade", "Stay out of direct sun; start a high-SPF sunscreen after the first day.",
-            "Freshly treated skin burns easily."))
+        items.append(
+            AftercareItem(
+                "shade",
+                "Stay out of direct sun; start a high-SPF sunscreen after the first day.",
+                "Freshly treated skin burns easily.",
+            )
+        )
     elif hours < SUN_PROTECTION_HOURS:
-        items.append(AftercareItem(
-            "sunscreen", "Wear a high-SPF sunscreen every day and avoid direct sun.",
-            "Healing skin burns and darkens more easily for a few weeks."))
+        items.append(
+            AftercareItem(
+                "sunscreen",
+                "Wear a high-SPF sunscreen every day and avoid direct sun.",
+                "Healing skin burns and darkens more easily for a few weeks.",
+            )
+        )
     if healing:
-        items.append(AftercareItem(
-            "no_actives", "Leave out retinoids, acids (AHA/BHA), vitamin C and benzoyl peroxide.",
-            "They sting and can inflame healing skin; vitamin C serums have been linked to reactions."
-            if first_week else STILL_HEALING_WHY))
+        items.append(
+            AftercareItem(
+                "no_actives",
+                "Leave out retinoids, acids (AHA/BHA), vitamin C and benzoyl peroxide.",
+                "They sting and can inflame healing skin; vitamin C serums have been linked to reactions."
+                if first_week
+                else STILL_HEALING_WHY,
+            )
+        )
     if (DAY <= hours < WEEK) or peeling:
-        items.append(AftercareItem(
-            "no_picking", "Let flaking skin come off on its own; do not pick or peel it.",
-            "Picking can leave marks and let germs in."))
+        items.append(
+            AftercareItem(
+                "no_picking",
+                "Let flaking skin come off on its own; do not pick or peel it.",
+                "Picking can leave marks and let germs in.",
+            )
+        )
     if not healing:
-        items.append(AftercareItem(
-            "back_to_routine",
-            "Your skin has settled: you can go back to your usual skincare routine." if latest
-            else "Once any redness and peeling have settled, go back to your usual skincare routine.",
-            "Expected reactions settle within a week."))
+        items.append(
+            AftercareItem(
+                "back_to_routine",
+                "Your skin has settled: you can go back to your usual skincare routine."
+                if latest
+                else "Once any redness and peeling have settled, go back to your usual skincare routine.",
+                "Expected reactions settle within a week.",
+            )
+        )
     return items

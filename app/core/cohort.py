@@ -41,8 +41,14 @@ def _group(key, label, sessions):
     for start, end in TIME_BUCKETS:
         values = [r for s in sessions for h, r in s.redness_by_hour if start <= h < end]
         medians.append(statistics.median(values) if values else None)
-    return CohortGroup(key, label, len(sessions), len(settle_times),
-                       statistics.median(settle_times) if settle_times else None, tuple(medians))
+    return CohortGroup(
+        key,
+        label,
+        len(sessions),
+        len(settle_times),
+        statistics.median(settle_times) if settle_times else None,
+        tuple(medians),
+    )
 
 
 def by_depth(sessions):
@@ -57,5 +63,8 @@ def by_depth(sessions):
 
 def by_area(sessions, area_labels):
     """One group per treated area that has sessions; a session counts for each of its areas."""
-    return [_group(area, label, members) for area, label in area_labels.items()
-            if (members := [s for s in sessions if area in s.areas])]
+    return [
+        _group(area, label, members)
+        for area, label in area_labels.items()
+        if (members := [s for s in sessions if area in s.areas])
+    ]

@@ -58,17 +58,21 @@ def prepare(stream, filename: str, max_bytes: int, max_pixels: int) -> PreparedP
     if not data:
         raise PhotoRejected("The file is empty. Choose or take the photo again.")
     if len(data) > max_bytes:
-        raise PhotoRejected(f"This file is larger than {megabytes(max_bytes)}. "
-                            "Choose a smaller photo, or take one with the camera.")
+        raise PhotoRejected(
+            f"This file is larger than {megabytes(max_bytes)}. Choose a smaller photo, or take one with the camera."
+        )
     image_format = _identify(data, max_pixels)
     extension = PurePath(filename or "").suffix.lower()
     if extension and extension not in ACCEPTED_FORMATS[image_format]:
-        raise PhotoRejected(f"This file is {FORMAT_WORDS[image_format]} image, but its name ends in "
-                            f"{extension}. Rename it to match, or choose another photo.")
+        raise PhotoRejected(
+            f"This file is {FORMAT_WORDS[image_format]} image, but its name ends in "
+            f"{extension}. Rename it to match, or choose another photo."
+        )
     picture = _decode(data, max_pixels)
     width, height = _fitted(picture.size, SCREEN_SIZE)
-    return PreparedPhoto(screen=_jpeg(picture, SCREEN_SIZE), thumbnail=_jpeg(picture, THUMBNAIL_SIZE),
-                         width=width, height=height)
+    return PreparedPhoto(
+        screen=_jpeg(picture, SCREEN_SIZE), thumbnail=_jpeg(picture, THUMBNAIL_SIZE), width=width, height=height
+    )
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:
@@ -133,8 +137,11 @@ def _screen_sized(image: Image.Image) -> Image.Image:
     size (Pillow's reducing gap of 2, indistinguishable from a full Lanczos
     resize), then resized with Lanczos.
     """
-    mode = image.mode if image.mode in _REDUCIBLE_MODES else (
-        "RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
+    mode = (
+        image.mode
+        if image.mode in _REDUCIBLE_MODES
+        else ("RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
+    )
     factor = max(image.size) // (2 * SCREEN_SIZE)
     if factor >= 2:
         width, height = image.size
@@ -148,8 +155,7 @@ def _screen_sized(image: Image.Image) -> Image.Image:
     if max(small.size) > SCREEN_SIZE:
         small = small.resize(_fitted(small.size, SCREEN_SIZE), Image.Resampling.LANCZOS)
     # The ICC profile and the EXIF orientation still apply; a palette's transparency is alpha now.
-    small.info = {key: value for key, value in image.info.items()
-                  if key != "transparency" or mode == image.mode}
+    small.info = {key: value for key, value in image.info.items() if key != "transparency" or mode == image.mode}
     return small
 
 
@@ -179,16 +185,18 @@ def _fitted(size: tuple[int, int], longest: int) -> tuple[int, int]:
 
 
 def _jpeg(picture: Image.Image, longest: int) -> bytes:
-    copy = picture.resize(_fitted(picture.size, longest), Image.Resampling.LANCZOS) \
-        if max(picture.size) > longest else picture
+    copy = (
+        picture.resize(_fitted(picture.size, longest), Image.Resampling.LANCZOS)
+        if max(picture.size) > longest
+        else picture
+    )
     out = io.BytesIO()
     copy.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return out.getvalue()
 
 
 def _not_a_photo() -> str:
-    return ("This file is not a photo we can read. Choose a JPEG, PNG, HEIC or WebP photo, "
-            "or take one with the camera.")
+    return "This file is not a photo we can read. Choose a JPEG, PNG, HEIC or WebP photo, or take one with the camera."
 
 
 def _damaged() -> str:
@@ -196,5 +204,7 @@ def _damaged() -> str:
 
 
 def _too_many_pixels(max_pixels: int) -> str:
-    return (f"This image is too large to open safely (over {max_pixels // 1_000_000} megapixels). "
-            "Take the photo with the camera, or choose a smaller one.")
+    return (
+        f"This image is too large to open safely (over {max_pixels // 1_000_000} megapixels). "
+        "Take the photo with the camera, or choose a smaller one."
+    )

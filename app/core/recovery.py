@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Literal
 
 from app.core.vocabulary import (
@@ -211,7 +212,7 @@ def _knots(symptom: str, depth: DepthBand) -> tuple[Knots, Knots]:
 def _level_at(knots: Knots, hours: float) -> float:
     if hours <= knots[0][0]:
         return knots[0][1]
-    for (start, start_level), (end, end_level) in zip(knots, knots[1:]):
+    for (start, start_level), (end, end_level) in pairwise(knots):
         if hours <= end:
             return start_level + (end_level - start_level) * (hours - start) / (end - start)
     return knots[-1][1]
@@ -247,25 +248,49 @@ class Phase:
 
 
 PHASES = (
-    Phase("first_48_hours", "First 48 hours",
-          "Redness, warmth and mild swelling, much like a mild sunburn, fading over a day or two.",
-          0, 2 * DAY),
-    Phase("peeling_days", "Peeling days",
-          "Skin may feel dry and flake, most often around days 3 to 5; it settles within a week.",
-          2 * DAY, WEEK),
-    Phase("remodelling", "Rebuilding",
-          "The surface has healed and new collagen is forming underneath; texture often looks smoother.",
-          WEEK, 28 * DAY),
-    Phase("next_session_window", "Results and next session",
-          "The clearest improvement usually shows around day 30. If you are having a series, "
-          "the next session is usually 4 to 6 weeks after this one.",
-          28 * DAY, 42 * DAY),
-    Phase("results", "Results building",
-          "Collagen keeps remodelling for 3 to 6 months, so results can keep improving.",
-          42 * DAY, 180 * DAY),
-    Phase("maintenance", "Maintenance",
-          "A maintenance session every 6 to 12 months helps keep the results.",
-          180 * DAY, None),
+    Phase(
+        "first_48_hours",
+        "First 48 hours",
+        "Redness, warmth and mild swelling, much like a mild sunburn, fading over a day or two.",
+        0,
+        2 * DAY,
+    ),
+    Phase(
+        "peeling_days",
+        "Peeling days",
+        "Skin may feel dry and flake, most often around days 3 to 5; it settles within a week.",
+        2 * DAY,
+        WEEK,
+    ),
+    Phase(
+        "remodelling",
+        "Rebuilding",
+        "The surface has healed and new collagen is forming underneath; texture often looks smoother.",
+        WEEK,
+        28 * DAY,
+    ),
+    Phase(
+        "next_session_window",
+        "Results and next session",
+        "The clearest improvement usually shows around day 30. If you are having a series, "
+        "the next session is usually 4 to 6 weeks after this one.",
+        28 * DAY,
+        42 * DAY,
+    ),
+    Phase(
+        "results",
+        "Results building",
+        "Collagen keeps remodelling for 3 to 6 months, so results can keep improving.",
+        42 * DAY,
+        180 * DAY,
+    ),
+    Phase(
+        "maintenance",
+        "Maintenance",
+        "A maintenance session every 6 to 12 months helps keep the results.",
+        180 * DAY,
+        None,
+    ),
 )
 
 
@@ -341,24 +366,33 @@ class Assessment:
 
 
 CONTACT_TODAY = "Contact your clinic today."
-FEVER_ACTION = ("If you feel unwell or your temperature is 38 °C (100.4 °F) or higher, "
-                "seek medical care now; otherwise contact your clinic today.")
+FEVER_ACTION = (
+    "If you feel unwell or your temperature is 38 °C (100.4 °F) or higher, "
+    "seek medical care now; otherwise contact your clinic today."
+)
 NEW_PRODUCT_ACTION = "Stop any new skin product and contact your clinic today."
 
 _SIGN_FLAGS = {
-    "pus": Flag("sign_pus", "contact",
-                "Pus or yellow crust can be a sign of infection.", CONTACT_TODAY),
-    "fever": Flag("sign_fever", "contact",
-                  "A fever after a skin treatment can be a sign of infection.", FEVER_ACTION),
-    "blisters": Flag("sign_blisters", "contact",
-                     "Blisters or cold sores can be a cold-sore flare, which may need treatment.",
-                     CONTACT_TODAY),
-    "rash": Flag("sign_rash", "contact",
-                 "Itchy bumps or a rash can be a reaction to a product or to the treatment.",
-                 NEW_PRODUCT_ACTION),
-    "worse_again": Flag("sign_worse_again", "contact",
-                        "Skin that gets worse again after getting better can be a sign of infection.",
-                        CONTACT_TODAY),
+    "pus": Flag("sign_pus", "contact", "Pus or yellow crust can be a sign of infection.", CONTACT_TODAY),
+    "fever": Flag("sign_fever", "contact", "A fever after a skin treatment can be a sign of infection.", FEVER_ACTION),
+    "blisters": Flag(
+        "sign_blisters",
+        "contact",
+        "Blisters or cold sores can be a cold-sore flare, which may need treatment.",
+        CONTACT_TODAY,
+    ),
+    "rash": Flag(
+        "sign_rash",
+        "contact",
+        "Itchy bumps or a rash can be a reaction to a product or to the treatment.",
+        NEW_PRODUCT_ACTION,
+    ),
+    "worse_again": Flag(
+        "sign_worse_again",
+        "contact",
+        "Skin that gets worse again after getting better can be a sign of infection.",
+        CONTACT_TODAY,
+    ),
 }
 
 
@@ -388,24 +422,29 @@ def _contact_flags(timed: list[tuple[float, LogEntry]], depth: DepthBand, now: d
                 flags[flag.key] = flag
         if hours >= SEVERE_PAIN_FROM_HOURS and log.pain is not None and log.pain >= SEVERE_PAIN:
             flags["severe_pain"] = Flag(
-                "severe_pain", "contact",
+                "severe_pain",
+                "contact",
                 f"Pain of {log.pain} out of 10 after the first day is more than expected.",
-                "Contact your clinic today, especially if ordinary painkillers do not help.")
+                "Contact your clinic today, especially if ordinary painkillers do not help.",
+            )
         if hours >= STRONG_ITCH_FROM_HOURS and log.itch is not None and log.itch >= STRONG_ITCH:
             flags["strong_itch"] = Flag(
-                "strong_itch", "contact",
+                "strong_itch",
+                "contact",
                 f"Strong itching ({log.itch} out of 10) from day 3 on can be a reaction "
                 "to a product or to the treatment.",
-                NEW_PRODUCT_ACTION)
+                NEW_PRODUCT_ACTION,
+            )
     hours, latest = timed[-1]
     if hours >= SETTLED_BY_HOURS:
         for symptom in ("redness", "swelling"):
             if getattr(latest, symptom) >= 1:
                 flags[f"persistent_{symptom}"] = Flag(
-                    f"persistent_{symptom}", "contact",
-                    f"{SYMPTOM_LABELS[symptom]} is still there after 7 days; "
-                    "expected reactions settle within a week.",
-                    "Contact your clinic so they can take a look.")
+                    f"persistent_{symptom}",
+                    "contact",
+                    f"{SYMPTOM_LABELS[symptom]} is still there after 7 days; expected reactions settle within a week.",
+                    "Contact your clinic so they can take a look.",
+                )
     return list(flags.values())
 
 
@@ -423,20 +462,27 @@ def _rising_flags(log: LogEntry, hours: float, lowest: dict[str, int], depth: De
         floor = lowest.get(symptom)
         value = getattr(log, symptom)
         # A one-level wobble that stays inside the typical range is reporting noise, not a return.
-        if (floor is not None and value - floor >= 1
-                and expected_band(symptom, hours, depth).position(value) == "above"):
-            flags.append(Flag(
-                f"rising_{symptom}", "contact",
-                f"{SYMPTOM_LABELS[symptom]} went up again after the first two days "
-                f"(from {floor} to {value}), which can be a sign of infection.",
-                CONTACT_TODAY))
+        if floor is not None and value - floor >= 1 and expected_band(symptom, hours, depth).position(value) == "above":
+            flags.append(
+                Flag(
+                    f"rising_{symptom}",
+                    "contact",
+                    f"{SYMPTOM_LABELS[symptom]} went up again after the first two days "
+                    f"(from {floor} to {value}), which can be a sign of infection.",
+                    CONTACT_TODAY,
+                )
+            )
     floor = lowest.get("pain")
     if log.pain is not None and floor is not None and log.pain - floor >= 2:
-        flags.append(Flag(
-            "rising_pain", "contact",
-            f"Pain went up again after the first two days (from {floor} to {log.pain}), "
-            "which can be a sign of infection.",
-            CONTACT_TODAY))
+        flags.append(
+            Flag(
+                "rising_pain",
+                "contact",
+                f"Pain went up again after the first two days (from {floor} to {log.pain}), "
+                "which can be a sign of infection.",
+                CONTACT_TODAY,
+            )
+        )
     return flags
 
 
@@ -452,27 +498,36 @@ def _slower_flags(hours: float, latest: LogEntry, depth: DepthBand) -> list[Flag
             continue  # a red flag by now: see persistent_*
         label = SYMPTOM_LABELS[symptom]
         if hours >= depth.downtime_ends_hours:
-            flags.append(Flag(
-                f"lingering_{symptom}", "slower",
-                f"{label} is still above the typical range for your needle depth "
-                f"after {int(hours // DAY)} days.",
-                "Keep your routine gentle and keep logging; contact your clinic if it gets worse."))
+            flags.append(
+                Flag(
+                    f"lingering_{symptom}",
+                    "slower",
+                    f"{label} is still above the typical range for your needle depth after {int(hours // DAY)} days.",
+                    "Keep your routine gentle and keep logging; contact your clinic if it gets worse.",
+                )
+            )
         elif value - band.highest_typical_level >= 2:
-            flags.append(Flag(
-                f"well_above_{symptom}", "slower",
-                f"{label} is well above the typical range at this stage.",
-                "Keep your routine gentle and log again tomorrow; "
-                "contact your clinic if it gets worse."))
+            flags.append(
+                Flag(
+                    f"well_above_{symptom}",
+                    "slower",
+                    f"{label} is well above the typical range at this stage.",
+                    "Keep your routine gentle and log again tomorrow; contact your clinic if it gets worse.",
+                )
+            )
     if latest.bruising and hours >= BRUISING_SETTLED_BY_HOURS:
-        flags.append(Flag(
-            "lingering_bruising", "slower",
-            "Bruising is still there after 10 days; most bruising fades within 7 to 10 days.",
-            "Mention it to your clinic."))
+        flags.append(
+            Flag(
+                "lingering_bruising",
+                "slower",
+                "Bruising is still there after 10 days; most bruising fades within 7 to 10 days.",
+                "Mention it to your clinic.",
+            )
+        )
     return flags
 
 
-def assess(session: SessionFacts, logs: Iterable[LogEntry], now: datetime,
-           include_points: bool = True) -> Assessment:
+def assess(session: SessionFacts, logs: Iterable[LogEntry], now: datetime, include_points: bool = True) -> Assessment:
     """Compare a session's logs with the typical course and decide its status as of `now`.
 
     Without `include_points` only the status and flags are worked out (what saving a log needs),
@@ -483,7 +538,7 @@ def assess(session: SessionFacts, logs: Iterable[LogEntry], now: datetime,
     ordered = sorted(logs, key=lambda log: log.logged_at)
     timed = [(hours_since_session(session.performed_at, log.logged_at), log) for log in ordered]
     points = []
-    for hours, log in (timed if include_points else ()):
+    for hours, log in timed if include_points else ():
         for symptom in SYMPTOMS:
             band = expected_band(symptom, hours, depth)
             value = getattr(log, symptom)
@@ -496,8 +551,9 @@ def assess(session: SessionFacts, logs: Iterable[LogEntry], now: datetime,
     else:
         status = ON_TRACK
     hours_now = hours_since_session(session.performed_at, now)
-    return Assessment(hours_now, phase_at(hours_now), depth, status, tuple(flags), tuple(points),
-                      ordered[-1] if ordered else None)
+    return Assessment(
+        hours_now, phase_at(hours_now), depth, status, tuple(flags), tuple(points), ordered[-1] if ordered else None
+    )
 
 
 # --- Words --------------------------------------------------------------------------------
@@ -520,8 +576,10 @@ def describe_time(hours_since: float) -> str:
 
 def summarise_point(point: SymptomPoint) -> str:
     """One point as a sentence, e.g. "Redness 1 at 30 hours: within the typical range"."""
-    return (f"{SYMPTOM_LABELS[point.symptom]} {point.value} {describe_time(point.hours_since)}: "
-            f"{POSITION_WORDS[point.position]}")
+    return (
+        f"{SYMPTOM_LABELS[point.symptom]} {point.value} {describe_time(point.hours_since)}: "
+        f"{POSITION_WORDS[point.position]}"
+    )
 
 
 def status_message(assessment: Assessment) -> str:
@@ -533,12 +591,18 @@ def status_message(assessment: Assessment) -> str:
         products = " Stop any new skin product for now." if NEW_PRODUCT_ACTION in actions else ""
         return f"{first}{products} This app cannot tell what is causing it; your practitioner can."
     if assessment.status == SLOWER:
-        return ("Your skin is settling more slowly than is typical. "
-                "This is often nothing to worry about. Keep your routine gentle and keep logging; "
-                "contact your clinic if anything gets worse or if you are worried.")
+        return (
+            "Your skin is settling more slowly than is typical. "
+            "This is often nothing to worry about. Keep your routine gentle and keep logging; "
+            "contact your clinic if anything gets worse or if you are worried."
+        )
     if assessment.latest is None:
-        return (f"Nothing logged yet, so there is nothing to compare. {assessment.phase.description} "
-                "Log how your skin looks today; contact your clinic if anything worries you.")
-    return (f"Your skin is healing the way it typically does at this stage. "
-            f"{assessment.phase.description} Keep following your aftercare; "
-            "contact your clinic if anything worries you.")
+        return (
+            f"Nothing logged yet, so there is nothing to compare. {assessment.phase.description} "
+            "Log how your skin looks today; contact your clinic if anything worries you."
+        )
+    return (
+        f"Your skin is healing the way it typically does at this stage. "
+        f"{assessment.phase.description} Keep following your aftercare; "
+        "contact your clinic if anything worries you."
+    )

@@ -74,8 +74,9 @@ class Triage:
         return (NEED_ORDER.index(self.need), -(self.overdue or timedelta(0)).total_seconds())
 
 
-def triage(open_alerts: int, status: str | None, performed_at: datetime | None,
-           last_logged_at: datetime | None, now: datetime) -> Triage:
+def triage(
+    open_alerts: int, status: str | None, performed_at: datetime | None, last_logged_at: datetime | None, now: datetime
+) -> Triage:
     """Need category and overdue check-in of one patient's latest session."""
     overdue = overdue_check_in(performed_at, last_logged_at, now) if performed_at else None
     return Triage(need_of(open_alerts, status, overdue, performed_at is not None), overdue)

@@ -4,18 +4,22 @@ import sqlalchemy as sa
 from flask import abort, request
 from flask_login import current_user
 
-from app.services import photos
 from app.extensions import db
 from app.models import CareLink, Photo, TreatmentSession
+from app.services import photos
 
 
 def viewable_photo_or_404(photo_id):
     """The photo if the signed-in user may see it; anyone else gets 404, as if it did not exist."""
     query = sa.select(Photo).join(Photo.session).where(Photo.id == photo_id)
     if current_user.is_practitioner:
-        query = query.where(sa.exists().where(
-            CareLink.patient_id == TreatmentSession.patient_id, CareLink.clinic_id == current_user.clinic_id,
-            CareLink.withdrawn_at.is_(None)))
+        query = query.where(
+            sa.exists().where(
+                CareLink.patient_id == TreatmentSession.patient_id,
+                CareLink.clinic_id == current_user.clinic_id,
+                CareLink.withdrawn_at.is_(None),
+            )
+        )
     else:
         query = query.where(TreatmentSession.patient_id == current_user.id)
     return db.first_or_404(query)
@@ -23,8 +27,9 @@ def viewable_photo_or_404(photo_id):
 
 def own_photo_or_404(photo_id):
     """One of the signed-in patient's photos (to delete it); anyone else's answers 404."""
-    return db.first_or_404(sa.select(Photo).join(Photo.session).where(
-        Photo.id == photo_id, TreatmentSession.patient_id == current_user.id))
+    return db.first_or_404(
+        sa.select(Photo).join(Photo.session).where(Photo.id == photo_id, TreatmentSession.patient_id == current_user.id)
+    )
 
 
 def comparison_or_404(patient_id):

@@ -1,8 +1,8 @@
 from wtforms import SelectField, SubmitField
 
-from app.web.forms import BaseForm, PhotoField
-from app.web.filters import local_time
 from app.patient.forms import PHOTO_HINT
+from app.web.filters import local_time
+from app.web.forms import BaseForm, PhotoField
 
 
 class PhotoForm(BaseForm):

@@ -1,14 +1,14 @@
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from app.services import logbook
-from app.services import photos as photo_service
 from app.gallery import bp
 from app.gallery.access import comparison_or_404, own_photo_or_404, viewable_photo_or_404
 from app.gallery.forms import CompareForm, PhotoForm
 from app.models import ROLE_PATIENT
 from app.patient.access import get_own_session_or_404
-from app.patient.forms import ConfirmForm
+from app.services import logbook
+from app.services import photos as photo_service
+from app.web.forms import ConfirmForm
 from app.web.view_helpers import accepts_photo, photo_rate_limit, render_form, role_required
 
 patient_required = role_required(ROLE_PATIENT)
@@ -31,17 +31,21 @@ def new_photo(session_id):
                 abort(404)  # the session was deleted a moment ago by another request
             flash("Photo saved. It is private to you and any clinic you share with.", "success")
             return redirect(url_for(".photos"))
-    return render_form("gallery/new_photo.html", form, treatment=treatment,
-                       guide=photo_service.first_photo(current_user.id))
+    return render_form(
+        "gallery/new_photo.html", form, treatment=treatment, guide=photo_service.first_photo(current_user.id)
+    )
 
 
 @bp.route("/photos")
 @patient_required
 def photos():
     comparison = comparison_or_404(current_user.id)
-    return render_template("gallery/photos.html", comparison=comparison,
-                           compare_form=CompareForm.for_comparison(comparison) if comparison.after else None,
-                           latest_session=logbook.latest_session(current_user.id))
+    return render_template(
+        "gallery/photos.html",
+        comparison=comparison,
+        compare_form=CompareForm.for_comparison(comparison) if comparison.after else None,
+        latest_session=logbook.latest_session(current_user.id),
+    )
 
 
 @bp.route("/photos/<id:photo_id>/delete", methods=["GET", "POST"])
@@ -67,5 +71,6 @@ def photo_file(photo_id, variant):
         data = photo_service.path_for(photo.file_key, variant).read_bytes()
     except FileNotFoundError:
         abort(404)
-    return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "private, no-store",
-                                                          "Content-Disposition": "inline"})
+    return Response(
+        data, mimetype="image/jpeg", headers={"Cache-Control": "private, no-store", "Content-Disposition": "inline"}
+    )

@@ -4,16 +4,22 @@ from wtforms.validators import DataRequired, Length
 from app.auth.forms import EmailMixin, NewPasswordForm
 from app.web.forms import BaseForm
 
-CONSENT_WORDS = ("I agree to share my sessions, logs and photos with {clinic}. "
-                 "I can stop sharing at any time from my account.")
+CONSENT_WORDS = (
+    "I agree to share my sessions, logs and photos with {clinic}. I can stop sharing at any time from my account."
+)
 NO_CONSENT = "Tick the box to agree, or close this page to decline."
 
 
 class CodeForm(BaseForm):
-    code = StringField("Invite code", validators=[DataRequired("Enter the code your clinic gave you."),
-                                                  Length(max=20, message="That code is too long.")],
-                       description="8 letters and numbers, for example K7PQ-2XMB.",
-                       render_kw={"autocapitalize": "characters", "autocomplete": "off"})
+    code = StringField(
+        "Invite code",
+        validators=[
+            DataRequired("Enter the code your clinic gave you."),
+            Length(max=20, message="That code is too long."),
+        ],
+        description="8 letters and numbers, for example K7PQ-2XMB.",
+        render_kw={"autocapitalize": "characters", "autocomplete": "off"},
+    )
     submit = SubmitField("Continue")
 
 
@@ -29,8 +35,12 @@ class ConsentForm(BaseForm):
 class NewPatientForm(EmailMixin, BaseForm):
     """Step 1 for a patient new to Afterglow: name and address; the password comes with the emailed link."""
 
-    name = StringField("Your name", validators=[Length(max=120)], description="So your clinic knows who you are.",
-                       render_kw={"autocomplete": "name"})
+    name = StringField(
+        "Your name",
+        validators=[Length(max=120)],
+        description="So your clinic knows who you are.",
+        render_kw={"autocomplete": "name"},
+    )
     submit = SubmitField("Continue")
 
 
@@ -46,6 +56,7 @@ class NewPatientConsentForm(NewPasswordForm):
 
 
 class ColleagueSignupForm(EmailMixin, BaseForm):
-    name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)],
-                       render_kw={"autocomplete": "name"})
+    name = StringField(
+        "Your name", validators=[DataRequired("Enter your name."), Length(max=120)], render_kw={"autocomplete": "name"}
+    )
     submit = SubmitField("Continue")

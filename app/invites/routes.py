@@ -1,12 +1,12 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.services import accounts, clinics, mail, signups
 from app.auth.forms import NewPasswordForm
-from app.web.sign_in import check_your_email, link_used_page, mail_failed, read_signup_link, start_session
 from app.invites import bp
 from app.invites.forms import CodeForm, ColleagueSignupForm, ConsentForm, NewPatientConsentForm, NewPatientForm
 from app.models import INVITE_PATIENT, INVITE_PRACTITIONER
+from app.services import accounts, clinics, mail, signups
+from app.web.sign_in import check_your_email, link_used_page, mail_failed, read_signup_link, start_session
 from app.web.timezones import clean_zone_name
 from app.web.view_helpers import credentials_rate_limit, invite_view_rate_limit, render_form
 
@@ -39,8 +39,9 @@ def _not_created(invite):
 
 
 def _log_out_first():
-    return render_template("invites/unusable.html",
-                           problem="Log out first: a colleague invite creates a new practitioner account."), 409
+    return render_template(
+        "invites/unusable.html", problem="Log out first: a colleague invite creates a new practitioner account."
+    ), 409
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -72,8 +73,15 @@ def join(key):
     form = NewPatientForm(data={"name": invite.name})
     if form.validate_on_submit():
         try:
-            delivery = signups.begin(signups.INVITE, form.email.data, "invites.join_finish", {"key": key},
-                                     login_next=url_for(".join", key=key), name=form.name.data, invite=invite.id)
+            delivery = signups.begin(
+                signups.INVITE,
+                form.email.data,
+                "invites.join_finish",
+                {"key": key},
+                login_next=url_for(".join", key=key),
+                name=form.name.data,
+                invite=invite.id,
+            )
         except mail.MailNotSent:
             return mail_failed("invites/join.html", form, invite=invite)
         return check_your_email(form.email.data, delivery)
@@ -93,8 +101,13 @@ def join_finish(key, token):
         return problem_page
     form = NewPatientConsentForm(details["email"], invite.clinic.name)
     if form.validate_on_submit():
-        patient = clinics.join_as_new_patient(invite, details["email"], form.password.data,
-                                              clean_zone_name(form.timezone.data), name=details.get("name", ""))
+        patient = clinics.join_as_new_patient(
+            invite,
+            details["email"],
+            form.password.data,
+            clean_zone_name(form.timezone.data),
+            name=details.get("name", ""),
+        )
         if patient is None:
             return _not_created(invite)
         start_session(patient)
@@ -124,8 +137,14 @@ def join_team(token):
     form = ColleagueSignupForm()
     if form.validate_on_submit():
         try:
-            delivery = signups.begin(signups.TEAM, form.email.data, "invites.join_team_finish",
-                                     {"invite_token": token}, name=form.name.data, invite=invite.id)
+            delivery = signups.begin(
+                signups.TEAM,
+                form.email.data,
+                "invites.join_team_finish",
+                {"invite_token": token},
+                name=form.name.data,
+                invite=invite.id,
+            )
         except mail.MailNotSent:
             return mail_failed("invites/team.html", form, invite=invite)
         return check_your_email(form.email.data, delivery)
@@ -145,8 +164,9 @@ def join_team_finish(invite_token, token):
         return problem_page
     form = NewPasswordForm(details["email"])
     if form.validate_on_submit():
-        practitioner = clinics.accept_practitioner_invite(invite, details["email"], form.password.data,
-                                                          details.get("name", ""))
+        practitioner = clinics.accept_practitioner_invite(
+            invite, details["email"], form.password.data, details.get("name", "")
+        )
         if practitioner is None:
             return _not_created(invite)
         accounts.update_timezone(practitioner, clean_zone_name(form.timezone.data))

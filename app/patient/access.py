@@ -27,5 +27,8 @@ def get_own_log_or_404(log_id):
 
 def get_own_active_link_or_404(link_id):
     """One of the signed-in patient's current clinic links; anyone else's answers 404."""
-    return db.first_or_404(sa.select(CareLink).where(
-        CareLink.id == link_id, CareLink.patient_id == current_user.id, CareLink.withdrawn_at.is_(None)))
+    return db.first_or_404(
+        sa.select(CareLink).where(
+            CareLink.id == link_id, CareLink.patient_id == current_user.id, CareLink.withdrawn_at.is_(None)
+        )
+    )

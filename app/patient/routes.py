@@ -3,13 +3,21 @@ import json
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, logout_user
 
-from app.services import clinics, exports, logbook, personal_data, session_reports
 from app.auth.forms import DeleteAccountForm
 from app.models import ROLE_PATIENT, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
-from app.patient.forms import ConfirmForm, LogForm, SessionForm
-from app.web.view_helpers import accepts_photo, credentials_rate_limit, download, photo_rate_limit, render_form, role_required
+from app.patient.forms import LogForm
+from app.services import clinics, exports, logbook, personal_data, session_reports
+from app.web.forms import ConfirmForm, SessionForm
+from app.web.view_helpers import (
+    accepts_photo,
+    credentials_rate_limit,
+    download,
+    photo_rate_limit,
+    render_form,
+    role_required,
+)
 
 patient_required = role_required(ROLE_PATIENT)
 
@@ -27,8 +35,7 @@ def home():
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @patient_required
 def new_session():
-    form = SessionForm(data={"performed_at": utcnow(),
-                             "series_number": logbook.next_series_number(current_user.id)})
+    form = SessionForm(data={"performed_at": utcnow(), "series_number": logbook.next_series_number(current_user.id)})
     if form.validate_on_submit():
         treatment = logbook.record_session(current_user, fill=form.copy_to)
         flash("Session saved. Log how your skin looks whenever you check it.", "success")
@@ -69,8 +76,13 @@ def delete_session(session_id):
             abort(404)  # deleted a moment ago by another request
         flash("Session and its logs and photos deleted.", "info")
         return redirect(url_for(".home"))
-    return render_template("patient/confirm_delete.html", form=form, treatment=treatment,
-                           what="session", cancel_url=url_for(".session_detail", session_id=treatment.id))
+    return render_template(
+        "patient/confirm_delete.html",
+        form=form,
+        treatment=treatment,
+        what="session",
+        cancel_url=url_for(".session_detail", session_id=treatment.id),
+    )
 
 
 @bp.route("/sessions/<id:session_id>/logs/new", methods=["GET", "POST"])
@@ -87,8 +99,9 @@ def new_log(session_id):
             form.photo.reject(rejected)  # nothing was stored: the form is shown again with the message
         except logbook.ResendConflict:
             form.mark_resend_conflict()
-            return render_form("patient/log_form.html", form, status=409, treatment=treatment,
-                               title="Log your skin now")
+            return render_form(
+                "patient/log_form.html", form, status=409, treatment=treatment, title="Log your skin now"
+            )
         else:
             if saved is None:
                 abort(404)  # the session was deleted a moment ago by another request
@@ -123,15 +136,24 @@ def delete_log(log_id):
             abort(404)  # the log, or its session, was deleted a moment ago by another request
         flash("Log deleted.", "info")
         return redirect(url_for(".session_detail", session_id=session_id))
-    return render_template("patient/confirm_delete.html", form=form, log=log, what="log",
-                           cancel_url=url_for(".session_detail", session_id=log.session_id))
+    return render_template(
+        "patient/confirm_delete.html",
+        form=form,
+        log=log,
+        what="log",
+        cancel_url=url_for(".session_detail", session_id=log.session_id),
+    )
 
 
 @bp.route("/sharing")
 @patient_required
 def sharing():
-    return render_template("patient/sharing.html", links=clinics.links_of(current_user.id),
-                           audit=clinics.audit_for_patient(current_user.id), form=ConfirmForm())
+    return render_template(
+        "patient/sharing.html",
+        links=clinics.links_of(current_user.id),
+        audit=clinics.audit_for_patient(current_user.id),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/sharing/<id:link_id>/withdraw", methods=["GET", "POST"])
@@ -163,8 +185,6 @@ def download_json():
 @patient_required
 def download_csv():
     return download(exports.patient_logs_csv(current_user.id), "text/csv", "afterglow-my-logs.csv")
-
-
 
 
 @bp.route("/my-data/delete", methods=["POST"])

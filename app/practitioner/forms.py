@@ -1,8 +1,8 @@
 from wtforms import Form, SearchField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.web.forms import BaseForm, without_nul
 from app.core.triage import NEED_LABELS
+from app.web.forms import BaseForm, without_nul
 
 
 class DashboardFilterForm(Form):
@@ -13,8 +13,11 @@ class DashboardFilterForm(Form):
 
 
 class PatientInviteForm(BaseForm):
-    name = StringField("Patient's name (optional)", validators=[Length(max=120)],
-                       description="Shown on your dashboard until the patient adds their own.")
+    name = StringField(
+        "Patient's name (optional)",
+        validators=[Length(max=120)],
+        description="Shown on your dashboard until the patient adds their own.",
+    )
     submit = SubmitField("Create invite")
 
 
@@ -23,12 +26,17 @@ class ColleagueInviteForm(BaseForm):
 
 
 class NoteForm(BaseForm):
-    body = TextAreaField("Private note", validators=[DataRequired("Write the note first."), Length(max=5000)],
-                         description="Seen only by your clinic, never by the patient.")
+    body = TextAreaField(
+        "Private note",
+        validators=[DataRequired("Write the note first."), Length(max=5000)],
+        description="Seen only by your clinic, never by the patient.",
+    )
     submit = SubmitField("Save note")
 
 
 class AcknowledgeForm(BaseForm):
-    note = TextAreaField("What was done", validators=[DataRequired("Say briefly what was done, e.g. called the patient."),
-                                                      Length(max=2000)])
+    note = TextAreaField(
+        "What was done",
+        validators=[DataRequired("Say briefly what was done, e.g. called the patient."), Length(max=2000)],
+    )
     submit = SubmitField("Acknowledge alert")

@@ -2,17 +2,22 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.core import cohort
-from app.services import alerts, clinics, exports, logbook, patient_records
 from app.core.charts import cohort_chart
-from app.services.dashboard import clinic_dashboard, cohort_sessions
 from app.gallery.access import comparison_or_404
 from app.gallery.forms import CompareForm
 from app.models import AREAS, INVITE_PATIENT, INVITE_PRACTITIONER, ROLE_PRACTITIONER, utcnow
-from app.patient.forms import SessionForm
 from app.practitioner import bp
 from app.practitioner.access import alert_of_my_clinic_or_404, patient_of_my_clinic_or_404
-from app.practitioner.forms import (AcknowledgeForm, ColleagueInviteForm, DashboardFilterForm, NoteForm,
-                                    PatientInviteForm)
+from app.practitioner.forms import (
+    AcknowledgeForm,
+    ColleagueInviteForm,
+    DashboardFilterForm,
+    NoteForm,
+    PatientInviteForm,
+)
+from app.services import alerts, clinics, exports, logbook, patient_records
+from app.services.dashboard import clinic_dashboard, cohort_sessions
+from app.web.forms import SessionForm
 from app.web.view_helpers import download, page_number, render_form, role_required
 
 practitioner_required = role_required(ROLE_PRACTITIONER)
@@ -24,8 +29,7 @@ def dashboard():
     filters = DashboardFilterForm(request.args)
     # A search that fails validation (too long) is shown with its message, not run.
     search = (filters.q.data or "") if filters.validate() else ""
-    page = clinic_dashboard(current_user.clinic_id, utcnow(), search=search,
-                            need=filters.need.data, page=page_number())
+    page = clinic_dashboard(current_user.clinic_id, utcnow(), search=search, need=filters.need.data, page=page_number())
     return render_template("practitioner/dashboard.html", page=page, filters=filters)
 
 
@@ -48,9 +52,14 @@ def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge_f
     acknowledge_forms = {alert.id: _acknowledge_form(alert.id) for alert in record.alerts if alert.is_open}
     if failed_acknowledge_form is not None:
         acknowledge_forms[failed_acknowledge_form.alert_id] = failed_acknowledge_form
-    html = render_template("practitioner/patient_detail.html", record=record, treatment=record.treatment,
-                           report=record.report, note_form=note_form or NoteForm(),
-                           acknowledge_forms=acknowledge_forms)
+    html = render_template(
+        "practitioner/patient_detail.html",
+        record=record,
+        treatment=record.treatment,
+        report=record.report,
+        note_form=note_form or NoteForm(),
+        acknowledge_forms=acknowledge_forms,
+    )
     has_errors = (note_form and note_form.errors) or failed_acknowledge_form is not None
     return html, 422 if has_errors else 200
 
@@ -61,8 +70,12 @@ def patient_photos(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
     comparison = comparison_or_404(patient.id)
     clinics.record_audit(current_user, "view_photos", patient.id)
-    return render_template("practitioner/patient_photos.html", patient=patient, comparison=comparison,
-                           compare_form=CompareForm.for_comparison(comparison) if comparison.after else None)
+    return render_template(
+        "practitioner/patient_photos.html",
+        patient=patient,
+        comparison=comparison,
+        compare_form=CompareForm.for_comparison(comparison) if comparison.after else None,
+    )
 
 
 @bp.route("/patients/<id:patient_id>/notes", methods=["POST"])
@@ -120,14 +133,14 @@ def export_clinic():
     return download(exports.clinic_logs_csv(current_user.clinic_id), "text/csv", "afterglow-clinic-logs.csv")
 
 
-
-
 @bp.route("/cohort")
 @practitioner_required
 def cohort_view():
     sessions = cohort_sessions(current_user.clinic_id)
-    charts = [cohort_chart(cohort.by_depth(sessions), "Redness by needle depth", "by-depth"),
-              cohort_chart(cohort.by_area(sessions, AREAS), "Redness by treated area", "by-area")]
+    charts = [
+        cohort_chart(cohort.by_depth(sessions), "Redness by needle depth", "by-depth"),
+        cohort_chart(cohort.by_area(sessions, AREAS), "Redness by treated area", "by-area"),
+    ]
     return render_template("practitioner/cohort.html", charts=charts, session_count=len(sessions))
 
 
@@ -146,14 +159,19 @@ def invites():
     # Only the form whose button was pressed is handled, even if a request claims both.
     if patient_form.submit.data:
         if patient_form.validate_on_submit():
-            invite, token = clinics.create_invite(current_user.clinic_id, current_user, INVITE_PATIENT,
-                                                  name=patient_form.name.data)
-            created = dict(kind="patient", invite=invite, code=clinics.format_code(invite.code),
-                           link=url_for("invites.join", key=token, _external=True))
+            invite, token = clinics.create_invite(
+                current_user.clinic_id, current_user, INVITE_PATIENT, name=patient_form.name.data
+            )
+            created = dict(
+                kind="patient",
+                invite=invite,
+                code=clinics.format_code(invite.code),
+                link=url_for("invites.join", key=token, _external=True),
+            )
     elif colleague_form.submit.data and colleague_form.validate_on_submit():
         invite, token = clinics.create_invite(current_user.clinic_id, current_user, INVITE_PRACTITIONER)
-        created = dict(kind="colleague", invite=invite,
-                       link=url_for("invites.join_team", token=token, _external=True))
+        created = dict(kind="colleague", invite=invite, link=url_for("invites.join_team", token=token, _external=True))
     status = 422 if patient_form.errors or colleague_form.errors else 200
-    return render_template("practitioner/invites.html", patient_form=patient_form,
-                           colleague_form=colleague_form, created=created), status
+    return render_template(
+        "practitioner/invites.html", patient_form=patient_form, colleague_form=colleague_form, created=created
+    ), status

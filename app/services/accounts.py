@@ -4,9 +4,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
-from app.services import logins
 from app.extensions import db
 from app.models import ROLE_PATIENT, User
+from app.services import logins
 
 # Checked against when the email is unknown, so a wrong email takes as long
 # as a wrong password and timing does not reveal who has an account.

@@ -20,5 +20,7 @@ def acknowledge(alert, practitioner, note):
 def alerts_for_patient(clinic_id, patient_id):
     """Open alerts first, then acknowledged ones, newest first within each."""
     return db.session.scalars(
-        sa.select(Alert).where(Alert.clinic_id == clinic_id, Alert.patient_id == patient_id)
-        .order_by(Alert.acknowledged_at.is_not(None), Alert.created_at.desc())).all()
+        sa.select(Alert)
+        .where(Alert.clinic_id == clinic_id, Alert.patient_id == patient_id)
+        .order_by(Alert.acknowledged_at.is_not(None), Alert.created_at.desc())
+    ).all()

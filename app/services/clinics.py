@@ -8,8 +8,17 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import (INVITE_PATIENT, ROLE_PATIENT, ROLE_PRACTITIONER, AuditEvent, CareLink,
-                        Clinic, Invite, User, utcnow)
+from app.models import (
+    INVITE_PATIENT,
+    ROLE_PATIENT,
+    ROLE_PRACTITIONER,
+    AuditEvent,
+    CareLink,
+    Clinic,
+    Invite,
+    User,
+    utcnow,
+)
 
 INVITE_LIFETIME = timedelta(days=7)
 # No 0/O, 1/I/L: a code read out over the phone is typed right first time.
@@ -47,8 +56,15 @@ def create_invite(clinic_id, created_by, kind=INVITE_PATIENT, name=""):
     """A new single-use invite; returns it with the link token, which is shown once and never stored."""
     token = secrets.token_urlsafe(24)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) if kind == INVITE_PATIENT else None
-    invite = Invite(clinic_id=clinic_id, created_by_id=created_by.id, kind=kind, name=name,
-                    token_hash=_token_hash(token), code=code, expires_at=utcnow() + INVITE_LIFETIME)
+    invite = Invite(
+        clinic_id=clinic_id,
+        created_by_id=created_by.id,
+        kind=kind,
+        name=name,
+        token_hash=_token_hash(token),
+        code=code,
+        expires_at=utcnow() + INVITE_LIFETIME,
+    )
     db.session.add(invite)
     db.session.commit()
     return invite, token
@@ -58,8 +74,11 @@ def find_invite(key, kind):
     """The invite behind a link token or a short code, or None (unknown, tampered, wrong kind)."""
     if not key or len(key) > 100:
         return None
-    match = sa.or_(Invite.token_hash == _token_hash(key), Invite.code == normalise_code(key)) \
-        if kind == INVITE_PATIENT else Invite.token_hash == _token_hash(key)
+    match = (
+        sa.or_(Invite.token_hash == _token_hash(key), Invite.code == normalise_code(key))
+        if kind == INVITE_PATIENT
+        else Invite.token_hash == _token_hash(key)
+    )
     return db.session.scalar(sa.select(Invite).where(match, Invite.kind == kind))
 
 
@@ -75,7 +94,8 @@ def invite_problem(invite):
 def _use(invite, user):
     # The WHERE makes using an invite atomic: of two tabs accepting at once, one wins.
     used = db.session.execute(
-        sa.update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
+        sa.update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
         .values(used_at=utcnow(), used_by_id=user.id)
     ).rowcount
     return used == 1
@@ -133,20 +153,26 @@ def accept_practitioner_invite(invite, email, password, name=""):
 
 
 def active_link(clinic_id, patient_id):
-    return db.session.scalar(sa.select(CareLink).where(
-        CareLink.clinic_id == clinic_id, CareLink.patient_id == patient_id, CareLink.withdrawn_at.is_(None)))
+    return db.session.scalar(
+        sa.select(CareLink).where(
+            CareLink.clinic_id == clinic_id, CareLink.patient_id == patient_id, CareLink.withdrawn_at.is_(None)
+        )
+    )
 
 
 def active_clinic_ids(patient_id):
-    return db.session.scalars(sa.select(CareLink.clinic_id).where(
-        CareLink.patient_id == patient_id, CareLink.withdrawn_at.is_(None))).all()
+    return db.session.scalars(
+        sa.select(CareLink.clinic_id).where(CareLink.patient_id == patient_id, CareLink.withdrawn_at.is_(None))
+    ).all()
 
 
 def links_of(patient_id):
     """All of a patient's clinic links, active first, then the newest."""
     return db.session.scalars(
-        sa.select(CareLink).where(CareLink.patient_id == patient_id)
-        .order_by(CareLink.withdrawn_at.is_not(None), CareLink.consented_at.desc())).all()
+        sa.select(CareLink)
+        .where(CareLink.patient_id == patient_id)
+        .order_by(CareLink.withdrawn_at.is_not(None), CareLink.consented_at.desc())
+    ).all()
 
 
 def withdraw(link):
@@ -162,18 +188,24 @@ def record_audit(practitioner, action, patient_id=None):
 
 def add_audit_event(practitioner, action, patient_id=None):
     """Add who did what to whose data, uncommitted: the caller commits it with its change."""
-    db.session.add(AuditEvent(clinic_id=practitioner.clinic_id, actor_id=practitioner.id,
-                              patient_id=patient_id, action=action))
+    db.session.add(
+        AuditEvent(clinic_id=practitioner.clinic_id, actor_id=practitioner.id, patient_id=patient_id, action=action)
+    )
 
 
 def audit_for_patient(patient_id, limit=100):
     return db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.patient_id == patient_id)
-        .order_by(AuditEvent.created_at.desc()).limit(limit)).all()
+        sa.select(AuditEvent)
+        .where(AuditEvent.patient_id == patient_id)
+        .order_by(AuditEvent.created_at.desc())
+        .limit(limit)
+    ).all()
 
 
 def audit_for_clinic(clinic_id, page, per_page=50):
     return db.paginate(
         sa.select(AuditEvent).where(AuditEvent.clinic_id == clinic_id).order_by(AuditEvent.created_at.desc()),
-        page=page, per_page=per_page, error_out=False)
-
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from app.core.cohort import CohortSession
 from app.core.recovery import hours_between
+from app.core.triage import NEED_ORDER, Triage, triage
 from app.extensions import db
 from app.models import Alert, CareLink, SymptomLog, TreatmentSession, User
-from app.core.triage import NEED_ORDER, Triage, triage
 
 PER_PAGE = 25
 
@@ -51,43 +51,64 @@ class DashboardPage:
 
 def _rows_statement(clinic_id, search):
     clinic_patients = sa.select(CareLink.patient_id).where(
-        CareLink.clinic_id == clinic_id, CareLink.withdrawn_at.is_(None))
+        CareLink.clinic_id == clinic_id, CareLink.withdrawn_at.is_(None)
+    )
     latest_session = (
         sa.select(
-            TreatmentSession.id, TreatmentSession.patient_id, TreatmentSession.performed_at,
+            TreatmentSession.id,
+            TreatmentSession.patient_id,
+            TreatmentSession.performed_at,
             TreatmentSession.status,
-            sa.func.row_number().over(partition_by=TreatmentSession.patient_id,
-                                      order_by=TreatmentSession.performed_at.desc()).label("rank"),
-        ).where(TreatmentSession.patient_id.in_(clinic_patients)).subquery()
+            sa.func.row_number()
+            .over(partition_by=TreatmentSession.patient_id, order_by=TreatmentSession.performed_at.desc())
+            .label("rank"),
+        )
+        .where(TreatmentSession.patient_id.in_(clinic_patients))
+        .subquery()
     )
     # The newest log of each latest session, found through the (session_id, logged_at) index:
     # far cheaper than ranking every log of the clinic.
     latest_log_id = (
-        sa.select(SymptomLog.id).where(SymptomLog.session_id == latest_session.c.id)
-        .order_by(SymptomLog.logged_at.desc(), SymptomLog.id.desc()).limit(1)
-        .correlate(latest_session).scalar_subquery()
+        sa.select(SymptomLog.id)
+        .where(SymptomLog.session_id == latest_session.c.id)
+        .order_by(SymptomLog.logged_at.desc(), SymptomLog.id.desc())
+        .limit(1)
+        .correlate(latest_session)
+        .scalar_subquery()
     )
     open_alerts = (
         sa.select(Alert.patient_id, sa.func.count(Alert.id).label("count"))
         .where(Alert.clinic_id == clinic_id, Alert.acknowledged_at.is_(None))
-        .group_by(Alert.patient_id).subquery()
+        .group_by(Alert.patient_id)
+        .subquery()
     )
     statement = (
         sa.select(
-            User.id, User.name, User.email, latest_session.c.id, latest_session.c.performed_at,
-            latest_session.c.status, SymptomLog.logged_at, SymptomLog.redness, SymptomLog.swelling,
-            SymptomLog.peeling, sa.func.coalesce(open_alerts.c.count, 0),
+            User.id,
+            User.name,
+            User.email,
+            latest_session.c.id,
+            latest_session.c.performed_at,
+            latest_session.c.status,
+            SymptomLog.logged_at,
+            SymptomLog.redness,
+            SymptomLog.swelling,
+            SymptomLog.peeling,
+            sa.func.coalesce(open_alerts.c.count, 0),
         )
-        .join(CareLink, sa.and_(CareLink.patient_id == User.id, CareLink.clinic_id == clinic_id,
-                                CareLink.withdrawn_at.is_(None)))
+        .join(
+            CareLink,
+            sa.and_(CareLink.patient_id == User.id, CareLink.clinic_id == clinic_id, CareLink.withdrawn_at.is_(None)),
+        )
         .outerjoin(latest_session, sa.and_(latest_session.c.patient_id == User.id, latest_session.c.rank == 1))
         .outerjoin(SymptomLog, SymptomLog.id == latest_log_id)
         .outerjoin(open_alerts, open_alerts.c.patient_id == User.id)
     )
     if search:
         pattern = f"%{search.strip().lower()}%"
-        statement = statement.where(sa.or_(sa.func.lower(User.name).like(pattern, escape="\\"),
-                                           User.email.like(pattern, escape="\\")))
+        statement = statement.where(
+            sa.or_(sa.func.lower(User.name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\"))
+        )
     return statement
 
 
@@ -98,15 +119,36 @@ def _escape_like(text):
 def clinic_dashboard(clinic_id, now, search="", need=None, page=1, per_page=PER_PAGE):
     """One page of the clinic's patients, most in need first."""
     rows = []
-    for (patient_id, name, email, session_id, performed_at, status, last_logged_at,
-         redness, swelling, peeling, open_alert_count) in db.session.execute(
-            _rows_statement(clinic_id, _escape_like(search or ""))):
-        rows.append(DashboardRow(
-            patient_id, name, email, session_id, performed_at, status, last_logged_at,
-            redness, swelling, peeling, open_alert_count,
-            triage(open_alert_count, status, performed_at, last_logged_at, now),
-        ))
-    counts = {key: 0 for key in NEED_ORDER}
+    for (
+        patient_id,
+        name,
+        email,
+        session_id,
+        performed_at,
+        status,
+        last_logged_at,
+        redness,
+        swelling,
+        peeling,
+        open_alert_count,
+    ) in db.session.execute(_rows_statement(clinic_id, _escape_like(search or ""))):
+        rows.append(
+            DashboardRow(
+                patient_id,
+                name,
+                email,
+                session_id,
+                performed_at,
+                status,
+                last_logged_at,
+                redness,
+                swelling,
+                peeling,
+                open_alert_count,
+                triage(open_alert_count, status, performed_at, last_logged_at, now),
+            )
+        )
+    counts = dict.fromkeys(NEED_ORDER, 0)
     for row in rows:
         counts[row.triage.need] += 1
     if need in NEED_ORDER:
@@ -114,19 +156,27 @@ def clinic_dashboard(clinic_id, now, search="", need=None, page=1, per_page=PER_
     rows.sort(key=lambda row: (row.triage.sort_key, row.display_name.lower()))
     pages = max(1, math.ceil(len(rows) / per_page))
     page = min(max(page, 1), pages)
-    return DashboardPage(rows[(page - 1) * per_page: page * per_page], len(rows), page, pages, counts)
+    return DashboardPage(rows[(page - 1) * per_page : page * per_page], len(rows), page, pages, counts)
 
 
 def cohort_sessions(clinic_id):
     """Every session of the clinic's sharing patients with its redness logs, for the cohort view."""
     clinic_patients = sa.select(CareLink.patient_id).where(
-        CareLink.clinic_id == clinic_id, CareLink.withdrawn_at.is_(None))
+        CareLink.clinic_id == clinic_id, CareLink.withdrawn_at.is_(None)
+    )
     rows = db.session.execute(
-        sa.select(TreatmentSession.id, TreatmentSession.performed_at, TreatmentSession.needle_depth_mm,
-                  TreatmentSession.areas, SymptomLog.logged_at, SymptomLog.redness)
+        sa.select(
+            TreatmentSession.id,
+            TreatmentSession.performed_at,
+            TreatmentSession.needle_depth_mm,
+            TreatmentSession.areas,
+            SymptomLog.logged_at,
+            SymptomLog.redness,
+        )
         .outerjoin(SymptomLog, SymptomLog.session_id == TreatmentSession.id)
         .where(TreatmentSession.patient_id.in_(clinic_patients))
-        .order_by(TreatmentSession.id))
+        .order_by(TreatmentSession.id)
+    )
     sessions = {}
     for session_id, performed_at, depth, areas, logged_at, redness in rows:
         entry = sessions.setdefault(session_id, (depth, tuple(areas or ()), []))

@@ -77,8 +77,12 @@ def session_summaries(patient_id):
 
 
 def latest_session(patient_id):
-    return db.session.scalar(sa.select(TreatmentSession).where(TreatmentSession.patient_id == patient_id)
-                             .order_by(TreatmentSession.performed_at.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(TreatmentSession)
+        .where(TreatmentSession.patient_id == patient_id)
+        .order_by(TreatmentSession.performed_at.desc())
+        .limit(1)
+    )
 
 
 def next_series_number(patient_id):
@@ -89,9 +93,7 @@ def next_series_number(patient_id):
 
 
 def earliest_log_at(session):
-    return db.session.scalar(
-        sa.select(sa.func.min(SymptomLog.logged_at)).where(SymptomLog.session_id == session.id)
-    )
+    return db.session.scalar(sa.select(sa.func.min(SymptomLog.logged_at)).where(SymptomLog.session_id == session.id))
 
 
 # --- Re-assessing: the status and the clinic's alerts ----------------------------------------
@@ -110,17 +112,28 @@ def _reassess(treatment, change, entries=None):
     assessment = recovery.assess(session_facts(treatment), entries, utcnow(), include_points=False)
     treatment.status = assessment.status
     raised = {flag.key: flag for flag in assessment.flags if flag.severity == "contact"}
-    open_alerts = db.session.execute(sa.select(Alert.id, Alert.clinic_id, Alert.flag_key).where(
-        Alert.session_id == treatment.id, Alert.acknowledged_at.is_(None))).all()
+    open_alerts = db.session.execute(
+        sa.select(Alert.id, Alert.clinic_id, Alert.flag_key).where(
+            Alert.session_id == treatment.id, Alert.acknowledged_at.is_(None)
+        )
+    ).all()
     _close_automatically([alert.id for alert in open_alerts if alert.flag_key not in raised], change)
     if raised:
         already_open = {(alert.clinic_id, alert.flag_key) for alert in open_alerts}
         for clinic_id in clinics.active_clinic_ids(treatment.patient_id):
             for flag in raised.values():
                 if (clinic_id, flag.key) not in already_open:
-                    db.session.add(Alert(
-                        clinic_id=clinic_id, patient_id=treatment.patient_id, session_id=treatment.id,
-                        flag_key=flag.key, severity=flag.severity, reason=flag.reason, action=flag.action))
+                    db.session.add(
+                        Alert(
+                            clinic_id=clinic_id,
+                            patient_id=treatment.patient_id,
+                            session_id=treatment.id,
+                            flag_key=flag.key,
+                            severity=flag.severity,
+                            reason=flag.reason,
+                            action=flag.action,
+                        )
+                    )
     return assessment
 
 
@@ -132,10 +145,15 @@ def _close_automatically(alert_ids, change):
     """
     if alert_ids:
         db.session.execute(
-            sa.update(Alert).where(Alert.id.in_(alert_ids), Alert.acknowledged_at.is_(None))
-            .values(acknowledged_at=utcnow(), acknowledged_by_id=None,
-                    acknowledgement_note=f"{ALERT_CLOSED_AUTOMATICALLY} after {change}: "
-                                         "the recovery model no longer raises this flag for the session."))
+            sa.update(Alert)
+            .where(Alert.id.in_(alert_ids), Alert.acknowledged_at.is_(None))
+            .values(
+                acknowledged_at=utcnow(),
+                acknowledged_by_id=None,
+                acknowledgement_note=f"{ALERT_CLOSED_AUTOMATICALLY} after {change}: "
+                "the recovery model no longer raises this flag for the session.",
+            )
+        )
 
 
 def _locked_session(session_id):
@@ -144,8 +162,12 @@ def _locked_session(session_id):
     Deleting a session locks its row too, so a change and a delete wait for each other
     (PostgreSQL; SQLite has one writer anyway) and the change sees whether the row is still there.
     """
-    return db.session.scalar(sa.select(TreatmentSession).where(TreatmentSession.id == session_id)
-                             .with_for_update().execution_options(populate_existing=True))
+    return db.session.scalar(
+        sa.select(TreatmentSession)
+        .where(TreatmentSession.id == session_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 # --- Sessions ---------------------------------------------------------------------------------
@@ -249,7 +271,7 @@ def save_new_log(treatment, client_id, fill, photo=None):
     content = log_content(log)
     db.session.add(log)
     try:
-        with (photos.stored_files(prepared) if prepared else nullcontext()) as file_key:
+        with photos.stored_files(prepared) if prepared else nullcontext() as file_key:
             if prepared:
                 db.session.add(photos.new_photo(treatment, prepared, file_key, _photo_time(log.logged_at)))
             _reassess(treatment, "the patient logged again", [*earlier_entries, log_entry(log)])
@@ -272,8 +294,7 @@ def save_new_log(treatment, client_id, fill, photo=None):
 
 
 # What a patient answered in a log: a resend of the same form carries the same answers.
-LOG_ANSWER_FIELDS = ("redness", "swelling", "peeling", "pain", "itch", "bruising", *WARNING_SIGN_COLUMNS,
-                     "improvement")
+LOG_ANSWER_FIELDS = ("redness", "swelling", "peeling", "pain", "itch", "bruising", *WARNING_SIGN_COLUMNS, "improvement")
 
 
 def log_content(log):
@@ -316,8 +337,9 @@ def delete_log(log):
     # Lock the session first, as deleting the session does (then its logs, by cascade), so the
     # two wait for each other instead of deadlocking on PostgreSQL. SQLite has one writer anyway.
     treatment = _locked_session(log.session_id)
-    deleted = treatment is not None and db.session.execute(
-        sa.delete(SymptomLog).where(SymptomLog.id == log.id)).rowcount == 1
+    deleted = (
+        treatment is not None and db.session.execute(sa.delete(SymptomLog).where(SymptomLog.id == log.id)).rowcount == 1
+    )
     if not deleted:
         db.session.rollback()
         return False
@@ -361,8 +383,7 @@ def delete_photo(photo):
     """Delete the photo, then its files. False if another request deleted it, or its session, a moment ago."""
     file_key, photo_id = photo.file_key, photo.id
     treatment = _locked_session(photo.session_id)
-    deleted = treatment is not None and db.session.execute(
-        sa.delete(Photo).where(Photo.id == photo_id)).rowcount == 1
+    deleted = treatment is not None and db.session.execute(sa.delete(Photo).where(Photo.id == photo_id)).rowcount == 1
     if not deleted:
         db.session.rollback()
         return False
@@ -387,5 +408,6 @@ def _photo_time(logged_at):
 def _log_with_client_id(session_id, client_id):
     if not client_id:
         return None
-    return db.session.scalar(sa.select(SymptomLog).where(SymptomLog.session_id == session_id,
-                                                         SymptomLog.client_id == client_id))
+    return db.session.scalar(
+        sa.select(SymptomLog).where(SymptomLog.session_id == session_id, SymptomLog.client_id == client_id)
+    )

@@ -43,10 +43,18 @@ def start(user, remember, user_agent):
     now = utcnow()
     lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else config["PERMANENT_SESSION_LIFETIME"]
     token = secrets.token_urlsafe(32)
-    db.session.execute(sa.delete(UserLogin).where(
-        UserLogin.user_id == user.id, sa.or_(UserLogin.expires_at <= now, UserLogin.revoked_at.is_not(None))))
-    login = UserLogin(user_id=user.id, token_hash=_token_hash(token), device=device_label(user_agent),
-                      created_at=now, expires_at=now + lifetime)
+    db.session.execute(
+        sa.delete(UserLogin).where(
+            UserLogin.user_id == user.id, sa.or_(UserLogin.expires_at <= now, UserLogin.revoked_at.is_not(None))
+        )
+    )
+    login = UserLogin(
+        user_id=user.id,
+        token_hash=_token_hash(token),
+        device=device_label(user_agent),
+        created_at=now,
+        expires_at=now + lifetime,
+    )
     db.session.add(login)
     db.session.commit()
     login.token = token
@@ -59,9 +67,12 @@ def user_for_token(token):
     if not isinstance(token, str) or not token or len(token) > 100:
         return None
     found = db.session.execute(
-        sa.select(UserLogin, User).join(UserLogin.user)
-        .where(UserLogin.token_hash == _token_hash(token), UserLogin.revoked_at.is_(None),
-               UserLogin.expires_at > utcnow())).first()
+        sa.select(UserLogin, User)
+        .join(UserLogin.user)
+        .where(
+            UserLogin.token_hash == _token_hash(token), UserLogin.revoked_at.is_(None), UserLogin.expires_at > utcnow()
+        )
+    ).first()
     if found is None:
         return None
     login, user = found
@@ -73,16 +84,20 @@ def user_for_token(token):
 def live_logins(user):
     """The user's log-ins that still work, newest first."""
     return db.session.scalars(
-        sa.select(UserLogin).where(UserLogin.user_id == user.id, UserLogin.revoked_at.is_(None),
-                                   UserLogin.expires_at > utcnow())
-        .order_by(UserLogin.created_at.desc(), UserLogin.id.desc())).all()
+        sa.select(UserLogin)
+        .where(UserLogin.user_id == user.id, UserLogin.revoked_at.is_(None), UserLogin.expires_at > utcnow())
+        .order_by(UserLogin.created_at.desc(), UserLogin.id.desc())
+    ).all()
 
 
 def end(login):
     """Revoke one log-in (this device's, at log-out)."""
     if login is not None:
-        db.session.execute(sa.update(UserLogin).where(UserLogin.id == login.id, UserLogin.revoked_at.is_(None))
-                           .values(revoked_at=utcnow()))
+        db.session.execute(
+            sa.update(UserLogin)
+            .where(UserLogin.id == login.id, UserLogin.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
         db.session.commit()
 
 

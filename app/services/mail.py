@@ -9,7 +9,7 @@ says so, so that a page never claims an email went out when it did not.
 import os
 import smtplib
 import ssl
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
@@ -33,7 +33,7 @@ def send(to, subject, template, **context):
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Date"] = format_datetime(datetime.now(UTC))
     # A domain of our own: without one, make_msgid asks DNS for this machine's name.
     message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or "localhost")
     message.set_content(render_template(f"email/{template}.txt", **context))
@@ -67,7 +67,7 @@ def save_to_outbox(message):
     """Write the message as a new .eml file, readable by this user only (its links log people in)."""
     folder = outbox_folder()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{token_hex(4)}.eml"
+    name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{token_hex(4)}.eml"
     descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(message.as_bytes())

@@ -11,10 +11,10 @@ import hashlib
 
 from flask import current_app, url_for
 
-from app.services import accounts, email_links, mail
-from app.services.email_links import LinkInvalid, LinkUsed
 from app.extensions import db
 from app.models import User
+from app.services import accounts, email_links, mail
+from app.services.email_links import LinkInvalid, LinkUsed
 
 PURPOSE = "password-reset"
 
@@ -28,12 +28,18 @@ def send_link(email):
     raises mail.MailNotSent."""
     user = accounts.user_with_email(email)
     if user is None:
-        return mail.send(email, "Your Afterglow password", "reset_unknown",
-                         signup_link=url_for("auth.signup", _external=True))
+        return mail.send(
+            email, "Your Afterglow password", "reset_unknown", signup_link=url_for("auth.signup", _external=True)
+        )
     token = link_token(user)
     minutes = int(current_app.config["PASSWORD_RESET_LIFETIME"].total_seconds() // 60)
-    return mail.send(email, "Choose a new Afterglow password", "reset_link", minutes=minutes,
-                     link=url_for("auth.reset_password", token=token, _external=True))
+    return mail.send(
+        email,
+        "Choose a new Afterglow password",
+        "reset_link",
+        minutes=minutes,
+        link=url_for("auth.reset_password", token=token, _external=True),
+    )
 
 
 def link_token(user):

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app.services import alerts, clinics, session_reports
 from app.extensions import db
 from app.models import Alert, AuditEvent, PractitionerNote, TreatmentSession, User
+from app.services import alerts, clinics, session_reports
 
 
 @dataclass(frozen=True)
@@ -22,17 +22,20 @@ class PatientRecord:
 
 def patient_record(clinic_id, patient, session_id=None):
     """The patient's record as their clinic sees it; `session_id` picks the session shown (default latest)."""
-    sessions = db.session.scalars(
-        patient.sessions.select().order_by(TreatmentSession.performed_at.desc())).all()
+    sessions = db.session.scalars(patient.sessions.select().order_by(TreatmentSession.performed_at.desc())).all()
     chosen = next((s for s in sessions if s.id == session_id), sessions[0] if sessions else None)
     notes = db.session.scalars(
-        sa.select(PractitionerNote).where(PractitionerNote.clinic_id == clinic_id,
-                                          PractitionerNote.patient_id == patient.id)
-        .order_by(PractitionerNote.created_at.desc())).all()
+        sa.select(PractitionerNote)
+        .where(PractitionerNote.clinic_id == clinic_id, PractitionerNote.patient_id == patient.id)
+        .order_by(PractitionerNote.created_at.desc())
+    ).all()
     return PatientRecord(
-        patient=patient, sessions=sessions, treatment=chosen,
+        patient=patient,
+        sessions=sessions,
+        treatment=chosen,
         report=session_reports.session_report(chosen) if chosen else None,
-        alerts=alerts.alerts_for_patient(clinic_id, patient.id), notes=notes,
+        alerts=alerts.alerts_for_patient(clinic_id, patient.id),
+        notes=notes,
         audit=clinics.audit_for_patient(patient.id, limit=20),
     )
 

@@ -5,9 +5,9 @@ import sqlalchemy.orm as so
 from flask import url_for
 
 from app.core.vocabulary import STATUS_WORDS
-from app.services import photos
 from app.extensions import db
 from app.models import Alert, AuditEvent, CareLink, TreatmentSession, User
+from app.services import photos
 
 
 def _iso(moment):
@@ -17,34 +17,73 @@ def _iso(moment):
 def export_patient(patient: User) -> dict:
     """The patient's account, sessions with every log and photo, clinic sharing, alerts and audit trail."""
     sessions = db.session.scalars(
-        patient.sessions.select().order_by(TreatmentSession.performed_at)
-        .options(so.selectinload(TreatmentSession.logs), so.selectinload(TreatmentSession.photos))).all()
+        patient.sessions.select()
+        .order_by(TreatmentSession.performed_at)
+        .options(so.selectinload(TreatmentSession.logs), so.selectinload(TreatmentSession.photos))
+    ).all()
     links = db.session.scalars(sa.select(CareLink).where(CareLink.patient_id == patient.id)).all()
     alerts = db.session.scalars(sa.select(Alert).where(Alert.patient_id == patient.id)).all()
     audit = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.patient_id == patient.id)).all()
     return {
-        "account": {"email": patient.email, "name": patient.name, "timezone": patient.timezone,
-                    "created_at": _iso(patient.created_at)},
-        "sessions": [{
-            "performed_at": _iso(s.performed_at), "needle_depth_mm": s.needle_depth_mm, "device": s.device,
-            "areas": s.areas, "concerns": s.concerns, "series_number": s.series_number, "notes": s.notes,
-            "status": STATUS_WORDS[s.status], "recorded_by_clinic": s.recorded_by_clinic_id is not None,
-            "logs": [{
-                "logged_at": _iso(log.logged_at), "redness": log.redness, "swelling": log.swelling,
-                "peeling": log.peeling, "pain": log.pain, "itch": log.itch, "bruising": log.bruising,
-                "warning_signs": sorted(log.warning_signs), "improvement": log.improvement, "note": log.note,
-            } for log in sorted(s.logs, key=lambda log: log.logged_at)],
-            # The photos themselves are downloaded one by one from the Photos page (these paths).
-            "photos": [{"taken_at": _iso(photo.taken_at),
-                        "path": url_for("gallery.photo_file", photo_id=photo.id, variant="screen")}
-                       for photo in s.photos],
-        } for s in sessions],
-        "clinics": [{"clinic": link.clinic.name, "consented_at": _iso(link.consented_at),
-                     "withdrawn_at": _iso(link.withdrawn_at)} for link in links],
-        "alerts": [{"raised_at": _iso(a.created_at), "reason": a.reason, "acknowledged_at": _iso(a.acknowledged_at)}
-                   for a in alerts],
-        "clinic_access": [{"at": _iso(e.created_at), "action": e.action_label,
-                           "by": e.actor.display_name if e.actor else None} for e in audit],
+        "account": {
+            "email": patient.email,
+            "name": patient.name,
+            "timezone": patient.timezone,
+            "created_at": _iso(patient.created_at),
+        },
+        "sessions": [
+            {
+                "performed_at": _iso(s.performed_at),
+                "needle_depth_mm": s.needle_depth_mm,
+                "device": s.device,
+                "areas": s.areas,
+                "concerns": s.concerns,
+                "series_number": s.series_number,
+                "notes": s.notes,
+                "status": STATUS_WORDS[s.status],
+                "recorded_by_clinic": s.recorded_by_clinic_id is not None,
+                "logs": [
+                    {
+                        "logged_at": _iso(log.logged_at),
+                        "redness": log.redness,
+                        "swelling": log.swelling,
+                        "peeling": log.peeling,
+                        "pain": log.pain,
+                        "itch": log.itch,
+                        "bruising": log.bruising,
+                        "warning_signs": sorted(log.warning_signs),
+                        "improvement": log.improvement,
+                        "note": log.note,
+                    }
+                    for log in sorted(s.logs, key=lambda log: log.logged_at)
+                ],
+                # The photos themselves are downloaded one by one from the Photos page (these paths).
+                "photos": [
+                    {
+                        "taken_at": _iso(photo.taken_at),
+                        "path": url_for("gallery.photo_file", photo_id=photo.id, variant="screen"),
+                    }
+                    for photo in s.photos
+                ],
+            }
+            for s in sessions
+        ],
+        "clinics": [
+            {
+                "clinic": link.clinic.name,
+                "consented_at": _iso(link.consented_at),
+                "withdrawn_at": _iso(link.withdrawn_at),
+            }
+            for link in links
+        ],
+        "alerts": [
+            {"raised_at": _iso(a.created_at), "reason": a.reason, "acknowledged_at": _iso(a.acknowledged_at)}
+            for a in alerts
+        ],
+        "clinic_access": [
+            {"at": _iso(e.created_at), "action": e.action_label, "by": e.actor.display_name if e.actor else None}
+            for e in audit
+        ],
     }
 
 

@@ -17,14 +17,16 @@ only way to a file, and app.gallery.access decides who may follow it.
 
 import os
 import secrets
-import sqlalchemy as sa
-import sqlalchemy.orm as so
-from app.extensions import db
-from app.models import Photo, TreatmentSession
 from contextlib import contextmanager
 from dataclasses import dataclass
-from flask import current_app
 from pathlib import Path
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+
+from app.extensions import db
+from app.models import Photo, TreatmentSession
 
 VARIANTS = ("screen", "thumb")
 
@@ -97,8 +99,7 @@ def stored_files(prepared):
 
 
 def new_photo(treatment, prepared, file_key, taken_at):
-    return Photo(session=treatment, taken_at=taken_at, file_key=file_key,
-                 width=prepared.width, height=prepared.height)
+    return Photo(session=treatment, taken_at=taken_at, file_key=file_key, width=prepared.width, height=prepared.height)
 
 
 def file_keys(*, session_id=None, patient_id=None):
@@ -112,8 +113,13 @@ def file_keys(*, session_id=None, patient_id=None):
 
 
 def _series(patient_id):
-    return (sa.select(Photo).join(Photo.session).where(TreatmentSession.patient_id == patient_id)
-            .options(so.contains_eager(Photo.session)).order_by(Photo.taken_at, Photo.id))
+    return (
+        sa.select(Photo)
+        .join(Photo.session)
+        .where(TreatmentSession.patient_id == patient_id)
+        .options(so.contains_eager(Photo.session))
+        .order_by(Photo.taken_at, Photo.id)
+    )
 
 
 def photos_of_patient(patient_id):

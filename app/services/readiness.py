@@ -11,7 +11,8 @@ log = logging.getLogger(__name__)
 
 # One row, rewritten by every readiness check: a real write, committed, as a save would be.
 heartbeat = sa.Table(
-    "heartbeat", db.metadata,
+    "heartbeat",
+    db.metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("beat_at", sa.Float, nullable=False),  # seconds since the epoch
 )

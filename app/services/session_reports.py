@@ -11,8 +11,14 @@ from app.models import WARNING_SIGN_COLUMNS, SymptomLog, TreatmentSession, utcno
 
 # What the recovery model reads from a log.
 LOG_ENTRY_COLUMNS = (
-    SymptomLog.logged_at, SymptomLog.redness, SymptomLog.swelling, SymptomLog.peeling, SymptomLog.pain,
-    SymptomLog.itch, SymptomLog.bruising, *(getattr(SymptomLog, name) for name in WARNING_SIGN_COLUMNS),
+    SymptomLog.logged_at,
+    SymptomLog.redness,
+    SymptomLog.swelling,
+    SymptomLog.peeling,
+    SymptomLog.pain,
+    SymptomLog.itch,
+    SymptomLog.bruising,
+    *(getattr(SymptomLog, name) for name in WARNING_SIGN_COLUMNS),
     SymptomLog.improvement,
 )
 
@@ -24,8 +30,13 @@ def session_facts(treatment: TreatmentSession) -> recovery.SessionFacts:
 def log_entry(log) -> recovery.LogEntry:
     """A SymptomLog, or a row of LOG_ENTRY_COLUMNS, as the model's plain input."""
     return recovery.LogEntry(
-        logged_at=log.logged_at, redness=log.redness, swelling=log.swelling, peeling=log.peeling,
-        pain=log.pain, itch=log.itch, bruising=bool(log.bruising),
+        logged_at=log.logged_at,
+        redness=log.redness,
+        swelling=log.swelling,
+        peeling=log.peeling,
+        pain=log.pain,
+        itch=log.itch,
+        bruising=bool(log.bruising),
         warning_signs=frozenset(name for name in WARNING_SIGN_COLUMNS if getattr(log, name)),
         improvement=log.improvement,
     )
@@ -37,8 +48,9 @@ def log_entries(session_id: int) -> list[recovery.LogEntry]:
     return [log_entry(row) for row in rows]
 
 
-def assess_session(treatment: TreatmentSession, now: datetime | None = None,
-                   include_points: bool = True) -> recovery.Assessment:
+def assess_session(
+    treatment: TreatmentSession, now: datetime | None = None, include_points: bool = True
+) -> recovery.Assessment:
     """The recovery model's view of a session and all its logs, as of now."""
     entries = [log_entry(log) for log in treatment.logs]
     return recovery.assess(session_facts(treatment), entries, now or utcnow(), include_points=include_points)
@@ -61,13 +73,19 @@ def session_report(treatment: TreatmentSession, now: datetime | None = None) -> 
     assessment = recovery.assess(session_facts(treatment), entries, now or utcnow())
     ratings = sorted(
         (recovery.hours_since_session(treatment.performed_at, entry.logged_at), entry.improvement)
-        for entry in entries if entry.improvement
+        for entry in entries
+        if entry.improvement
     )
     return SessionReport(
         assessment=assessment,
         status_message=recovery.status_message(assessment),
         first_week=charts.first_week_chart(assessment),
-        thirty_days=charts.thirty_day_chart(assessment, ratings, photo_hours=[
-            recovery.hours_since_session(treatment.performed_at, photo.taken_at) for photo in treatment.photos]),
+        thirty_days=charts.thirty_day_chart(
+            assessment,
+            ratings,
+            photo_hours=[
+                recovery.hours_since_session(treatment.performed_at, photo.taken_at) for photo in treatment.photos
+            ],
+        ),
         aftercare=aftercare.aftercare_for(assessment.hours_since, assessment.latest),
     )

@@ -25,14 +25,23 @@ def begin(kind, email, finish_endpoint, url_values=None, login_next=None, **deta
     """
     if accounts.email_taken(email):
         return mail.send(
-            email, "You already have an Afterglow account", "signup_existing", kind=kind,
+            email,
+            "You already have an Afterglow account",
+            "signup_existing",
+            kind=kind,
             login_link=url_for("auth.login", next=login_next, _external=True),
-            reset_link=url_for("auth.reset_request", _external=True))
+            reset_link=url_for("auth.reset_request", _external=True),
+        )
     token = link_token(kind, email, **details)
     hours = int(current_app.config["SIGNUP_LINK_LIFETIME"].total_seconds() // 3600)
     return mail.send(
-        email, "Finish creating your Afterglow account", "signup_link", kind=kind, hours=hours,
-        link=url_for(finish_endpoint, token=token, **(url_values or {}), _external=True))
+        email,
+        "Finish creating your Afterglow account",
+        "signup_link",
+        kind=kind,
+        hours=hours,
+        link=url_for(finish_endpoint, token=token, **(url_values or {}), _external=True),
+    )
 
 
 def link_token(kind, email, **details):

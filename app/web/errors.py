@@ -9,8 +9,8 @@ from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db, limiter
 from app.core.images import megabytes
+from app.extensions import db, limiter
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),
@@ -28,8 +28,9 @@ def render_error(status, title=None, detail=None):
     if request_ctx and request_ctx.url_adapter is None:
         # A Host outside TRUSTED_HOSTS: no URL of the page template can be built for it, so plain words.
         return Response(f"{title or default_title}. {detail or default_detail}\n", mimetype="text/plain"), status
-    html = render_template("errors/error.html", status=status, title=title or default_title,
-                           detail=detail or default_detail)
+    html = render_template(
+        "errors/error.html", status=status, title=title or default_title, detail=detail or default_detail
+    )
     return html, status
 
 
@@ -45,8 +46,9 @@ def register(app):
     @app.errorhandler(RateLimitExceeded)
     def too_many_tries(error):
         wait = seconds_to_wait()
-        html, status = render_error(429, detail=f"{error.description} For your safety, please wait "
-                                                f"{_duration(wait)} before trying again.")
+        html, status = render_error(
+            429, detail=f"{error.description} For your safety, please wait {_duration(wait)} before trying again."
+        )
         return html, status, {"Retry-After": str(wait)}
 
     @app.errorhandler(HTTPException)
@@ -55,8 +57,11 @@ def register(app):
             return error
         if error.code == 413:
             limit = megabytes(current_app.config["PHOTO_MAX_BYTES"])
-            return render_error(413, detail=f"What you sent is larger than we accept. Photos can be up to "
-                                            f"{limit}: choose a smaller one, or take one with the camera.")
+            return render_error(
+                413,
+                detail=f"What you sent is larger than we accept. Photos can be up to "
+                f"{limit}: choose a smaller one, or take one with the camera.",
+            )
         return render_error(error.code)
 
     @app.errorhandler(500)

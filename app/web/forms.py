@@ -1,13 +1,30 @@
-"""Fields, validators and the base form shared by every blueprint."""
+"""Fields, validators and the base form every blueprint uses, and the forms more than one shows."""
+
+import math
+from datetime import timedelta
 
 from flask import current_app, has_request_context, request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict, MultiDict
-from wtforms import DateTimeLocalField, FileField, RadioField, SelectMultipleField, widgets
-from wtforms.validators import StopValidation, ValidationError
+from wtforms import (
+    DateTimeLocalField,
+    FileField,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 from zxcvbn import zxcvbn
 
 from app.core import images
+from app.core.vocabulary import AREAS, CONCERNS, DEVICES
+from app.models import utcnow
+from app.web.timezones import viewer_zone
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
@@ -34,8 +51,7 @@ class BaseForm(FlaskForm):
                     return ImmutableMultiDict()
                 # A file is read only by the form's photo fields; one posted in place of a
                 # text field is ignored, never parsed as text.
-                files = MultiDict([(name, file) for name in form.FILE_FIELDS
-                                   for file in request.files.getlist(name)])
+                files = MultiDict([(name, file) for name in form.FILE_FIELDS for file in request.files.getlist(name)])
                 if not files:
                     return request.form or None
                 return CombinedMultiDict([request.form, files])
@@ -75,8 +91,7 @@ class ChoiceScoreField(RadioField):
         self.allowed = [value for value, _ in levels]
         choices = {"": "Skip"} if optional else {}
         choices.update((str(value), words) for value, words in levels)
-        super().__init__(label, validators, choices=choices, coerce=_int_or_none,
-                         validate_choice=False, **kwargs)
+        super().__init__(label, validators, choices=choices, coerce=_int_or_none, validate_choice=False, **kwargs)
 
     def process_formdata(self, valuelist):
         self.data, self.unreadable = None, False
@@ -92,9 +107,7 @@ class ChoiceScoreField(RadioField):
                 return
             raise ValidationError("Choose one of the levels.")
         if self.data not in self.allowed:
-            raise ValidationError(
-                f"Choose a whole number from {self.allowed[0]} to {self.allowed[-1]}."
-            )
+            raise ValidationError(f"Choose a whole number from {self.allowed[0]} to {self.allowed[-1]}.")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -117,8 +130,7 @@ class LocalDateTimeField(DateTimeLocalField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
-        kwargs.setdefault("invalid_value_message",
-                          "Enter a date and time, for example 2026-05-01 18:30.")
+        kwargs.setdefault("invalid_value_message", "Enter a date and time, for example 2026-05-01 18:30.")
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
@@ -165,8 +177,11 @@ class PhotoField(FileField):
         if has_request_context():
             max_bytes = current_app.config["PHOTO_MAX_BYTES"]
             render_kw["data-max-bytes"] = max_bytes  # checked early by app.js
-            kwargs["description"] = " ".join(filter(None, [
-                kwargs.get("description"), f"JPEG, PNG, HEIC or WebP, up to {images.megabytes(max_bytes)}."]))
+            kwargs["description"] = " ".join(
+                filter(
+                    None, [kwargs.get("description"), f"JPEG, PNG, HEIC or WebP, up to {images.megabytes(max_bytes)}."]
+                )
+            )
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
     def process_formdata(self, valuelist):
@@ -180,3 +195,95 @@ class PhotoField(FileField):
     def reject(self, rejection):
         """Show why the photo cannot be kept (app.core.images.PhotoRejected) next to the field."""
         self.errors = [*self.errors, str(rejection)]
+
+
+# Forms more than one blueprint shows: a session (by the patient or the clinic) and a confirmation.
+
+MAX_NOTE_LENGTH = 2000
+
+
+class DepthField(FloatField):
+    """Millimetres; accepts a decimal comma as typed on many phones."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = float(valuelist[0].strip().replace(",", "."))
+            except ValueError:
+                self.data = None
+                raise ValueError("Enter the depth as a number, for example 0.5.") from None
+        else:
+            self.data = None
+
+
+class SessionForm(BaseForm):
+    performed_at = LocalDateTimeField(
+        "Date and time of the session",
+        validators=[InputRequired("Enter when the session took place.")],
+        tz=viewer_zone,
+    )
+    needle_depth_mm = DepthField(
+        "Needle depth (mm)",
+        validators=[Optional()],
+        description="Ask your practitioner if you are not sure; leave empty if unknown.",
+        render_kw={"inputmode": "decimal", "step": "0.05", "min": "0", "max": "3"},
+    )
+    device = SelectField(
+        "Device", choices=DEVICES, validate_choice=False, validators=[InputRequired("Choose the device used.")]
+    )
+    areas = MultiCheckboxField("Treated areas", choices=AREAS)
+    concerns = MultiCheckboxField("Concerns treated", choices=CONCERNS)
+    series_number = IntegerField(
+        "Session number in the series",
+        validators=[Optional(), NumberRange(1, 20, "Enter a number from 1 to 20.")],
+        description="1 for the first session of a series.",
+        render_kw={"inputmode": "numeric", "min": "1", "max": "20"},
+    )
+    notes = TextAreaField(
+        "Notes",
+        validators=[Length(max=MAX_NOTE_LENGTH)],
+        description="Anything you want to remember, such as products used.",
+    )
+    submit = SubmitField("Save session")
+
+    FIELDS = ("performed_at", "needle_depth_mm", "device", "areas", "concerns", "series_number", "notes")
+
+    CLINIC_RECORD = ("device", "needle_depth_mm", "areas")
+
+    def __init__(self, *args, earliest_log_at=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.earliest_log_at = earliest_log_at
+
+    def lock_clinic_record(self):
+        """The clinic recorded device, depth and areas: the patient sees but cannot change them."""
+        for name in self.CLINIC_RECORD:
+            delattr(self, name)
+
+    def validate_performed_at(self, field):
+        if field.data is None:
+            return
+        if field.data > utcnow() + timedelta(days=366):
+            raise ValidationError("A session can be planned at most a year ahead.")
+        if self.earliest_log_at and field.data > self.earliest_log_at:
+            raise ValidationError(
+                "This session already has logs from before that time. Choose a time before its first log."
+            )
+
+    def validate_needle_depth_mm(self, field):
+        depth = field.data
+        if depth is not None and (not math.isfinite(depth) or not 0 <= depth <= 3):
+            raise ValidationError("Enter a depth from 0 to 3 mm, for example 0.5.")
+
+    def validate_device(self, field):
+        if field.data not in DEVICES:
+            raise ValidationError("Choose one of the devices listed.")
+
+    def validate_areas(self, field):
+        if not field.data:
+            raise ValidationError("Tick at least one treated area.")
+
+
+class ConfirmForm(BaseForm):
+    """An empty form: a POST with a CSRF token, for delete buttons."""
+
+    submit = SubmitField("Delete")

@@ -26,7 +26,8 @@ DATABASE_SCHEME = "database+"  # then the SQLAlchemy URL: database+sqlite:////sr
 
 # One row per limit and client: a fixed window of `hits` that ends at `expires_at`.
 rate_limit = sa.Table(
-    "rate_limit", db.metadata,
+    "rate_limit",
+    db.metadata,
     sa.Column("key", sa.String(255), primary_key=True),
     sa.Column("hits", sa.Integer, nullable=False),
     sa.Column("expires_at", sa.Float, nullable=False, index=True),  # seconds since the epoch
@@ -56,7 +57,7 @@ class DatabaseStorage(Storage):
 
     def __init__(self, uri: str, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
-        url = sa.make_url(uri[len(DATABASE_SCHEME):])
+        url = sa.make_url(uri[len(DATABASE_SCHEME) :])
         if url.get_backend_name() != "sqlite":
             options.setdefault("pool_pre_ping", True)  # a database server may drop an idle connection
         self.engine = sa.create_engine(url, **options)
@@ -71,8 +72,10 @@ class DatabaseStorage(Storage):
         insert = _UPSERTS[self.engine.dialect.name](rate_limit).values(key=key, hits=amount, expires_at=now + expiry)
         upsert = insert.on_conflict_do_update(
             index_elements=[rate_limit.c.key],
-            set_={"hits": sa.case((ended, amount), else_=rate_limit.c.hits + amount),
-                  "expires_at": sa.case((ended, now + expiry), else_=rate_limit.c.expires_at)},
+            set_={
+                "hits": sa.case((ended, amount), else_=rate_limit.c.hits + amount),
+                "expires_at": sa.case((ended, now + expiry), else_=rate_limit.c.expires_at),
+            },
         ).returning(rate_limit.c.hits)
         with self.engine.begin() as connection:
             hits = connection.execute(upsert).scalar_one()
@@ -107,8 +110,9 @@ class DatabaseStorage(Storage):
 
     @staticmethod
     def _current(column, key, now=None):
-        return sa.select(column).where(rate_limit.c.key == key,
-                                       rate_limit.c.expires_at > (time.time() if now is None else now))
+        return sa.select(column).where(
+            rate_limit.c.key == key, rate_limit.c.expires_at > (time.time() if now is None else now)
+        )
 
 
 # --- Whom a limit counts -------------------------------------------------------------------------

@@ -18,8 +18,14 @@ def safe_next_url(target):
         return None
     parts = urlsplit(target)
     # A control character is in no path of ours; a CR or LF would split the Location header.
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in target)
+    ):
         return None
     return target
 
@@ -55,8 +61,11 @@ def link_unusable(problem, action, action_url):
 
 
 def link_used_page():
-    return link_unusable("This link has already been used: the account it created exists. Log in with its "
-                         "email and password.", "Log in", url_for("auth.login"))
+    return link_unusable(
+        "This link has already been used: the account it created exists. Log in with its email and password.",
+        "Log in",
+        url_for("auth.login"),
+    )
 
 
 def read_signup_link(kind, token, restart_url):
@@ -66,7 +75,8 @@ def read_signup_link(kind, token, restart_url):
     except LinkInvalid:
         abort(404)
     except LinkExpired:
-        return None, link_unusable("This link has expired. Start again to get a new one by email.",
-                                   "Start again", restart_url)
+        return None, link_unusable(
+            "This link has expired. Start again to get a new one by email.", "Start again", restart_url
+        )
     except LinkUsed:
         return None, link_used_page()

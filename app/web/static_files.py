@@ -9,10 +9,10 @@ import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
+from wsgiref.headers import Headers
 
 from whitenoise import WhiteNoise
 from whitenoise.responders import MissingFileError, StaticFile
-from wsgiref.headers import Headers
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -51,8 +51,11 @@ class FreshWhiteNoise(WhiteNoise):
         if self.add_headers_function is not None:
             self.add_headers_function(headers, path, url)
         modified = os.stat(path).st_mtime
-        fresh = {encoding: variant for encoding, variant in (("gzip", path + ".gz"), ("br", path + ".br"))
-                 if os.path.exists(variant) and os.stat(variant).st_mtime >= modified}
+        fresh = {
+            encoding: variant
+            for encoding, variant in (("gzip", path + ".gz"), ("br", path + ".br"))
+            if os.path.exists(variant) and os.stat(variant).st_mtime >= modified
+        }
         return StaticFile(path, headers.items(), stat_cache=stat_cache, encodings=fresh)
 
 
@@ -67,7 +70,12 @@ def register(app):
                 values["v"] = version
 
     app.wsgi_app = FreshWhiteNoise(
-        app.wsgi_app, root=str(static_folder), prefix="static/", max_age=ONE_YEAR,
-        immutable_file_test=lambda path, url: True, add_headers_function=_nosniff, autorefresh=app.debug,
+        app.wsgi_app,
+        root=str(static_folder),
+        prefix="static/",
+        max_age=ONE_YEAR,
+        immutable_file_test=lambda path, url: True,
+        add_headers_function=_nosniff,
+        autorefresh=app.debug,
         allow_all_origins=False,
     )

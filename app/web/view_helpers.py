@@ -3,11 +3,11 @@
 from functools import wraps
 
 from flask import Request, Response, abort, current_app, render_template, request
-from werkzeug.routing import IntegerConverter
 from flask_login import current_user, login_required
+from werkzeug.routing import IntegerConverter
 
-from app.web import rate_limits
 from app.extensions import limiter
+from app.web import rate_limits
 
 
 def render_form(template, form, form_name="form", status=None, **context):
@@ -18,8 +18,11 @@ def render_form(template, form, form_name="form", status=None, **context):
 
 def download(body, mimetype, filename):
     """A file to save, never kept by a shared cache: exports hold health data."""
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "private, no-store"})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "private, no-store"},
+    )
 
 
 def role_required(role):
@@ -47,26 +50,36 @@ def _setting(name):
 
 # For POSTs that check or create credentials: log-in, sign-up, password, invites; per address.
 credentials_rate_limit = limiter.limit(
-    _setting("AUTH_RATE_LIMIT"), methods=["POST"],
-    error_message="There have been too many tries from your connection.")
+    _setting("AUTH_RATE_LIMIT"), methods=["POST"], error_message="There have been too many tries from your connection."
+)
 
 # Log-in, per account whatever the address: only failed tries count, so the owner's own log-ins never do.
 account_rate_limit = limiter.limit(
-    _setting("LOGIN_ACCOUNT_RATE_LIMIT"), key_func=rate_limits.by_account, methods=["POST"],
+    _setting("LOGIN_ACCOUNT_RATE_LIMIT"),
+    key_func=rate_limits.by_account,
+    methods=["POST"],
     deduct_when=rate_limits.failed_log_in,
-    error_message="There have been too many wrong passwords for this account, so logging in to it is paused.")
+    error_message="There have been too many wrong passwords for this account, so logging in to it is paused.",
+)
 
 # Opening an invite link (GET), per address; per_method keeps it apart from the POST limit.
 invite_view_rate_limit = limiter.limit(
-    _setting("INVITE_VIEW_RATE_LIMIT"), methods=["GET"], per_method=True,
-    error_message="Too many invite links have been opened from your connection.")
+    _setting("INVITE_VIEW_RATE_LIMIT"),
+    methods=["GET"],
+    per_method=True,
+    error_message="Too many invite links have been opened from your connection.",
+)
 
 # Sending a photo, per patient, one count for every form that takes one; a log sent without a
 # photo is never limited.
 photo_rate_limit = limiter.shared_limit(
-    _setting("PHOTO_RATE_LIMIT"), scope="photos", key_func=rate_limits.by_user, methods=["POST"],
+    _setting("PHOTO_RATE_LIMIT"),
+    scope="photos",
+    key_func=rate_limits.by_user,
+    methods=["POST"],
     exempt_when=rate_limits.no_photo_attached,
-    error_message="You have sent many photos in a short time.")
+    error_message="You have sent many photos in a short time.",
+)
 
 
 class IdConverter(IntegerConverter):

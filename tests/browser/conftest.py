@@ -7,20 +7,25 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from app.factory import create_app
 from app.extensions import db
+from app.factory import create_app
 from tests.conftest import make_config
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 PHONE = {"width": 360, "height": 740}
 LARGER_PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
-VIEWPORTS = pytest.mark.parametrize("page", [PHONE, LARGER_PHONE, DESKTOP], indirect=True,
-                                    ids=["360x740", "390x844", "desktop"])
+VIEWPORTS = pytest.mark.parametrize(
+    "page", [PHONE, LARGER_PHONE, DESKTOP], indirect=True, ids=["360x740", "390x844", "desktop"]
+)
 
 
 def pytest_collection_modifyitems(items):

@@ -1,31 +1,65 @@
 """axe-core (served from the tests' own copy) finds no accessibility violation on any page, at 360 px."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 import time_machine
 
-from app.services import clinics, password_resets, signups
 from app.cli import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
 from app.extensions import db
 from app.models import INVITE_PATIENT, INVITE_PRACTITIONER, Alert, TreatmentSession, User
+from app.services import clinics, password_resets, signups
 from tests.browser.conftest import PHONE
 from tests.conftest import store_photo
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
-ANONYMOUS_PAGES = ["/", "/auth/login", "/auth/signup", "/auth/clinic-signup", "/auth/reset-password", "/join",
-                   "/offline", "/no-such-page"]
+ANONYMOUS_PAGES = [
+    "/",
+    "/auth/login",
+    "/auth/signup",
+    "/auth/clinic-signup",
+    "/auth/reset-password",
+    "/join",
+    "/offline",
+    "/no-such-page",
+]
 # Pages opened from an emailed link (step 2 of each sign-up, a password reset) and those an invite opens.
-EMAILED_PAGES = ["/auth/signup/{patient}", "/auth/clinic-signup/{clinic}", "/auth/reset-password/{reset}",
-                 "/join/{invite_key}", "/join/{invite_key}/{invite}", "/team/{team_key}", "/team/{team_key}/{team}",
-                 "/auth/signup/{expired}"]
-PATIENT_PAGES = ["/", "/sessions/new", "/sessions/{session}", "/sessions/{session}/logs/new",
-                 "/sessions/{session}/edit", "/sessions/{session}/delete", "/sharing", "/my-data", "/auth/account",
-                 "/auth/password", "/photos", "/sessions/{session}/photos/new", "/photos/{photo}/delete"]
-PRACTITIONER_PAGES = ["/clinic/", "/clinic/patients/{patient}", "/clinic/patients/{patient}/sessions/new",
-                      "/clinic/patients/{patient}/photos", "/clinic/invites", "/clinic/cohort", "/clinic/audit"]
+EMAILED_PAGES = [
+    "/auth/signup/{patient}",
+    "/auth/clinic-signup/{clinic}",
+    "/auth/reset-password/{reset}",
+    "/join/{invite_key}",
+    "/join/{invite_key}/{invite}",
+    "/team/{team_key}",
+    "/team/{team_key}/{team}",
+    "/auth/signup/{expired}",
+]
+PATIENT_PAGES = [
+    "/",
+    "/sessions/new",
+    "/sessions/{session}",
+    "/sessions/{session}/logs/new",
+    "/sessions/{session}/edit",
+    "/sessions/{session}/delete",
+    "/sharing",
+    "/my-data",
+    "/auth/account",
+    "/auth/password",
+    "/photos",
+    "/sessions/{session}/photos/new",
+    "/photos/{photo}/delete",
+]
+PRACTITIONER_PAGES = [
+    "/clinic/",
+    "/clinic/patients/{patient}",
+    "/clinic/patients/{patient}/sessions/new",
+    "/clinic/patients/{patient}/photos",
+    "/clinic/invites",
+    "/clinic/cohort",
+    "/clinic/audit",
+]
 
 
 @pytest.fixture
@@ -38,8 +72,10 @@ def seeded(seeded_server):
         assert db.session.scalar(sa.select(sa.func.count(Alert.id)))  # the detail page shows open alerts
         # Two photos, so the photo pages show the comparison, the slider and the thumbnails.
         treatment = db.session.get(TreatmentSession, session_id)
-        photo_ids = [store_photo(treatment, hours, colour, size=(400, 300)).id
-                     for hours, colour in ((1, (190, 110, 100)), (60, (210, 160, 140)))]
+        photo_ids = [
+            store_photo(treatment, hours, colour, size=(400, 300)).id
+            for hours, colour in ((1, (190, 110, 100)), (60, (210, 160, 140)))
+        ]
     return live_server, {"patient": patient_id, "session": session_id, "photo": photo_ids[0]}
 
 
@@ -90,14 +126,18 @@ def emailed_links(seeded_server):
         patient = db.session.scalar(sa.select(User).where(User.email == DEMO_PATIENTS["red_flag"]))
         invite, invite_key = clinics.create_invite(practitioner.clinic_id, practitioner, INVITE_PATIENT)
         team_invite, team_key = clinics.create_invite(practitioner.clinic_id, practitioner, INVITE_PRACTITIONER)
-        with time_machine.travel(datetime.now(timezone.utc) - timedelta(days=2), tick=False):
+        with time_machine.travel(datetime.now(UTC) - timedelta(days=2), tick=False):
             expired = signups.link_token(signups.PATIENT, "late@example.com")
-        return {"patient": signups.link_token(signups.PATIENT, "new@example.com"),
-                "clinic": signups.link_token(signups.CLINIC, "new@example.com", clinic="Glow", name="Dr New"),
-                "reset": password_resets.link_token(patient), "invite_key": invite_key, "team_key": team_key,
-                "invite": signups.link_token(signups.INVITE, "new@example.com", name="New", invite=invite.id),
-                "team": signups.link_token(signups.TEAM, "new@example.com", name="Dr New", invite=team_invite.id),
-                "expired": expired}
+        return {
+            "patient": signups.link_token(signups.PATIENT, "new@example.com"),
+            "clinic": signups.link_token(signups.CLINIC, "new@example.com", clinic="Glow", name="Dr New"),
+            "reset": password_resets.link_token(patient),
+            "invite_key": invite_key,
+            "team_key": team_key,
+            "invite": signups.link_token(signups.INVITE, "new@example.com", name="New", invite=invite.id),
+            "team": signups.link_token(signups.TEAM, "new@example.com", name="Dr New", invite=team_invite.id),
+            "expired": expired,
+        }
 
 
 def test_the_check_your_email_page_has_no_violations(browser, live_server):

@@ -33,8 +33,7 @@ def log_in(page, server, email):
     page.get_by_role("button", name="Log in").click()
 
 
-def test_after_the_patient_corrects_a_session_the_clinic_sees_the_same_status_and_an_alert(
-        browser, page, live_server):
+def test_after_the_patient_corrects_a_session_the_clinic_sees_the_same_status_and_an_alert(browser, page, live_server):
     add_sharing_patient_and_practitioner(live_server.flask_app)
     now = datetime.now(BROWSER_ZONE)
 
@@ -76,7 +75,8 @@ def test_after_the_patient_corrects_a_session_the_clinic_sees_the_same_status_an
         row = clinic_page.locator(".patient-row", has_text="Cora Corrected")
         expect(row.locator(".need-label")).to_have_text(re.compile(r"^Open alerts · 1 open alert\b"))
         expect(row.locator("p", has_text=" since the session of ")).to_have_text(
-            re.compile(rf"^{re.escape(patient_status)} · day 9 since the session of "))
+            re.compile(rf"^{re.escape(patient_status)} · day 9 since the session of ")
+        )
         assert_fits_a_phone(clinic_page)
 
         row.get_by_role("link", name="Cora Corrected").click()

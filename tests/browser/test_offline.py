@@ -25,8 +25,7 @@ def notes_stored(server, session_id):
 
 def session_of(server, who):
     with server.flask_app.app_context():
-        return db.session.scalar(
-            sa.select(TreatmentSession.id).join(User).where(User.email == DEMO_PATIENTS[who]))
+        return db.session.scalar(sa.select(TreatmentSession.id).join(User).where(User.email == DEMO_PATIENTS[who]))
 
 
 def log_in_as(page, server, email):
@@ -76,7 +75,8 @@ def test_a_log_saved_offline_survives_a_reload_and_arrives_exactly_once(live_ser
     assert live_server.flask_app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     with live_server.flask_app.app_context():
         session_id = db.session.scalar(
-            sa.select(TreatmentSession.id).join(User).where(User.email == DEMO_PATIENTS["missed"]))
+            sa.select(TreatmentSession.id).join(User).where(User.email == DEMO_PATIENTS["missed"])
+        )
     context = browser.new_context(viewport=PHONE, timezone_id="Europe/Berlin")
     page = context.new_page()
     note = "Logged on the train, no signal"
@@ -133,8 +133,10 @@ def test_logs_written_offline_on_a_kept_form_are_each_stored_once(seeded_server,
         expect(page.locator("#outbox-status")).to_contain_text("1 log is saved on this phone")
         fill_log(page, "Offline, evening", level=0)
         expect(page.locator("#outbox-status")).to_contain_text("2 logs are saved on this phone")
-        ids = page.evaluate(f"JSON.parse(localStorage.getItem(document.body.dataset.outbox))"
-                            f".map(item => item.fields.find(f => f[0] === 'client_id')[1])")
+        ids = page.evaluate(
+            "JSON.parse(localStorage.getItem(document.body.dataset.outbox))"
+            ".map(item => item.fields.find(f => f[0] === 'client_id')[1])"
+        )
         assert len(set(ids)) == 2 and kept_id not in ids
 
         context.set_offline(False)
@@ -168,8 +170,7 @@ def test_a_form_opened_while_the_server_was_unreachable_and_sent_later_is_stored
         context.close()
 
 
-def test_logging_out_sends_what_it_can_and_deletes_unsent_logs_only_when_the_patient_agrees(
-        seeded_server, browser):
+def test_logging_out_sends_what_it_can_and_deletes_unsent_logs_only_when_the_patient_agrees(seeded_server, browser):
     session_id = session_of(seeded_server, "missed")
     context = browser.new_context(viewport=PHONE, timezone_id="Europe/Berlin")
     page = context.new_page()

@@ -27,7 +27,8 @@ def choose(page, group, level):
 def assert_fits_a_phone(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"
     small = page.evaluate("""() => [...document.querySelectorAll(
-            'button, .button, input[type=submit], nav a, label.option, select, input:not([type=hidden]):not([type=radio]):not([type=checkbox])')]
+            'button, .button, input[type=submit], nav a, label.option, select, '
+            + 'input:not([type=hidden]):not([type=radio]):not([type=checkbox])')]
         .filter(el => el.offsetParent !== null)
         .filter(el => el.getBoundingClientRect().height < 44)
         .map(el => el.outerHTML.slice(0, 80))""")

@@ -23,8 +23,10 @@ DEMO_ZONE = ZoneInfo("Europe/London")  # the typical demo patient's zone, in whi
 
 def caption(role, day):
     """A figure's caption: the day it was taken and how long after which session (its date may wrap)."""
-    return re.compile(rf"^{role} · \d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}, day {day} after the session of"
-                      rf"\s+\d{{1,2}} [A-Z][a-z]{{2}}$")
+    return re.compile(
+        rf"^{role} · \d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}, day {day} after the session of"
+        rf"\s+\d{{1,2}} [A-Z][a-z]{{2}}$"
+    )
 
 
 def jpeg(tmp_path, name, colour):
@@ -35,7 +37,7 @@ def jpeg(tmp_path, name, colour):
 
 def dominant(rgb):
     """Which of RED, GREEN, BLUE a sampled pixel is."""
-    return min((RED, GREEN, BLUE), key=lambda colour: sum((a - b) ** 2 for a, b in zip(colour, rgb)))
+    return min((RED, GREEN, BLUE), key=lambda colour: sum((a - b) ** 2 for a, b in zip(colour, rgb[:3], strict=True)))
 
 
 def colour_at(page, selector, x_fraction, y_fraction=0.5):
@@ -61,10 +63,13 @@ def image_colour(page, selector):
 def wait_until_images_load(page, selector):
     for image in page.locator(selector).all():
         image.scroll_into_view_if_needed()  # thumbnails are loading="lazy"
-    page.wait_for_function("""selector => {
+    page.wait_for_function(
+        """selector => {
         const images = [...document.querySelectorAll(selector)];
         return images.length > 0 && images.every(img => img.complete && img.naturalWidth > 0);
-    }""", arg=selector)
+    }""",
+        arg=selector,
+    )
 
 
 def save_photo(page, expected_status):
@@ -75,8 +80,9 @@ def save_photo(page, expected_status):
 
 
 def test_take_photos_and_compare_before_and_after_at_360px(page, seeded_server, tmp_path):
-    red, green, blue = (jpeg(tmp_path, f"{name}.jpg", colour)
-                        for name, colour in (("red", RED), ("green", GREEN), ("blue", BLUE)))
+    red, green, blue = (
+        jpeg(tmp_path, f"{name}.jpg", colour) for name, colour in (("red", RED), ("green", GREEN), ("blue", BLUE))
+    )
     not_a_photo = tmp_path / "holiday.jpg"
     not_a_photo.write_bytes(b"This is a shopping list, not a photo.\n" * 20)
 
@@ -137,9 +143,14 @@ def test_take_photos_and_compare_before_and_after_at_360px(page, seeded_server, 
         red_id, blue_id, green_id = (photo.id for photo in photos)
         # The photo sent with the log belongs to the log's session, and the log was saved too.
         assert photos[1].session_id == photos[2].session_id != photos[0].session_id
-        log = db.session.scalar(sa.select(SymptomLog).where(
-            SymptomLog.session_id == photos[1].session_id, SymptomLog.redness == 2,
-            SymptomLog.swelling == 1, SymptomLog.peeling == 0))
+        log = db.session.scalar(
+            sa.select(SymptomLog).where(
+                SymptomLog.session_id == photos[1].session_id,
+                SymptomLog.redness == 2,
+                SymptomLog.swelling == 1,
+                SymptomLog.peeling == 0,
+            )
+        )
         assert log is not None and photos[1].taken_at == log.logged_at
 
     # Before and after: by default the first of the series and the latest.

@@ -1,4 +1,7 @@
-"""The practitioner's day in Chromium at two phone sizes and on a desktop: triage, a red-flag patient, an alert, a note, an invite."""
+"""The practitioner's day in Chromium at two phone sizes and on a desktop.
+
+Triage, a red-flag patient, an alert, a note, an invite.
+"""
 
 import re
 
@@ -27,7 +30,8 @@ def test_triage_acknowledge_note_and_invite_a_patient(browser, page, live_server
     rows = page.locator(".patient-row")
     expect(rows.locator("h2")).to_have_text(["Rita Redflag", "Sam Slower", "Milo Missed", "Tess Typical"])
     expect(rows.locator(".need-label strong")).to_have_text(
-        ["Open alerts", "Slower than typical", "Missed check-in", "On track"])
+        ["Open alerts", "Slower than typical", "Missed check-in", "On track"]
+    )
     assert_fits_a_phone(page)
 
     page.get_by_label("Search by name or email").fill("rita")

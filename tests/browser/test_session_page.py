@@ -14,8 +14,9 @@ def log_in_as(page, server, email):
     page.get_by_role("button", name="Log in").click()
 
 
-@pytest.mark.parametrize("course, status", [
-    ("typical", "On track"), ("slow", "Slower than typical"), ("red_flag", "Contact your clinic")])
+@pytest.mark.parametrize(
+    "course, status", [("typical", "On track"), ("slow", "Slower than typical"), ("red_flag", "Contact your clinic")]
+)
 def test_status_charts_and_aftercare_at_360px(page, seeded_server, course, status):
     log_in_as(page, seeded_server, DEMO_PATIENTS[course])
     page.locator(".cards .card h2 a").first.click()

@@ -51,8 +51,9 @@ def free_port():
 def smtp_server():
     """An SMTP server in a thread that keeps what it receives; AUTH without TLS, as on a test network."""
     received = ReceivingServer(port=free_port())
-    controller = Controller(received, hostname="127.0.0.1", port=received.port,
-                            authenticator=received.authenticate, auth_require_tls=False)
+    controller = Controller(
+        received, hostname="127.0.0.1", port=received.port, authenticator=received.authenticate, auth_require_tls=False
+    )
     controller.start()
     try:
         yield received
@@ -63,6 +64,11 @@ def smtp_server():
 @pytest.fixture
 def mailing_app(app, smtp_server):
     """The app sending through smtp_server, logging in, without STARTTLS (the test server has no certificate)."""
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_USE_TLS=False,
-                      MAIL_USERNAME=SMTP_USER, MAIL_PASSWORD=SMTP_PASSWORD)
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_server.port,
+        MAIL_USE_TLS=False,
+        MAIL_USERNAME=SMTP_USER,
+        MAIL_PASSWORD=SMTP_PASSWORD,
+    )
     return app

@@ -33,8 +33,15 @@ def other_patients_data(make_patient, make_session, make_log):
 )
 def test_another_patients_ids_answer_404_and_change_nothing(patient_client, db, other_patients_data, method, url):
     treatment, log = other_patients_data
-    data = {"logged_at": "2026-06-15T11:00", "redness": "4", "swelling": "4", "peeling": "4",
-            "performed_at": "2026-06-15T01:00", "device": "other", "areas": ["body"]}
+    data = {
+        "logged_at": "2026-06-15T11:00",
+        "redness": "4",
+        "swelling": "4",
+        "peeling": "4",
+        "performed_at": "2026-06-15T01:00",
+        "device": "other",
+        "areas": ["body"],
+    }
     response = getattr(patient_client, method)(url.format(s=treatment.id, l=log.id), data=data)
     assert response.status_code == 404
     body = response.get_data(as_text=True)

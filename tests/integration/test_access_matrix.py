@@ -26,48 +26,51 @@ P = "/clinic/patients/{patient}"
 # One row per page or action; one column per actor, in the order of ACTORS.
 #  method  url                                   anonymous  patient A   patient B  A's clinic    other clinic
 MATRIX = [
-    ("GET",  "/",                                   200,      200,        200,       "/clinic/",   "/clinic/"),
-    ("GET",  "/sessions/new",                       LOGIN,    200,        200,       404,          404),
-    ("GET",  S,                                     LOGIN,    200,        404,       404,          404),
-    ("GET",  S + "/edit",                           LOGIN,    200,        404,       404,          404),
-    ("POST", S + "/edit",                           LOGIN,    S,          404,       404,          404),
-    ("GET",  S + "/delete",                         LOGIN,    200,        404,       404,          404),
-    ("POST", S + "/delete",                         LOGIN,    "/",        404,       404,          404),
-    ("GET",  S + "/logs/new",                       LOGIN,    200,        404,       404,          404),
-    ("POST", S + "/logs/new",                       LOGIN,    S,          404,       404,          404),
-    ("GET",  "/logs/{log}/edit",                    LOGIN,    200,        404,       404,          404),
-    ("POST", "/logs/{log}/edit",                    LOGIN,    S,          404,       404,          404),
-    ("GET",  "/logs/{log}/delete",                  LOGIN,    200,        404,       404,          404),
-    ("POST", "/logs/{log}/delete",                  LOGIN,    S,          404,       404,          404),
-    ("GET",  "/sharing",                            LOGIN,    200,        200,       404,          404),
-    ("GET",  "/sharing/{link}/withdraw",            LOGIN,    200,        404,       404,          404),
-    ("POST", "/sharing/{link}/withdraw",            LOGIN,    "/sharing", 404,       404,          404),
-    ("GET",  "/clinic/",                            LOGIN,    404,        404,       200,          200),
-    ("GET",  P,                                     LOGIN,    404,        404,       200,          404),
-    ("POST", P + "/notes",                          LOGIN,    404,        404,       P,            404),
-    ("POST", "/clinic/alerts/{alert}/acknowledge",  LOGIN,    404,        404,       P,            404),
-    ("GET",  P + "/sessions/new",                   LOGIN,    404,        404,       200,          404),
-    ("POST", P + "/sessions/new",                   LOGIN,    404,        404,       P,            404),
-    ("GET",  P + "/logs.csv",                       LOGIN,    404,        404,       200,          404),
-    ("GET",  "/clinic/logs.csv",                    LOGIN,    404,        404,       200,          200),
-    ("GET",  "/clinic/cohort",                      LOGIN,    404,        404,       200,          200),
-    ("GET",  "/clinic/audit",                       LOGIN,    404,        404,       200,          200),
-    ("GET",  "/clinic/invites",                     LOGIN,    404,        404,       200,          200),
-    ("POST", "/clinic/invites",                     LOGIN,    404,        404,       200,          200),
-    ("GET",  S + "/photos/new",                     LOGIN,    200,        404,       404,          404),
-    ("GET",  "/photos",                             LOGIN,    200,        200,       404,          404),
-    ("GET",  "/photos?after={photo}",               LOGIN,    200,        404,       404,          404),
-    ("GET",  "/photos/{photo}/screen.jpg",          LOGIN,    200,        404,       200,          404),
-    ("GET",  "/photos/{photo}/thumb.jpg",           LOGIN,    200,        404,       200,          404),
-    ("GET",  "/photos/{photo}/delete",              LOGIN,    200,        404,       404,          404),
-    ("POST", "/photos/{photo}/delete",              LOGIN,    "/photos",  404,       404,          404),
-    ("GET",  P + "/photos",                         LOGIN,    404,        404,       200,          404),
-    ("GET",  P + "/photos?before={photo}",          LOGIN,    404,        404,       200,          404),
-    ("GET",  "/auth/account",                       LOGIN,    200,        200,       200,          200),
-    ("GET",  "/auth/password",                      LOGIN,    200,        200,       200,          200),
+    ("GET", "/", 200, 200, 200, "/clinic/", "/clinic/"),
+    ("GET", "/sessions/new", LOGIN, 200, 200, 404, 404),
+    ("GET", S, LOGIN, 200, 404, 404, 404),
+    ("GET", S + "/edit", LOGIN, 200, 404, 404, 404),
+    ("POST", S + "/edit", LOGIN, S, 404, 404, 404),
+    ("GET", S + "/delete", LOGIN, 200, 404, 404, 404),
+    ("POST", S + "/delete", LOGIN, "/", 404, 404, 404),
+    ("GET", S + "/logs/new", LOGIN, 200, 404, 404, 404),
+    ("POST", S + "/logs/new", LOGIN, S, 404, 404, 404),
+    ("GET", "/logs/{log}/edit", LOGIN, 200, 404, 404, 404),
+    ("POST", "/logs/{log}/edit", LOGIN, S, 404, 404, 404),
+    ("GET", "/logs/{log}/delete", LOGIN, 200, 404, 404, 404),
+    ("POST", "/logs/{log}/delete", LOGIN, S, 404, 404, 404),
+    ("GET", "/sharing", LOGIN, 200, 200, 404, 404),
+    ("GET", "/sharing/{link}/withdraw", LOGIN, 200, 404, 404, 404),
+    ("POST", "/sharing/{link}/withdraw", LOGIN, "/sharing", 404, 404, 404),
+    ("GET", "/clinic/", LOGIN, 404, 404, 200, 200),
+    ("GET", P, LOGIN, 404, 404, 200, 404),
+    ("POST", P + "/notes", LOGIN, 404, 404, P, 404),
+    ("POST", "/clinic/alerts/{alert}/acknowledge", LOGIN, 404, 404, P, 404),
+    ("GET", P + "/sessions/new", LOGIN, 404, 404, 200, 404),
+    ("POST", P + "/sessions/new", LOGIN, 404, 404, P, 404),
+    ("GET", P + "/logs.csv", LOGIN, 404, 404, 200, 404),
+    ("GET", "/clinic/logs.csv", LOGIN, 404, 404, 200, 200),
+    ("GET", "/clinic/cohort", LOGIN, 404, 404, 200, 200),
+    ("GET", "/clinic/audit", LOGIN, 404, 404, 200, 200),
+    ("GET", "/clinic/invites", LOGIN, 404, 404, 200, 200),
+    ("POST", "/clinic/invites", LOGIN, 404, 404, 200, 200),
+    ("GET", S + "/photos/new", LOGIN, 200, 404, 404, 404),
+    ("GET", "/photos", LOGIN, 200, 200, 404, 404),
+    ("GET", "/photos?after={photo}", LOGIN, 200, 404, 404, 404),
+    ("GET", "/photos/{photo}/screen.jpg", LOGIN, 200, 404, 200, 404),
+    ("GET", "/photos/{photo}/thumb.jpg", LOGIN, 200, 404, 200, 404),
+    ("GET", "/photos/{photo}/delete", LOGIN, 200, 404, 404, 404),
+    ("POST", "/photos/{photo}/delete", LOGIN, "/photos", 404, 404, 404),
+    ("GET", P + "/photos", LOGIN, 404, 404, 200, 404),
+    ("GET", P + "/photos?before={photo}", LOGIN, 404, 404, 200, 404),
+    ("GET", "/auth/account", LOGIN, 200, 200, 200, 200),
+    ("GET", "/auth/password", LOGIN, 200, 200, 200, 200),
 ]
-CASES = [pytest.param(actor, method, url, expected, id=f"{actor} {method} {url}")
-         for method, url, *answers in MATRIX for actor, expected in zip(ACTORS, answers, strict=True)]
+CASES = [
+    pytest.param(actor, method, url, expected, id=f"{actor} {method} {url}")
+    for method, url, *answers in MATRIX
+    for actor, expected in zip(ACTORS, answers, strict=True)
+]
 
 
 @pytest.fixture
@@ -86,16 +89,27 @@ def world(make_clinic, make_practitioner, make_patient, make_session, make_log, 
     make_log(make_session(patient_b, hours_ago=20), hours_after=2)
     a_link = share(patient_a, clinic1)
     share(patient_b, clinic2)
-    alert = Alert(clinic_id=clinic1.id, patient_id=patient_a.id, session_id=a_session.id, flag_key="worse_again",
-                  severity="contact", reason="Redder again on day 3.", action="Call the patient today.")
+    alert = Alert(
+        clinic_id=clinic1.id,
+        patient_id=patient_a.id,
+        session_id=a_session.id,
+        flag_key="worse_again",
+        severity="contact",
+        reason="Redder again on day 3.",
+        action="Call the patient today.",
+    )
     db.session.add(alert)
     db.session.commit()
     return SimpleNamespace(
-        users={PATIENT_A: patient_a, PATIENT_B: patient_b,
-               OWN_CLINIC: make_practitioner(clinic1, name="Dr One"),
-               OTHER_CLINIC: make_practitioner(clinic2, name="Dr Two")},
-        ids=dict(session=a_session.id, log=a_log.id, link=a_link.id, patient=patient_a.id, alert=alert.id,
-                 photo=a_photo.id),
+        users={
+            PATIENT_A: patient_a,
+            PATIENT_B: patient_b,
+            OWN_CLINIC: make_practitioner(clinic1, name="Dr One"),
+            OTHER_CLINIC: make_practitioner(clinic2, name="Dr Two"),
+        },
+        ids=dict(
+            session=a_session.id, log=a_log.id, link=a_link.id, patient=patient_a.id, alert=alert.id, photo=a_photo.id
+        ),
     )
 
 
@@ -115,11 +129,17 @@ def client_as(app, world):
 def form_data(ids):
     """One valid submission for every form in the matrix: a permitted POST succeeds and changes something."""
     return {
-        "performed_at": "2026-06-14T05:00", "device": "other", "areas": ["body"],  # sessions
-        "logged_at": "2026-06-15T11:00", "redness": "4", "swelling": "4", "peeling": "4",  # logs
+        "performed_at": "2026-06-14T05:00",
+        "device": "other",
+        "areas": ["body"],  # sessions
+        "logged_at": "2026-06-15T11:00",
+        "redness": "4",
+        "swelling": "4",
+        "peeling": "4",  # logs
         "body": "Called Ada, all fine.",  # private note
         f"alert-{ids['alert']}-note": "Called Ada, advised a cool compress.",  # acknowledgement
-        "patient-name": "New Patient", "patient-submit": "Create invite",  # patient invite
+        "patient-name": "New Patient",
+        "patient-submit": "Create invite",  # patient invite
     }
 
 
@@ -139,12 +159,22 @@ def database_state(db, ids):
         "invites": count(Invite),
         "audit events": count(AuditEvent),
         "photos": count(Photo),
-        "A's session": tuple(db.session.execute(sa.select(
-            TreatmentSession.performed_at, TreatmentSession.device, TreatmentSession.areas)
-            .where(TreatmentSession.id == ids["session"])).one_or_none() or ()),
-        "A's log": tuple(db.session.execute(sa.select(
-            SymptomLog.logged_at, SymptomLog.redness, SymptomLog.swelling, SymptomLog.peeling)
-            .where(SymptomLog.id == ids["log"])).one_or_none() or ()),
+        "A's session": tuple(
+            db.session.execute(
+                sa.select(TreatmentSession.performed_at, TreatmentSession.device, TreatmentSession.areas).where(
+                    TreatmentSession.id == ids["session"]
+                )
+            ).one_or_none()
+            or ()
+        ),
+        "A's log": tuple(
+            db.session.execute(
+                sa.select(SymptomLog.logged_at, SymptomLog.redness, SymptomLog.swelling, SymptomLog.peeling).where(
+                    SymptomLog.id == ids["log"]
+                )
+            ).one_or_none()
+            or ()
+        ),
     }
 
 
@@ -181,19 +211,24 @@ def test_access_matrix(db, world, client_as, actor, method, url, expected):
 
 
 def test_practitioner_of_a_stores_a_private_note(db, world, client_as):
-    response = client_as(OWN_CLINIC).post(f"/clinic/patients/{world.ids['patient']}/notes",
-                                          data={"body": "Called Ada, all fine."})
+    response = client_as(OWN_CLINIC).post(
+        f"/clinic/patients/{world.ids['patient']}/notes", data={"body": "Called Ada, all fine."}
+    )
     assert response.status_code == 302
     note = db.session.scalar(sa.select(PractitionerNote))
     assert (note.patient_id, note.author_id, note.body) == (
-        world.ids["patient"], world.users[OWN_CLINIC].id, "Called Ada, all fine.")
+        world.ids["patient"],
+        world.users[OWN_CLINIC].id,
+        "Called Ada, all fine.",
+    )
     assert note.clinic_id == world.users[OWN_CLINIC].clinic_id
 
 
 def test_practitioner_of_a_acknowledges_the_alert(db, world, client_as):
     alert_id = world.ids["alert"]
-    response = client_as(OWN_CLINIC).post(f"/clinic/alerts/{alert_id}/acknowledge",
-                                          data={f"alert-{alert_id}-note": "Called Ada; cool compress."})
+    response = client_as(OWN_CLINIC).post(
+        f"/clinic/alerts/{alert_id}/acknowledge", data={f"alert-{alert_id}-note": "Called Ada; cool compress."}
+    )
     assert response.status_code == 302
     alert = db.session.get(Alert, alert_id)
     db.session.refresh(alert)
@@ -247,8 +282,9 @@ def test_after_a_withdraws_consent_their_clinic_loses_access(db, world, client_a
     assert client.get(f"/clinic/patients/{patient}").status_code == 404
     assert client.get(f"/clinic/patients/{patient}/logs.csv").status_code == 404
     assert client.get(f"/clinic/patients/{patient}/sessions/new").status_code == 404
-    assert client.post(f"/clinic/alerts/{alert}/acknowledge",
-                       data={f"alert-{alert}-note": "Too late."}).status_code == 404
+    assert (
+        client.post(f"/clinic/alerts/{alert}/acknowledge", data={f"alert-{alert}-note": "Too late."}).status_code == 404
+    )
     assert client.post(f"/clinic/patients/{patient}/notes", data={"body": "Too late."}).status_code == 404
     assert client.get(f"/clinic/patients/{patient}/photos").status_code == 404
     for variant in ("screen", "thumb"):

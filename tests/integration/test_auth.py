@@ -7,10 +7,14 @@ from app.models import User, UserLogin
 from tests.conftest import PASSWORD, log_in
 
 STRONG = "violet-tugboat-marmalade"
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-          "Version/17.5 Mobile/15E148 Safari/604.1")
-ANDROID = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/126.0.0.0 Mobile Safari/537.36")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
+ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
 
 
 def start_signup(client, email="new@example.com"):
@@ -35,8 +39,9 @@ def user_count(db):
 
 
 def live_login_count(db, user):
-    return db.session.scalar(sa.select(sa.func.count(UserLogin.id)).where(
-        UserLogin.user_id == user.id, UserLogin.revoked_at.is_(None)))
+    return db.session.scalar(
+        sa.select(sa.func.count(UserLogin.id)).where(UserLogin.user_id == user.id, UserLogin.revoked_at.is_(None))
+    )
 
 
 # --- Sign-up (see test_signup_and_reset_by_email.py for the same answer to every address) ---------
@@ -65,8 +70,10 @@ def test_signup_with_an_unknown_time_zone_falls_back_to_utc(client, db, outbox):
     assert db.session.scalar(sa.select(User.timezone)) == "UTC"
 
 
-@pytest.mark.parametrize("email, message", [("not-an-email", "Enter an email address like name@example.com."),
-                                            ("", "Enter your email address.")])
+@pytest.mark.parametrize(
+    "email, message",
+    [("not-an-email", "Enter an email address like name@example.com."), ("", "Enter your email address.")],
+)
 def test_signup_rejects_a_bad_address_with_a_message_and_sends_nothing(client, db, outbox, email, message):
     response = client.post("/auth/signup", data={"email": email})
     assert response.status_code == 422
@@ -87,8 +94,9 @@ def test_signup_rejects_a_bad_address_with_a_message_and_sends_nothing(client, d
         ({"password": ""}, "Choose a password."),
     ],
 )
-def test_choosing_the_password_rejects_bad_input_with_a_message_and_stores_nothing(client, db, outbox, overrides,
-                                                                                  message):
+def test_choosing_the_password_rejects_bad_input_with_a_message_and_stores_nothing(
+    client, db, outbox, overrides, message
+):
     response = finish_signup(client, signup_link(client, outbox), **overrides)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -136,23 +144,30 @@ def test_the_login_page_offers_a_password_reset(client):
 
 
 def test_login_updates_the_time_zone_from_the_browser(client, db, patient):
-    client.post("/auth/login", data={"email": patient.email, "password": PASSWORD,
-                                     "timezone": "Australia/Sydney"})
+    client.post("/auth/login", data={"email": patient.email, "password": PASSWORD, "timezone": "Australia/Sydney"})
     db.session.refresh(patient)
     assert patient.timezone == "Australia/Sydney"
 
 
 @pytest.mark.parametrize(
     "next_url, expected",
-    [("/sessions/new", "/sessions/new"), ("https://evil.example/steal", "/"), ("//evil.example", "/"),
-     ("/\\evil.example", "/"), ("javascript:alert(1)", "/"),
-     # A CR or LF would split the Location header (this was a 500); browsers drop tabs and newlines.
-     ("/sessions/new\r\nSet-Cookie: planted=1", "/"), ("/\n/evil.example", "/"), ("/\t/evil.example", "/"),
-     ("/sessions\x00/new", "/")],
+    [
+        ("/sessions/new", "/sessions/new"),
+        ("https://evil.example/steal", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        # A CR or LF would split the Location header (this was a 500); browsers drop tabs and newlines.
+        ("/sessions/new\r\nSet-Cookie: planted=1", "/"),
+        ("/\n/evil.example", "/"),
+        ("/\t/evil.example", "/"),
+        ("/sessions\x00/new", "/"),
+    ],
 )
 def test_login_redirects_only_within_the_site(client, patient, next_url, expected):
-    response = client.post("/auth/login", query_string={"next": next_url},
-                           data={"email": patient.email, "password": PASSWORD})
+    response = client.post(
+        "/auth/login", query_string={"next": next_url}, data={"email": patient.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == expected
 
@@ -280,8 +295,9 @@ def test_change_password_logs_out_other_devices(app, patient_client, patient, db
     log_in(other_device, patient)
     remember, _ = remembered_login(app.test_client(), patient)
     new = "quartz-pelican-lantern"
-    response = patient_client.post("/auth/password", data={
-        "current_password": PASSWORD, "password": new, "confirm": new})
+    response = patient_client.post(
+        "/auth/password", data={"current_password": PASSWORD, "password": new, "confirm": new}
+    )
     assert response.status_code == 302
     db.session.refresh(patient)
     assert patient.check_password(new)
@@ -294,12 +310,22 @@ def test_change_password_logs_out_other_devices(app, patient_client, patient, db
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"current_password": "not-my-password", "password": "quartz-pelican-lantern",
-          "confirm": "quartz-pelican-lantern"}, "That is not your current password."),
-        ({"current_password": PASSWORD, "password": "password1", "confirm": "password1"},
-         "Use at least 10 characters."),
-        ({"current_password": PASSWORD, "password": "quartz-pelican-lantern", "confirm": "other"},
-         "The two passwords do not match."),
+        (
+            {
+                "current_password": "not-my-password",
+                "password": "quartz-pelican-lantern",
+                "confirm": "quartz-pelican-lantern",
+            },
+            "That is not your current password.",
+        ),
+        (
+            {"current_password": PASSWORD, "password": "password1", "confirm": "password1"},
+            "Use at least 10 characters.",
+        ),
+        (
+            {"current_password": PASSWORD, "password": "quartz-pelican-lantern", "confirm": "other"},
+            "The two passwords do not match.",
+        ),
     ],
 )
 def test_change_password_rejects_bad_input(patient_client, patient, db, data, message):

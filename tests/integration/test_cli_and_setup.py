@@ -1,9 +1,9 @@
 import sqlalchemy as sa
 
-from app.factory import create_app
-from app.services.session_reports import assess_session
 from app.cli import DEMO_PASSWORD, DEMO_PATIENT_EMAIL, DEMO_PATIENTS
+from app.factory import create_app
 from app.models import TreatmentSession, User
+from app.services.session_reports import assess_session
 from tests.conftest import make_config
 
 
@@ -24,8 +24,12 @@ def test_seed_demo_creates_a_patient_who_can_log_in_and_can_run_twice(app, clien
 
 def test_migrations_build_the_same_schema_as_the_models(tmp_path):
     """From an empty database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set) to the models, and back."""
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=make_config(tmp_path)["SQLALCHEMY_DATABASE_URI"]
-                                 .replace("test.db", "migrated.db")))
+    app = create_app(
+        make_config(
+            tmp_path,
+            SQLALCHEMY_DATABASE_URI=make_config(tmp_path)["SQLALCHEMY_DATABASE_URI"].replace("test.db", "migrated.db"),
+        )
+    )
     runner = app.test_cli_runner()
     try:
         result = runner.invoke(args=["db", "upgrade"])
@@ -56,16 +60,20 @@ def test_seed_demo_shows_each_of_the_three_statuses(app, db):
     statuses = {}
     for course, email in DEMO_PATIENTS.items():
         latest = db.session.scalar(
-            sa.select(TreatmentSession).join(User).where(User.email == email)
-            .order_by(TreatmentSession.performed_at.desc()).limit(1))
+            sa.select(TreatmentSession)
+            .join(User)
+            .where(User.email == email)
+            .order_by(TreatmentSession.performed_at.desc())
+            .limit(1)
+        )
         statuses[course] = assess_session(latest).status
     assert statuses == {"typical": "on_track", "slow": "slower", "red_flag": "contact", "missed": "on_track"}
 
 
 def test_seed_demo_gives_the_practitioner_a_patient_in_every_need(app, db):
     from app.cli import DEMO_PRACTITIONER_EMAIL
-    from app.services.dashboard import clinic_dashboard
     from app.models import utcnow
+    from app.services.dashboard import clinic_dashboard
 
     app.test_cli_runner().invoke(args=["seed-demo"])
     practitioner = db.session.scalar(sa.select(User).where(User.email == DEMO_PRACTITIONER_EMAIL))

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from app.factory import create_app
 from app.extensions import db
+from app.factory import create_app
 from tests.conftest import make_config
 
 BEFORE, AFTER = "14db22b25893", "5e1f0c1d2a01"
@@ -48,11 +48,14 @@ def old_database(tmp_path):
 
 
 def add_log(log_id, session_id, client_id):
-    db.session.execute(sa.text(
-        "INSERT INTO symptom_log (id, session_id, logged_at, redness, swelling, peeling, bruising, pus, fever, "
-        "blisters, rash, worse_again, note, client_id, created_at) VALUES "
-        "(:id, :session_id, :when, 0, 0, 0, false, false, false, false, false, false, '', :client_id, :when)"),
-        {"id": log_id, "session_id": session_id, "client_id": client_id, "when": WHEN})
+    db.session.execute(
+        sa.text(
+            "INSERT INTO symptom_log (id, session_id, logged_at, redness, swelling, peeling, bruising, pus, fever, "
+            "blisters, rash, worse_again, note, client_id, created_at) VALUES "
+            "(:id, :session_id, :when, 0, 0, 0, false, false, false, false, false, false, '', :client_id, :when)"
+        ),
+        {"id": log_id, "session_id": session_id, "client_id": client_id, "when": WHEN},
+    )
     db.session.commit()
 
 

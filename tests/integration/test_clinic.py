@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from app.services import clinics
 from app.models import Alert, AuditEvent, CareLink, Clinic, Invite, PractitionerNote, TreatmentSession, User
+from app.services import clinics
 from tests.conftest import NOW, log_in
 
 STRONG = "violet-tugboat-marmalade"
@@ -38,9 +38,11 @@ def practitioner_client(client, practitioner):
 
 # --- Clinic accounts -------------------------------------------------------------------------
 
+
 def test_a_practitioner_signs_up_by_creating_a_clinic(client, db, outbox):
-    response = client.post("/auth/clinic-signup", data={
-        "clinic_name": "Radiance Skin", "name": "Dr Ray", "email": "ray@radiance.example"})
+    response = client.post(
+        "/auth/clinic-signup", data={"clinic_name": "Radiance Skin", "name": "Dr Ray", "email": "ray@radiance.example"}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/auth/check-email"
     assert count(db, Clinic) == 0  # made only once the address is confirmed
     link = outbox.link("ray@radiance.example")
@@ -54,8 +56,9 @@ def test_a_practitioner_signs_up_by_creating_a_clinic(client, db, outbox):
 
 
 def test_clinic_signup_needs_a_clinic_name(client, db, outbox):
-    response = client.post("/auth/clinic-signup", data={
-        "clinic_name": "", "name": "Dr Ray", "email": "ray@radiance.example"})
+    response = client.post(
+        "/auth/clinic-signup", data={"clinic_name": "", "name": "Dr Ray", "email": "ray@radiance.example"}
+    )
     assert response.status_code == 422
     assert "Enter the clinic&#39;s name." in response.get_data(as_text=True)
     assert count(db, Clinic) == 0 and count(db, User) == 0
@@ -64,20 +67,34 @@ def test_clinic_signup_needs_a_clinic_name(client, db, outbox):
 
 def test_create_practitioner_command_joins_or_creates_a_clinic(app, db, clinic):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-practitioner", "--email", "New@Glow.example", "--clinic", "Glow Clinic",
-                                 "--name", "Dr New", "--password", STRONG])
+    result = runner.invoke(
+        args=[
+            "create-practitioner",
+            "--email",
+            "New@Glow.example",
+            "--clinic",
+            "Glow Clinic",
+            "--name",
+            "Dr New",
+            "--password",
+            STRONG,
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.email == "new@glow.example"))
     assert user.clinic_id == clinic.id and user.role == "practitioner"
-    result = runner.invoke(args=["create-practitioner", "--email", "solo@else.example", "--clinic", "Elsewhere",
-                                 "--password", STRONG])
+    result = runner.invoke(
+        args=["create-practitioner", "--email", "solo@else.example", "--clinic", "Elsewhere", "--password", STRONG]
+    )
     assert result.exit_code == 0 and count(db, Clinic) == 2
-    result = runner.invoke(args=["create-practitioner", "--email", "weak@else.example", "--clinic", "Elsewhere",
-                                 "--password", "password1"])
+    result = runner.invoke(
+        args=["create-practitioner", "--email", "weak@else.example", "--clinic", "Elsewhere", "--password", "password1"]
+    )
     assert result.exit_code != 0 and "at least 10 characters" in result.output
 
 
 # --- Invites and consent ---------------------------------------------------------------------
+
 
 def create_invite(practitioner_client, name=""):
     page = practitioner_client.post("/clinic/invites", data={"patient-name": name, "patient-submit": "y"})
@@ -115,7 +132,9 @@ def test_an_existing_patient_joins_by_code(practitioner_client, app, clinic, mak
     response = patient_browser.post("/join", data={"code": code.lower().replace("-", " ")})
     assert response.status_code == 302
     key = response.headers["Location"]
-    assert "I agree to share my sessions, logs and photos with Glow Clinic" in patient_browser.get(key).get_data(as_text=True)
+    assert "I agree to share my sessions, logs and photos with Glow Clinic" in patient_browser.get(key).get_data(
+        as_text=True
+    )
     assert patient_browser.post(key, data={"consent": "y"}).status_code == 302
     assert clinics.active_link(clinic.id, patient.id) is not None
 
@@ -150,7 +169,9 @@ def test_an_expired_invite_is_refused(app, practitioner_client, make_patient, db
     assert count(db, CareLink) == 0
 
 
-@pytest.mark.parametrize("tamper", [lambda link: link[:-2] + "xx", lambda link: link + "a", lambda link: "/join/" + "A" * 200])
+@pytest.mark.parametrize(
+    "tamper", [lambda link: link[:-2] + "xx", lambda link: link + "a", lambda link: "/join/" + "A" * 200]
+)
 def test_a_tampered_link_answers_404(app, practitioner_client, make_patient, db, tamper):
     link, _ = create_invite(practitioner_client)
     browser = app.test_client()
@@ -194,6 +215,7 @@ def test_a_patient_sees_who_can_see_their_data_and_can_withdraw(patient_client, 
 
 # --- Alerts ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def shared_patient(make_patient, clinic, share):
     patient = make_patient(name="Alex Shared", email="alex@example.com")
@@ -217,22 +239,32 @@ def test_a_red_flag_in_a_saved_log_becomes_an_alert_once(app, shared_patient, ma
 
 def test_a_patient_who_shares_with_no_clinic_raises_no_alert(patient_client, patient, make_session, db):
     treatment = make_session(patient, hours_ago=30)
-    patient_client.post(f"/sessions/{treatment.id}/logs/new", data={"redness": "1", "swelling": "0", "peeling": "0",
-                                                                     "fever": "y"})
+    patient_client.post(
+        f"/sessions/{treatment.id}/logs/new", data={"redness": "1", "swelling": "0", "peeling": "0", "fever": "y"}
+    )
     assert count(db, Alert) == 0
 
 
-def test_acknowledging_an_alert_keeps_it_in_the_record(practitioner_client, practitioner, shared_patient,
-                                                        make_session, db):
+def test_acknowledging_an_alert_keeps_it_in_the_record(
+    practitioner_client, practitioner, shared_patient, make_session, db
+):
     treatment = make_session(shared_patient)
-    alert = Alert(clinic_id=practitioner.clinic_id, patient_id=shared_patient.id, session_id=treatment.id,
-                  flag_key="sign_fever", severity="contact", reason="Fever.", action="Call.")
+    alert = Alert(
+        clinic_id=practitioner.clinic_id,
+        patient_id=shared_patient.id,
+        session_id=treatment.id,
+        flag_key="sign_fever",
+        severity="contact",
+        reason="Fever.",
+        action="Call.",
+    )
     db.session.add(alert)
     db.session.commit()
     empty = practitioner_client.post(f"/clinic/alerts/{alert.id}/acknowledge", data={f"alert-{alert.id}-note": ""})
     assert empty.status_code == 422 and "Say briefly what was done" in empty.get_data(as_text=True)
-    response = practitioner_client.post(f"/clinic/alerts/{alert.id}/acknowledge",
-                                        data={f"alert-{alert.id}-note": "Called; advised GP visit."})
+    response = practitioner_client.post(
+        f"/clinic/alerts/{alert.id}/acknowledge", data={f"alert-{alert.id}-note": "Called; advised GP visit."}
+    )
     assert response.status_code == 302
     db.session.refresh(alert)
     assert alert.acknowledged_by_id == practitioner.id and alert.acknowledgement_note == "Called; advised GP visit."
@@ -244,13 +276,17 @@ def test_private_notes(practitioner_client, shared_patient, db):
     assert practitioner_client.post(f"/clinic/patients/{shared_patient.id}/notes", data={"body": ""}).status_code == 422
     assert count(db, PractitionerNote) == 0
     practitioner_client.post(f"/clinic/patients/{shared_patient.id}/notes", data={"body": "Prefers calls after 5pm."})
-    assert "Prefers calls after 5pm." in practitioner_client.get(f"/clinic/patients/{shared_patient.id}").get_data(as_text=True)
+    assert "Prefers calls after 5pm." in practitioner_client.get(f"/clinic/patients/{shared_patient.id}").get_data(
+        as_text=True
+    )
 
 
 # --- Dashboard -------------------------------------------------------------------------------
 
-def test_dashboard_sorts_by_need(practitioner_client, practitioner, clinic, make_patient, share, make_session,
-                                 make_log, db):
+
+def test_dashboard_sorts_by_need(
+    practitioner_client, practitioner, clinic, make_patient, share, make_session, make_log, db
+):
     def patient_with(name, hours_ago, log_hours, status="on_track", alert=False):
         patient = make_patient(name=name)
         share(patient, clinic)
@@ -258,8 +294,17 @@ def test_dashboard_sorts_by_need(practitioner_client, practitioner, clinic, make
         for hours in log_hours:
             make_log(treatment, hours_after=hours, redness=1, swelling=0)
         if alert:
-            db.session.add(Alert(clinic_id=clinic.id, patient_id=patient.id, session_id=treatment.id,
-                                 flag_key="sign_pus", severity="contact", reason="r", action="a"))
+            db.session.add(
+                Alert(
+                    clinic_id=clinic.id,
+                    patient_id=patient.id,
+                    session_id=treatment.id,
+                    flag_key="sign_pus",
+                    severity="contact",
+                    reason="r",
+                    action="a",
+                )
+            )
             db.session.commit()
         return patient
 
@@ -274,7 +319,10 @@ def test_dashboard_sorts_by_need(practitioner_client, practitioner, clinic, make
     assert order == ["Ada Alert", "Sid Slower", "Max MissedMore", "Mia Missed", "Olive OnTrack"]
     assert "check-in 16 hours overdue" in page  # Mia: last log at 2 h, due at 14 h, now 30 h
     filtered = practitioner_client.get("/clinic/?need=missed").get_data(as_text=True)
-    assert re.findall(r'<h2><a href="/clinic/patients/\d+">([^<]+)</a></h2>', filtered) == ["Max MissedMore", "Mia Missed"]
+    assert re.findall(r'<h2><a href="/clinic/patients/\d+">([^<]+)</a></h2>', filtered) == [
+        "Max MissedMore",
+        "Mia Missed",
+    ]
     searched = practitioner_client.get("/clinic/?q=olive").get_data(as_text=True)
     assert re.findall(r'<h2><a href="/clinic/patients/\d+">([^<]+)</a></h2>', searched) == ["Olive OnTrack"]
 
@@ -302,10 +350,12 @@ def test_dashboard_paginates(practitioner_client, clinic, make_patient, share):
 
 # --- Export and audit ------------------------------------------------------------------------
 
-def test_csv_export_of_one_patient_and_of_the_clinic(practitioner_client, shared_patient, make_session, make_log,
-                                                     make_patient, clinic, share, db):
+
+def test_csv_export_of_one_patient_and_of_the_clinic(
+    practitioner_client, shared_patient, make_session, make_log, make_patient, clinic, share, db
+):
     treatment = make_session(shared_patient, hours_ago=30)
-    make_log(treatment, hours_after=2, redness=3, swelling=2, pain=4, note="=HYPERLINK(\"http://evil\")")
+    make_log(treatment, hours_after=2, redness=3, swelling=2, pain=4, note='=HYPERLINK("http://evil")')
     other = make_patient(email="other@example.com")
     share(other, clinic)
     make_log(make_session(other), hours_after=5, redness=1)
@@ -318,8 +368,13 @@ def test_csv_export_of_one_patient_and_of_the_clinic(practitioner_client, shared
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 1
     row = rows[0]
-    assert (row["patient_email"], row["redness"], row["swelling"], row["pain"], row["hours_since_session"]) == \
-        ("alex@example.com", "3", "2", "4", "2.0")
+    assert (row["patient_email"], row["redness"], row["swelling"], row["pain"], row["hours_since_session"]) == (
+        "alex@example.com",
+        "3",
+        "2",
+        "4",
+        "2.0",
+    )
     assert row["logged_at_utc"] == "2026-06-14T08:00:00+00:00"
     assert row["note"].startswith("'=")  # a spreadsheet will not run it as a formula
 
@@ -327,8 +382,9 @@ def test_csv_export_of_one_patient_and_of_the_clinic(practitioner_client, shared
     assert sorted(r["patient_email"] for r in clinic_rows) == ["alex@example.com", "other@example.com"]
 
 
-def test_views_and_exports_are_audited_and_the_patient_can_see_them(app, practitioner_client, practitioner,
-                                                                     shared_patient, db):
+def test_views_and_exports_are_audited_and_the_patient_can_see_them(
+    app, practitioner_client, practitioner, shared_patient, db
+):
     practitioner_client.get(f"/clinic/patients/{shared_patient.id}")
     practitioner_client.get(f"/clinic/patients/{shared_patient.id}/logs.csv")
     practitioner_client.get("/clinic/logs.csv")
@@ -348,9 +404,17 @@ def test_views_and_exports_are_audited_and_the_patient_can_see_them(app, practit
 
 # --- Sessions recorded by the clinic ---------------------------------------------------------
 
+
 def test_a_session_recorded_by_the_clinic_is_its_record(practitioner_client, app, shared_patient, clinic, db):
-    response = practitioner_client.post(f"/clinic/patients/{shared_patient.id}/sessions/new", data={
-        "performed_at": "2026-06-15T09:00", "device": "derma_roller", "needle_depth_mm": "1.0", "areas": ["neck"]})
+    response = practitioner_client.post(
+        f"/clinic/patients/{shared_patient.id}/sessions/new",
+        data={
+            "performed_at": "2026-06-15T09:00",
+            "device": "derma_roller",
+            "needle_depth_mm": "1.0",
+            "areas": ["neck"],
+        },
+    )
     assert response.status_code == 302
     treatment = db.session.scalar(sa.select(TreatmentSession))
     assert treatment.recorded_by_clinic_id == clinic.id and treatment.patient_id == shared_patient.id
@@ -358,15 +422,27 @@ def test_a_session_recorded_by_the_clinic_is_its_record(practitioner_client, app
     log_in(patient_browser, shared_patient)
     page = patient_browser.get(f"/sessions/{treatment.id}/edit").get_data(as_text=True)
     assert "Recorded by your clinic" in page and 'name="device"' not in page
-    patient_browser.post(f"/sessions/{treatment.id}/edit", data={
-        "performed_at": "2026-06-15T09:00", "device": "other", "needle_depth_mm": "2.5", "areas": ["body"],
-        "notes": "Felt fine."})
+    patient_browser.post(
+        f"/sessions/{treatment.id}/edit",
+        data={
+            "performed_at": "2026-06-15T09:00",
+            "device": "other",
+            "needle_depth_mm": "2.5",
+            "areas": ["body"],
+            "notes": "Felt fine.",
+        },
+    )
     db.session.refresh(treatment)
-    assert (treatment.device, treatment.needle_depth_mm, treatment.areas, treatment.notes) == \
-        ("derma_roller", 1.0, ["neck"], "Felt fine.")
+    assert (treatment.device, treatment.needle_depth_mm, treatment.areas, treatment.notes) == (
+        "derma_roller",
+        1.0,
+        ["neck"],
+        "Felt fine.",
+    )
 
 
 # --- Cohort ----------------------------------------------------------------------------------
+
 
 def test_cohort_groups_by_depth_and_area(practitioner_client, clinic, make_patient, share, make_session, make_log):
     for depth, area, settle_hours in [(0.5, "face", 20), (0.5, "face", 30), (1.0, "neck", 60)]:

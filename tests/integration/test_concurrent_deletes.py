@@ -18,7 +18,8 @@ from werkzeug.serving import make_server
 
 from app.gallery.forms import PhotoForm
 from app.models import Photo, SymptomLog, TreatmentSession
-from app.patient.forms import ConfirmForm, LogForm, SessionForm
+from app.patient.forms import LogForm
+from app.web.forms import ConfirmForm, SessionForm
 from tests.conftest import PASSWORD
 from tests.sample_images import jpeg
 
@@ -41,8 +42,12 @@ def server(app):
 def browser(server, patient):
     """A patient's browser, logged in; each post is a request of its own (its own tab)."""
     with requests.Session() as tabs:
-        response = tabs.post(f"{server}/auth/login", data={"email": patient.email, "password": PASSWORD},
-                             allow_redirects=False, timeout=WAIT)
+        response = tabs.post(
+            f"{server}/auth/login",
+            data={"email": patient.email, "password": PASSWORD},
+            allow_redirects=False,
+            timeout=WAIT,
+        )
         assert response.status_code == 302
 
         def post(path, **form):
@@ -108,29 +113,32 @@ def session_with_logs(treatment, make_log):
     return treatment, make_log(treatment, hours_after=2), make_log(treatment, hours_after=20, redness=1)
 
 
-def test_a_log_deleted_while_its_session_is_being_deleted_answers_404(browser, hold_first_delete,
-                                                                      session_with_logs, db):
+def test_a_log_deleted_while_its_session_is_being_deleted_answers_404(
+    browser, hold_first_delete, session_with_logs, db
+):
     treatment, log, _ = session_with_logs
     log_response, session_response = first_then_second(
-        browser, hold_first_delete, f"/logs/{log.id}/delete", f"/sessions/{treatment.id}/delete")
+        browser, hold_first_delete, f"/logs/{log.id}/delete", f"/sessions/{treatment.id}/delete"
+    )
     assert session_response.status_code == 302
     assert log_response.status_code == 404
     assert "Page not found" in log_response.text
     assert (rows(db, TreatmentSession), rows(db, SymptomLog)) == (0, 0)
 
 
-def test_a_session_deleted_while_one_of_its_logs_is_being_deleted_is_deleted(browser, hold_first_delete,
-                                                                             session_with_logs, db):
+def test_a_session_deleted_while_one_of_its_logs_is_being_deleted_is_deleted(
+    browser, hold_first_delete, session_with_logs, db
+):
     treatment, log, _ = session_with_logs
     session_response, log_response = first_then_second(
-        browser, hold_first_delete, f"/sessions/{treatment.id}/delete", f"/logs/{log.id}/delete")
+        browser, hold_first_delete, f"/sessions/{treatment.id}/delete", f"/logs/{log.id}/delete"
+    )
     assert log_response.status_code == 302
     assert session_response.status_code == 302
     assert (rows(db, TreatmentSession), rows(db, SymptomLog)) == (0, 0)
 
 
-def test_a_session_deleted_twice_at_once_answers_404_the_second_time(browser, hold_first_delete,
-                                                                     session_with_logs, db):
+def test_a_session_deleted_twice_at_once_answers_404_the_second_time(browser, hold_first_delete, session_with_logs, db):
     treatment, _, _ = session_with_logs
     url = f"/sessions/{treatment.id}/delete"
     held_response, other_tab = first_then_second(browser, hold_first_delete, url, url)
@@ -139,8 +147,9 @@ def test_a_session_deleted_twice_at_once_answers_404_the_second_time(browser, ho
     assert (rows(db, TreatmentSession), rows(db, SymptomLog)) == (0, 0)
 
 
-def test_a_log_deleted_twice_at_once_answers_404_the_second_time_and_keeps_the_rest(browser, hold_first_delete,
-                                                                                    session_with_logs, db):
+def test_a_log_deleted_twice_at_once_answers_404_the_second_time_and_keeps_the_rest(
+    browser, hold_first_delete, session_with_logs, db
+):
     treatment, log, kept = session_with_logs
     url = f"/logs/{log.id}/delete"
     held_response, other_tab = first_then_second(browser, hold_first_delete, url, url)
@@ -159,7 +168,8 @@ def test_a_log_edited_while_its_session_is_deleted_answers_404(browser, hold_fir
     treatment, log, _ = session_with_logs
     edit = f"/logs/{log.id}/edit"
     edit_response, delete_response = first_then_second(
-        browser, hold_first(LogForm), lambda: browser(edit, data=LOG_ANSWERS), f"/sessions/{treatment.id}/delete")
+        browser, hold_first(LogForm), lambda: browser(edit, data=LOG_ANSWERS), f"/sessions/{treatment.id}/delete"
+    )
     assert delete_response.status_code == 302
     assert edit_response.status_code == 404
     assert (rows(db, TreatmentSession), rows(db, SymptomLog)) == (0, 0)
@@ -169,7 +179,8 @@ def test_a_log_edited_while_it_is_deleted_answers_404(browser, hold_first, sessi
     treatment, log, kept = session_with_logs
     edit = f"/logs/{log.id}/edit"
     edit_response, delete_response = first_then_second(
-        browser, hold_first(LogForm), lambda: browser(edit, data=LOG_ANSWERS), f"/logs/{log.id}/delete")
+        browser, hold_first(LogForm), lambda: browser(edit, data=LOG_ANSWERS), f"/logs/{log.id}/delete"
+    )
     assert delete_response.status_code == 302
     assert edit_response.status_code == 404
     assert db.session.scalars(sa.select(SymptomLog.id)).all() == [kept.id]
@@ -180,7 +191,8 @@ def test_a_session_edited_while_it_is_deleted_answers_404(browser, hold_first, s
     corrected = {"performed_at": "2026-06-10T09:00", "device": "derma_pen", "areas": "face"}
     edit = f"/sessions/{treatment.id}/edit"
     edit_response, delete_response = first_then_second(
-        browser, hold_first(SessionForm), lambda: browser(edit, data=corrected), f"/sessions/{treatment.id}/delete")
+        browser, hold_first(SessionForm), lambda: browser(edit, data=corrected), f"/sessions/{treatment.id}/delete"
+    )
     assert delete_response.status_code == 302
     assert edit_response.status_code == 404
     assert rows(db, TreatmentSession) == 0
@@ -190,18 +202,21 @@ def test_a_log_saved_to_a_session_being_deleted_answers_404(browser, hold_first,
     treatment, _, _ = session_with_logs
     new_log = f"/sessions/{treatment.id}/logs/new"
     save_response, delete_response = first_then_second(
-        browser, hold_first(LogForm), lambda: browser(new_log, data=LOG_ANSWERS), f"/sessions/{treatment.id}/delete")
+        browser, hold_first(LogForm), lambda: browser(new_log, data=LOG_ANSWERS), f"/sessions/{treatment.id}/delete"
+    )
     assert delete_response.status_code == 302
     assert save_response.status_code == 404
     assert (rows(db, TreatmentSession), rows(db, SymptomLog)) == (0, 0)
 
 
 def test_a_photo_added_to_a_session_being_deleted_answers_404_and_leaves_no_file(
-        app, browser, hold_first, treatment, db):
+    app, browser, hold_first, treatment, db
+):
     photo = {"photo": ("photo.jpg", jpeg(), "image/jpeg")}
     new_photo = f"/sessions/{treatment.id}/photos/new"
     add_response, delete_response = first_then_second(
-        browser, hold_first(PhotoForm), lambda: browser(new_photo, files=photo), f"/sessions/{treatment.id}/delete")
+        browser, hold_first(PhotoForm), lambda: browser(new_photo, files=photo), f"/sessions/{treatment.id}/delete"
+    )
     assert delete_response.status_code == 302
     assert add_response.status_code == 404
     assert (rows(db, TreatmentSession), rows(db, Photo)) == (0, 0)
@@ -209,8 +224,9 @@ def test_a_photo_added_to_a_session_being_deleted_answers_404_and_leaves_no_file
     assert not folder.exists() or list(folder.iterdir()) == []
 
 
-def test_a_photo_deleted_twice_at_once_answers_404_the_second_time(browser, hold_first_delete, treatment,
-                                                                   make_photo, db):
+def test_a_photo_deleted_twice_at_once_answers_404_the_second_time(
+    browser, hold_first_delete, treatment, make_photo, db
+):
     photo = make_photo(treatment)
     url = f"/photos/{photo.id}/delete"
     held_response, other_tab = first_then_second(browser, hold_first_delete, url, url)

@@ -53,12 +53,12 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from app.services import password_resets, signups
-from app.services.clinics import create_invite, normalise_code
 from app.config import Config
-from app.models import AREAS, CONCERNS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, Alert, Photo
 from app.core.recovery import IMPROVEMENT_CHOICES
 from app.core.vocabulary import CONTACT
+from app.models import AREAS, CONCERNS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, Alert, Photo
+from app.services import password_resets, signups
+from app.services.clinics import create_invite, normalise_code
 from app.web.timezones import known_zones
 from tests.conftest import NOW, PASSWORD, log_in
 
@@ -73,8 +73,11 @@ XSS = '"><script>alert(1)</script>'
 def hostile_settings(max_examples):
     # One minimal failure per test: more would re-run a failing test many times. Whether examples
     # are fixed or fresh, and where failures are kept, is the profile's (tests/conftest.py).
-    return settings(max_examples=max_examples, report_multiple_bugs=False,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    return settings(
+        max_examples=max_examples,
+        report_multiple_bugs=False,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
 
 
 # --- Hostile values --------------------------------------------------------------------------
@@ -88,31 +91,120 @@ class _Missing:
 MISSING = _Missing()  # the field is left out of the post
 
 CHARS = st.characters(exclude_categories=("Cs",))  # surrogates cannot be encoded
-WRONG_TYPES = ["[]", "{}", "[1, 2]", '{"a": 1}', "true", "false", "True", "None", "null", "undefined",
-               "NaN", "0", "-0", "1e309", "0x1F", "on", "off", "y"]
+WRONG_TYPES = [
+    "[]",
+    "{}",
+    "[1, 2]",
+    '{"a": 1}',
+    "true",
+    "false",
+    "True",
+    "None",
+    "null",
+    "undefined",
+    "NaN",
+    "0",
+    "-0",
+    "1e309",
+    "0x1F",
+    "on",
+    "off",
+    "y",
+]
 NUMBERS = st.one_of(
     st.integers(-(10**30), 10**30).map(str),
     st.floats().map(str),  # nan, inf, -0.0, 1e+308, 5e-324 ...
     st.sampled_from(["-1", "1.5", "1,5", "2e10", "-1e-300", "9" * 40, "9" * 5000, "inf", "-inf", "+3", "٣"]),
 )
-BAD_DATES = ["2026-02-30T10:00", "2026-13-01T10:00", "0000-01-01T00:00", "0001-01-01T00:00", "99999-01-01T00:00",
-             "9999-12-31T23:59", "1999-12-31T23:59", "2101-01-01T00:00", "yesterday", "now", "2026-06-15T25:61",
-             "2026-06-15T10:00Z", "2026-06-15T10:00+02:00", "2026-06-15T10:00:00.000", "15/06/2026 10:00",
-             "2026-06-15", "10:00", "T", ""]
-INJECTIONS = ["' OR '1'='1", "1; DROP TABLE user; --", XSS, "{{ 7 * 7 }}", "{% debug %}", "%s%s%n",
-              "../../../etc/passwd", "\\", "%", "_%", "${jndi:ldap://x}", "<!--", "]]>", "javascript:alert(1)"]
-UNICODE = ["👩🏽‍⚕️", "\u202egnp.exe", "e\u0301\u0301\u0301", "\x00", "a\x00b", "\r\n", "\u200b", "\ufeff", "\u3000",
-           "𝓐𝓭𝓪", "ß", "İ", "ﬁ", "\U0010ffff", "مرحبا", "שלום", "\u2028"]
+BAD_DATES = [
+    "2026-02-30T10:00",
+    "2026-13-01T10:00",
+    "0000-01-01T00:00",
+    "0001-01-01T00:00",
+    "99999-01-01T00:00",
+    "9999-12-31T23:59",
+    "1999-12-31T23:59",
+    "2101-01-01T00:00",
+    "yesterday",
+    "now",
+    "2026-06-15T25:61",
+    "2026-06-15T10:00Z",
+    "2026-06-15T10:00+02:00",
+    "2026-06-15T10:00:00.000",
+    "15/06/2026 10:00",
+    "2026-06-15",
+    "10:00",
+    "T",
+    "",
+]
+INJECTIONS = [
+    "' OR '1'='1",
+    "1; DROP TABLE user; --",
+    XSS,
+    "{{ 7 * 7 }}",
+    "{% debug %}",
+    "%s%s%n",
+    "../../../etc/passwd",
+    "\\",
+    "%",
+    "_%",
+    "${jndi:ldap://x}",
+    "<!--",
+    "]]>",
+    "javascript:alert(1)",
+]
+UNICODE = [
+    "👩🏽‍⚕️",
+    "\u202egnp.exe",
+    "e\u0301\u0301\u0301",
+    "\x00",
+    "a\x00b",
+    "\r\n",
+    "\u200b",
+    "\ufeff",
+    "\u3000",
+    "𝓐𝓭𝓪",
+    "ß",
+    "İ",
+    "ﬁ",
+    "\U0010ffff",
+    "مرحبا",
+    "שלום",
+    "\u2028",
+]
 HUGE_UNITS = ["A", "é", "👩🏽‍⚕️", "<b>", "%", "x@"]  # no NUL or whitespace: their length survives cleaning
-HUGE = st.builds(lambda unit, n: (unit * n)[:n], st.sampled_from(HUGE_UNITS + ["\x00", " "]),
-                 st.integers(10_000, 100_000))
-SMALL_HOSTILE = st.one_of(st.sampled_from(WRONG_TYPES), NUMBERS, st.sampled_from(BAD_DATES),
-                          st.sampled_from(INJECTIONS), st.sampled_from(UNICODE), st.text(CHARS, max_size=40))
+HUGE = st.builds(
+    lambda unit, n: (unit * n)[:n], st.sampled_from(HUGE_UNITS + ["\x00", " "]), st.integers(10_000, 100_000)
+)
+SMALL_HOSTILE = st.one_of(
+    st.sampled_from(WRONG_TYPES),
+    NUMBERS,
+    st.sampled_from(BAD_DATES),
+    st.sampled_from(INJECTIONS),
+    st.sampled_from(UNICODE),
+    st.text(CHARS, max_size=40),
+)
 HOSTILE = st.one_of(SMALL_HOSTILE, HUGE)
 # Unknown fields, including names a careless form might copy onto a model.
 EXTRA_NAMES = st.one_of(
-    st.sampled_from(["id", "role", "clinic_id", "patient_id", "user_id", "is_admin", "recorded_by_clinic_id",
-                     "status", "login_token", "password_hash", "used_at", "__proto__", "next", "csrf_token"]),
+    st.sampled_from(
+        [
+            "id",
+            "role",
+            "clinic_id",
+            "patient_id",
+            "user_id",
+            "is_admin",
+            "recorded_by_clinic_id",
+            "status",
+            "login_token",
+            "password_hash",
+            "used_at",
+            "__proto__",
+            "next",
+            "csrf_token",
+        ]
+    ),
     st.text("abcdefghijklmnopqrstuvwxyz0123456789_-[].", min_size=1, max_size=20),
 )
 
@@ -131,8 +223,9 @@ def int_in(raw, low, high):
 
 def longer_than(limit):
     """Strings longer than ``limit`` even after NUL removal and stripping."""
-    return st.builds(lambda unit, n: (unit * n)[:n], st.sampled_from(HUGE_UNITS),
-                     st.integers(limit + 1, max(3 * limit, 10_000)))
+    return st.builds(
+        lambda unit, n: (unit * n)[:n], st.sampled_from(HUGE_UNITS), st.integers(limit + 1, max(3 * limit, 10_000))
+    )
 
 
 def blank():
@@ -163,73 +256,127 @@ def between(start, end):
 # --- Certainly invalid values, one family per rule ---------------------------------------------
 
 BAD_EMAIL_FORMS = st.one_of(
-    st.sampled_from(["not-an-email", "a@", "@example.com", "a@@example.com", "a b@example.com", "a@b",
-                     "<a@example.com>", "a@example..com"]),
-    blank(), HOSTILE.filter(lambda raw: "@" not in raw), longer_than(254))
+    st.sampled_from(
+        [
+            "not-an-email",
+            "a@",
+            "@example.com",
+            "a@@example.com",
+            "a b@example.com",
+            "a@b",
+            "<a@example.com>",
+            "a@example..com",
+        ]
+    ),
+    blank(),
+    HOSTILE.filter(lambda raw: "@" not in raw),
+    longer_than(254),
+)
 
 
 def bad_email(taken=()):
     """Malformed, or (for sign-ups) an address already in use in a spelling that normalises to it."""
-    taken_spellings = [spelling for email in taken
-                       for spelling in (email, email.upper(), f"  {email}\t", f"{email}\x00")]
+    taken_spellings = [
+        spelling for email in taken for spelling in (email, email.upper(), f"  {email}\t", f"{email}\x00")
+    ]
     return maybe_missing(st.one_of(BAD_EMAIL_FORMS, *([st.sampled_from(taken_spellings)] if taken else [])))
 
 
-BAD_NEW_PASSWORD = maybe_missing(st.one_of(
-    st.text(CHARS, max_size=9).filter(lambda raw: len(cleaned(raw)) < 10), longer_than(128)))
-WRONG_PASSWORD = maybe_missing(st.one_of(
-    st.sampled_from([PASSWORD.upper(), PASSWORD + " ", " " + PASSWORD, PASSWORD[:-1], PASSWORD + "\u200b"]),
-    HOSTILE.filter(lambda raw: cleaned(raw) != PASSWORD)))
-MISMATCHED_CONFIRM = st.fixed_dictionaries({
-    "password": st.just(STRONG),
-    "confirm": st.one_of(st.just(MISSING), first_wins(HOSTILE.filter(lambda raw: cleaned(raw) != STRONG))),
-})
+BAD_NEW_PASSWORD = maybe_missing(
+    st.one_of(st.text(CHARS, max_size=9).filter(lambda raw: len(cleaned(raw)) < 10), longer_than(128))
+)
+WRONG_PASSWORD = maybe_missing(
+    st.one_of(
+        st.sampled_from([PASSWORD.upper(), PASSWORD + " ", " " + PASSWORD, PASSWORD[:-1], PASSWORD + "\u200b"]),
+        HOSTILE.filter(lambda raw: cleaned(raw) != PASSWORD),
+    )
+)
+MISMATCHED_CONFIRM = st.fixed_dictionaries(
+    {
+        "password": st.just(STRONG),
+        "confirm": st.one_of(st.just(MISSING), first_wins(HOSTILE.filter(lambda raw: cleaned(raw) != STRONG))),
+    }
+)
 
 
 def required_text(limit):
     return maybe_missing(st.one_of(blank(), longer_than(limit)))
 
 
-BAD_ZONE = maybe_missing(st.one_of(st.sampled_from(["utc", "Europe/Londn", "UTC+2", "Mars/Olympus_Mons"]),
-                                   HOSTILE).filter(lambda raw: cleaned(raw) not in known_zones()))
+BAD_ZONE = maybe_missing(
+    st.one_of(st.sampled_from(["utc", "Europe/Londn", "UTC+2", "Mars/Olympus_Mons"]), HOSTILE).filter(
+        lambda raw: cleaned(raw) not in known_zones()
+    )
+)
 
 # Dates: one value only, as a datetime field joins duplicated values with a space.
-UNPARSEABLE_DATE = st.one_of(st.sampled_from(BAD_DATES),
-                             st.text(CHARS, min_size=1, max_size=30).filter(no_digits))
-BAD_PERFORMED_AT = st.one_of(st.just(MISSING), UNPARSEABLE_DATE,
-                             st.sampled_from(["2027-07-01T00:00", "2099-01-01T00:00", "2100-12-31T23:59"]))
-BAD_DEPTH = first_wins(st.one_of(
-    st.sampled_from(["-0.01", "3.01", "-1", "nan", "NaN", "inf", "-inf", "1e309", "abc", "1.2.3", "1,2,3",
-                     "0.5mm", "½", "3,5", "9" * 5000]),
-    st.floats().filter(lambda depth: not 0 <= depth <= 3).map(str),
-    SMALL_HOSTILE.filter(lambda raw: raw.strip() != "" and no_digits(raw))))
-BAD_DEVICE = maybe_missing(st.one_of(st.sampled_from(["Derma_pen", "derma pen", "derma_pen ", "laser"]),
-                                     HOSTILE).filter(lambda raw: cleaned(raw) not in DEVICES))
-BAD_SERIES = first_wins(st.one_of(
-    st.sampled_from(["0", "21", "-1", "1.5", "1e1", "twenty", "٢١", "9" * 5000]),
-    st.integers().filter(lambda n: not 1 <= n <= 20).map(str),
-    SMALL_HOSTILE.filter(lambda raw: raw.strip() != "" and not int_in(raw, 1, 20))))
+UNPARSEABLE_DATE = st.one_of(st.sampled_from(BAD_DATES), st.text(CHARS, min_size=1, max_size=30).filter(no_digits))
+BAD_PERFORMED_AT = st.one_of(
+    st.just(MISSING), UNPARSEABLE_DATE, st.sampled_from(["2027-07-01T00:00", "2099-01-01T00:00", "2100-12-31T23:59"])
+)
+BAD_DEPTH = first_wins(
+    st.one_of(
+        st.sampled_from(
+            [
+                "-0.01",
+                "3.01",
+                "-1",
+                "nan",
+                "NaN",
+                "inf",
+                "-inf",
+                "1e309",
+                "abc",
+                "1.2.3",
+                "1,2,3",
+                "0.5mm",
+                "½",
+                "3,5",
+                "9" * 5000,
+            ]
+        ),
+        st.floats().filter(lambda depth: not 0 <= depth <= 3).map(str),
+        SMALL_HOSTILE.filter(lambda raw: raw.strip() != "" and no_digits(raw)),
+    )
+)
+BAD_DEVICE = maybe_missing(
+    st.one_of(st.sampled_from(["Derma_pen", "derma pen", "derma_pen ", "laser"]), HOSTILE).filter(
+        lambda raw: cleaned(raw) not in DEVICES
+    )
+)
+BAD_SERIES = first_wins(
+    st.one_of(
+        st.sampled_from(["0", "21", "-1", "1.5", "1e1", "twenty", "٢١", "9" * 5000]),
+        st.integers().filter(lambda n: not 1 <= n <= 20).map(str),
+        SMALL_HOSTILE.filter(lambda raw: raw.strip() != "" and not int_in(raw, 1, 20)),
+    )
+)
 
 
 def bad_choices(allowed):
     """A list of ticked options with at least one that is not offered."""
     return st.lists(st.one_of(st.sampled_from(list(allowed)), SMALL_HOSTILE), min_size=1, max_size=4).filter(
-        lambda values: any(value not in allowed for value in values))
+        lambda values: any(value not in allowed for value in values)
+    )
 
 
 def bad_score(high, optional=False):
     ok = (lambda raw: raw == "" or int_in(raw, 0, high)) if optional else (lambda raw: int_in(raw, 0, high))
-    single = st.one_of(st.sampled_from(["-1", str(high + 1), "2.5", "1e0", "٩٩", "several", "9" * 5000]),
-                       st.integers().filter(lambda n: not 0 <= n <= high).map(str),
-                       SMALL_HOSTILE.filter(lambda raw: not ok(raw)))
-    several = st.lists(st.one_of(st.sampled_from([str(n) for n in range(high + 1)]), SMALL_HOSTILE),
-                       min_size=2, max_size=3)  # two answers for one question: never valid
+    single = st.one_of(
+        st.sampled_from(["-1", str(high + 1), "2.5", "1e0", "٩٩", "several", "9" * 5000]),
+        st.integers().filter(lambda n: not 0 <= n <= high).map(str),
+        SMALL_HOSTILE.filter(lambda raw: not ok(raw)),
+    )
+    several = st.lists(
+        st.one_of(st.sampled_from([str(n) for n in range(high + 1)]), SMALL_HOSTILE), min_size=2, max_size=3
+    )  # two answers for one question: never valid
     return st.one_of(*([] if optional else [st.just(MISSING)]), single, several)
 
 
 def bad_code(known_code):
-    return maybe_missing(st.one_of(blank(), longer_than(20), HOSTILE.filter(
-        lambda raw: normalise_code(cleaned(raw)) != known_code)))
+    return maybe_missing(
+        st.one_of(blank(), longer_than(20), HOSTILE.filter(lambda raw: normalise_code(cleaned(raw)) != known_code))
+    )
 
 
 NO_CONSENT = maybe_missing(st.sampled_from(["", "false"]))  # BooleanField's false values
@@ -286,8 +433,11 @@ class World:
 
 def signup_fields(**more):
     """Step 1 of a sign-up: the address (a taken one is valid too: it gets an email, not a message)."""
-    return {"email": st.sampled_from([NEW_EMAIL, "  Mixed.Case@Example.COM ", PATIENT_EMAIL]),
-            "submit": st.just("Continue"), **more}
+    return {
+        "email": st.sampled_from([NEW_EMAIL, "  Mixed.Case@Example.COM ", PATIENT_EMAIL]),
+        "submit": st.just("Continue"),
+        **more,
+    }
 
 
 def signup_poisons(*more):
@@ -296,9 +446,13 @@ def signup_poisons(*more):
 
 def password_fields(**more):
     """Step 2 of a sign-up, or a password reset: the password twice."""
-    return {"password": st.just(STRONG), "confirm": st.just(STRONG),
-            "timezone": st.sampled_from(["Europe/London", "Asia/Kolkata", ""]), "submit": st.just("Create account"),
-            **more}
+    return {
+        "password": st.just(STRONG),
+        "confirm": st.just(STRONG),
+        "timezone": st.sampled_from(["Europe/London", "Asia/Kolkata", ""]),
+        "submit": st.just("Create account"),
+        **more,
+    }
 
 
 def password_poisons(*more):
@@ -316,9 +470,13 @@ SESSION_FIELDS = {
     "submit": st.just("Save session"),
 }
 SESSION_POISONS = [
-    poison("performed_at", BAD_PERFORMED_AT), poison("needle_depth_mm", BAD_DEPTH), poison("device", BAD_DEVICE),
-    poison("areas", st.one_of(st.just(MISSING), bad_choices(AREAS))), poison("concerns", bad_choices(CONCERNS)),
-    poison("series_number", BAD_SERIES), poison("notes", first_wins(longer_than(2000))),
+    poison("performed_at", BAD_PERFORMED_AT),
+    poison("needle_depth_mm", BAD_DEPTH),
+    poison("device", BAD_DEVICE),
+    poison("areas", st.one_of(st.just(MISSING), bad_choices(AREAS))),
+    poison("concerns", bad_choices(CONCERNS)),
+    poison("series_number", BAD_SERIES),
+    poison("notes", first_wins(longer_than(2000))),
 ]
 SCORE_FIELDS = ("redness", "swelling", "peeling")
 LOG_FIELDS = {
@@ -339,7 +497,8 @@ BAD_LOGGED_AT = st.one_of(
 LOG_POISONS = [
     *(poison(name, bad_score(4)) for name in SCORE_FIELDS),
     *(poison(name, bad_score(10, optional=True)) for name in ("pain", "itch")),
-    poison("logged_at", BAD_LOGGED_AT), poison("note", first_wins(longer_than(2000))),
+    poison("logged_at", BAD_LOGGED_AT),
+    poison("note", first_wins(longer_than(2000))),
 ]
 BAD_CSRF_TOKEN = [Poison(None, st.fixed_dictionaries({"csrf_token": maybe_missing(HOSTILE)}))]
 CONFIRM_FIELDS = {"submit": st.just("Delete")}
@@ -352,133 +511,339 @@ def all_forms(world):
     ack = f"alert-{a}-note"
     return {
         "signup": Form("/auth/signup", None, signup_fields(), signup_poisons(), empty_post=((422,), ("email",))),
-        "signup_finish": Form(f"/auth/signup/{world.links['patient']}", None, password_fields(), password_poisons(),
-                              url_template="/auth/signup/{}", empty_post=((422,), ("password", "confirm"))),
+        "signup_finish": Form(
+            f"/auth/signup/{world.links['patient']}",
+            None,
+            password_fields(),
+            password_poisons(),
+            url_template="/auth/signup/{}",
+            empty_post=((422,), ("password", "confirm")),
+        ),
         "clinic_signup": Form(
-            "/auth/clinic-signup", None,
+            "/auth/clinic-signup",
+            None,
             signup_fields(clinic_name=st.just("Glow & Co ✨"), name=st.just("Dr Ngũgĩ")),
             signup_poisons(poison("clinic_name", required_text(120)), poison("name", required_text(120))),
-            empty_post=((422,), ("email", "clinic_name", "name"))),
+            empty_post=((422,), ("email", "clinic_name", "name")),
+        ),
         "clinic_signup_finish": Form(
-            f"/auth/clinic-signup/{world.links['clinic']}", None, password_fields(), password_poisons(),
-            url_template="/auth/clinic-signup/{}", empty_post=((422,), ("password", "confirm"))),
+            f"/auth/clinic-signup/{world.links['clinic']}",
+            None,
+            password_fields(),
+            password_poisons(),
+            url_template="/auth/clinic-signup/{}",
+            empty_post=((422,), ("password", "confirm")),
+        ),
         "reset_request": Form(
-            "/auth/reset-password", None,
+            "/auth/reset-password",
+            None,
             {"email": st.sampled_from([PATIENT_EMAIL, NEW_EMAIL]), "submit": st.just("Email me a link")},
-            [poison("email", bad_email())], empty_post=((422,), ("email",))),
+            [poison("email", bad_email())],
+            empty_post=((422,), ("email",)),
+        ),
         "reset_password": Form(
-            f"/auth/reset-password/{world.links['reset']}", None, password_fields(submit=st.just("Set new password")),
-            password_poisons(), url_template="/auth/reset-password/{}", empty_post=((422,), ("password", "confirm"))),
+            f"/auth/reset-password/{world.links['reset']}",
+            None,
+            password_fields(submit=st.just("Set new password")),
+            password_poisons(),
+            url_template="/auth/reset-password/{}",
+            empty_post=((422,), ("password", "confirm")),
+        ),
         "login": Form(
-            "/auth/login", None,
-            {"email": st.sampled_from([PATIENT_EMAIL, " ADA@example.com ", NEW_EMAIL]), "password": st.just(PASSWORD),
-             "remember": st.just("y"), "timezone": st.sampled_from(["Europe/Paris", ""]), "submit": st.just("Log in")},
+            "/auth/login",
+            None,
+            {
+                "email": st.sampled_from([PATIENT_EMAIL, " ADA@example.com ", NEW_EMAIL]),
+                "password": st.just(PASSWORD),
+                "remember": st.just("y"),
+                "timezone": st.sampled_from(["Europe/Paris", ""]),
+                "submit": st.just("Log in"),
+            },
             [poison("email", bad_email()), poison("password", WRONG_PASSWORD, error_on=None)],
-            empty_post=((422,), ("email", "password"))),
+            empty_post=((422,), ("email", "password")),
+        ),
         "change_password": Form(
-            "/auth/password", "patient",
-            {"current_password": st.just(PASSWORD), "password": st.just(STRONG), "confirm": st.just(STRONG),
-             "submit": st.just("Change password")},
-            [poison("current_password", WRONG_PASSWORD), poison("password", BAD_NEW_PASSWORD),
-             Poison("confirm", MISMATCHED_CONFIRM)],
-            empty_post=((422,), ("current_password", "password", "confirm"))),
-        "timezone": Form("/auth/account/timezone", "patient",
-                         {"timezone": st.sampled_from(["Europe/Berlin", "UTC"]), "submit": st.just("Save time zone")},
-                         [poison("timezone", BAD_ZONE)], empty_post=((422,), ("timezone",))),
-        "new_session": Form("/sessions/new", "patient", SESSION_FIELDS, SESSION_POISONS,
-                            empty_post=((422,), ("performed_at", "device", "areas"))),
+            "/auth/password",
+            "patient",
+            {
+                "current_password": st.just(PASSWORD),
+                "password": st.just(STRONG),
+                "confirm": st.just(STRONG),
+                "submit": st.just("Change password"),
+            },
+            [
+                poison("current_password", WRONG_PASSWORD),
+                poison("password", BAD_NEW_PASSWORD),
+                Poison("confirm", MISMATCHED_CONFIRM),
+            ],
+            empty_post=((422,), ("current_password", "password", "confirm")),
+        ),
+        "timezone": Form(
+            "/auth/account/timezone",
+            "patient",
+            {"timezone": st.sampled_from(["Europe/Berlin", "UTC"]), "submit": st.just("Save time zone")},
+            [poison("timezone", BAD_ZONE)],
+            empty_post=((422,), ("timezone",)),
+        ),
+        "new_session": Form(
+            "/sessions/new",
+            "patient",
+            SESSION_FIELDS,
+            SESSION_POISONS,
+            empty_post=((422,), ("performed_at", "device", "areas")),
+        ),
         "edit_session": Form(
-            f"/sessions/{s}/edit", "patient", SESSION_FIELDS,
-            [*SESSION_POISONS,
-             # Later than the session's first log (2 hours after it), within the year ahead.
-             poison("performed_at", between(SESSION_START + timedelta(hours=2, minutes=1), NOW + timedelta(days=365)))],
+            f"/sessions/{s}/edit",
+            "patient",
+            SESSION_FIELDS,
+            [
+                *SESSION_POISONS,
+                # Later than the session's first log (2 hours after it), within the year ahead.
+                poison(
+                    "performed_at", between(SESSION_START + timedelta(hours=2, minutes=1), NOW + timedelta(days=365))
+                ),
+            ],
             # An empty body is no form data to Flask-WTF: fields fall back to the session's own values,
             # and only the InputRequired fields (which look at what was sent) complain.
-            url_template="/sessions/{}/edit", empty_post=((422,), ("performed_at", "device"))),
-        "record_session": Form(f"/clinic/patients/{p}/sessions/new", "practitioner", SESSION_FIELDS, SESSION_POISONS,
-                               url_template="/clinic/patients/{}/sessions/new",
-                               empty_post=((422,), ("performed_at", "device", "areas"))),
-        "new_log": Form(f"/sessions/{s}/logs/new", "patient", LOG_FIELDS, LOG_POISONS,
-                        url_template="/sessions/{}/logs/new", empty_post=((422,), SCORE_FIELDS),
-                        max_body=PHOTO_REQUEST_MAX_BYTES),
+            url_template="/sessions/{}/edit",
+            empty_post=((422,), ("performed_at", "device")),
+        ),
+        "record_session": Form(
+            f"/clinic/patients/{p}/sessions/new",
+            "practitioner",
+            SESSION_FIELDS,
+            SESSION_POISONS,
+            url_template="/clinic/patients/{}/sessions/new",
+            empty_post=((422,), ("performed_at", "device", "areas")),
+        ),
+        "new_log": Form(
+            f"/sessions/{s}/logs/new",
+            "patient",
+            LOG_FIELDS,
+            LOG_POISONS,
+            url_template="/sessions/{}/logs/new",
+            empty_post=((422,), SCORE_FIELDS),
+            max_body=PHOTO_REQUEST_MAX_BYTES,
+        ),
         # Text where the photo should be is no photo; bad files are in test_photos.py.
-        "new_photo": Form(f"/sessions/{s}/photos/new", "patient", {"submit": st.just("Save photo")},
-                          [poison("photo", maybe_missing(HOSTILE))], url_template="/sessions/{}/photos/new",
-                          empty_post=((422,), ("photo",)), max_body=PHOTO_REQUEST_MAX_BYTES),
-        "delete_photo": Form(f"/photos/{world.photo_id}/delete", "patient", CONFIRM_FIELDS, BAD_CSRF_TOKEN,
-                             csrf=True, url_template="/photos/{}/delete", empty_post=((400,), NO_ERRORS_NEEDED)),
+        "new_photo": Form(
+            f"/sessions/{s}/photos/new",
+            "patient",
+            {"submit": st.just("Save photo")},
+            [poison("photo", maybe_missing(HOSTILE))],
+            url_template="/sessions/{}/photos/new",
+            empty_post=((422,), ("photo",)),
+            max_body=PHOTO_REQUEST_MAX_BYTES,
+        ),
+        "delete_photo": Form(
+            f"/photos/{world.photo_id}/delete",
+            "patient",
+            CONFIRM_FIELDS,
+            BAD_CSRF_TOKEN,
+            csrf=True,
+            url_template="/photos/{}/delete",
+            empty_post=((400,), NO_ERRORS_NEEDED),
+        ),
         # As above, an empty body keeps the log's own values; none of its fields is InputRequired,
         # so today it saves the log unchanged (302). A 422 would be right too; a change would not.
-        "edit_log": Form(f"/logs/{lg}/edit", "patient", LOG_FIELDS, LOG_POISONS,
-                         url_template="/logs/{}/edit", empty_post=((302, 422), NO_ERRORS_NEEDED)),
-        "delete_session": Form(f"/sessions/{s}/delete", "patient", CONFIRM_FIELDS, BAD_CSRF_TOKEN, csrf=True,
-                               url_template="/sessions/{}/delete", empty_post=((400,), NO_ERRORS_NEEDED)),
-        "delete_log": Form(f"/logs/{lg}/delete", "patient", CONFIRM_FIELDS, BAD_CSRF_TOKEN, csrf=True,
-                           url_template="/logs/{}/delete", empty_post=((400,), NO_ERRORS_NEEDED)),
-        "withdraw_sharing": Form(f"/sharing/{world.link_id}/withdraw", "patient", CONFIRM_FIELDS, BAD_CSRF_TOKEN,
-                                 csrf=True, url_template="/sharing/{}/withdraw", empty_post=((400,), NO_ERRORS_NEEDED)),
-        "delete_account": Form("/my-data/delete", "patient",
-                               {"password": st.just(PASSWORD), "submit": st.just("Delete my account and data")},
-                               [poison("password", WRONG_PASSWORD)], empty_post=((422,), ("password",))),
-        "join_by_code": Form("/join", None,
-                             {"code": st.sampled_from(["ABCD-EFGH", "k7pq 2xmb"]), "submit": st.just("Continue")},
-                             [poison("code", bad_code(world.invite_code))], empty_post=((422,), ("code",))),
-        "join_consent": Form(f"/join/{world.invite_token}", "newcomer",
-                             {"consent": st.just("y"), "submit": st.just("Share with my clinic")},
-                             [poison("consent", NO_CONSENT)], url_template="/join/{}",
-                             empty_post=((422,), ("consent",))),
+        "edit_log": Form(
+            f"/logs/{lg}/edit",
+            "patient",
+            LOG_FIELDS,
+            LOG_POISONS,
+            url_template="/logs/{}/edit",
+            empty_post=((302, 422), NO_ERRORS_NEEDED),
+        ),
+        "delete_session": Form(
+            f"/sessions/{s}/delete",
+            "patient",
+            CONFIRM_FIELDS,
+            BAD_CSRF_TOKEN,
+            csrf=True,
+            url_template="/sessions/{}/delete",
+            empty_post=((400,), NO_ERRORS_NEEDED),
+        ),
+        "delete_log": Form(
+            f"/logs/{lg}/delete",
+            "patient",
+            CONFIRM_FIELDS,
+            BAD_CSRF_TOKEN,
+            csrf=True,
+            url_template="/logs/{}/delete",
+            empty_post=((400,), NO_ERRORS_NEEDED),
+        ),
+        "withdraw_sharing": Form(
+            f"/sharing/{world.link_id}/withdraw",
+            "patient",
+            CONFIRM_FIELDS,
+            BAD_CSRF_TOKEN,
+            csrf=True,
+            url_template="/sharing/{}/withdraw",
+            empty_post=((400,), NO_ERRORS_NEEDED),
+        ),
+        "delete_account": Form(
+            "/my-data/delete",
+            "patient",
+            {"password": st.just(PASSWORD), "submit": st.just("Delete my account and data")},
+            [poison("password", WRONG_PASSWORD)],
+            empty_post=((422,), ("password",)),
+        ),
+        "join_by_code": Form(
+            "/join",
+            None,
+            {"code": st.sampled_from(["ABCD-EFGH", "k7pq 2xmb"]), "submit": st.just("Continue")},
+            [poison("code", bad_code(world.invite_code))],
+            empty_post=((422,), ("code",)),
+        ),
+        "join_consent": Form(
+            f"/join/{world.invite_token}",
+            "newcomer",
+            {"consent": st.just("y"), "submit": st.just("Share with my clinic")},
+            [poison("consent", NO_CONSENT)],
+            url_template="/join/{}",
+            empty_post=((422,), ("consent",)),
+        ),
         "join_new_patient": Form(
-            f"/join/{world.invite_token}", None, signup_fields(name=st.sampled_from(["", "Zoë"])),
+            f"/join/{world.invite_token}",
+            None,
+            signup_fields(name=st.sampled_from(["", "Zoë"])),
             signup_poisons(poison("name", first_wins(longer_than(120)))),
-            url_template="/join/{}", empty_post=((422,), ("email",))),
+            url_template="/join/{}",
+            empty_post=((422,), ("email",)),
+        ),
         "join_finish": Form(
-            f"/join/{world.invite_token}/{world.links['invite']}", None,
+            f"/join/{world.invite_token}/{world.links['invite']}",
+            None,
             password_fields(consent=st.just("y"), submit=st.just("Create account and share")),
             password_poisons(poison("consent", NO_CONSENT)),
-            url_template=f"/join/{world.invite_token}/{{}}", empty_post=((422,), ("password", "confirm", "consent"))),
+            url_template=f"/join/{world.invite_token}/{{}}",
+            empty_post=((422,), ("password", "confirm", "consent")),
+        ),
         "join_team": Form(
-            f"/team/{world.team_token}", None, signup_fields(name=st.just("Dr Ngũgĩ")),
+            f"/team/{world.team_token}",
+            None,
+            signup_fields(name=st.just("Dr Ngũgĩ")),
             signup_poisons(poison("name", required_text(120))),
-            url_template="/team/{}", empty_post=((422,), ("email", "name"))),
+            url_template="/team/{}",
+            empty_post=((422,), ("email", "name")),
+        ),
         "join_team_finish": Form(
-            f"/team/{world.team_token}/{world.links['team']}", None, password_fields(), password_poisons(),
-            url_template=f"/team/{world.team_token}/{{}}", empty_post=((422,), ("password", "confirm"))),
+            f"/team/{world.team_token}/{world.links['team']}",
+            None,
+            password_fields(),
+            password_poisons(),
+            url_template=f"/team/{world.team_token}/{{}}",
+            empty_post=((422,), ("password", "confirm")),
+        ),
         "invites": Form(
-            "/clinic/invites", "practitioner",
-            {"patient-name": st.sampled_from(["", "Zoë"]), "patient-submit": st.just("Create invite"),
-             "colleague-submit": st.just("Create colleague invite")},
+            "/clinic/invites",
+            "practitioner",
+            {
+                "patient-name": st.sampled_from(["", "Zoë"]),
+                "patient-submit": st.just("Create invite"),
+                "colleague-submit": st.just("Create colleague invite"),
+            },
             # With its button pressed, so the patient form is the one read (the colleague form cannot be wrong).
-            [Poison("patient-name", st.fixed_dictionaries({
-                "patient-name": first_wins(longer_than(120)),
-                "patient-submit": first_wins(st.one_of(st.just("Create invite"),
-                                                       HOSTILE.filter(lambda raw: raw not in ("", "false"))))}))],
+            [
+                Poison(
+                    "patient-name",
+                    st.fixed_dictionaries(
+                        {
+                            "patient-name": first_wins(longer_than(120)),
+                            "patient-submit": first_wins(
+                                st.one_of(
+                                    st.just("Create invite"), HOSTILE.filter(lambda raw: raw not in ("", "false"))
+                                )
+                            ),
+                        }
+                    ),
+                )
+            ],
             empty_post=((200,), NO_ERRORS_NEEDED),  # nothing was asked for: the page, and nothing created
             # Both buttons pressed, the patient form invalid: a colleague invite was created instead.
-            failed_before=(Post({"patient-name": "x" * 121, "patient-submit": "Create invite",
-                                 "colleague-submit": "Create colleague invite"}, "urlencoded", "patient-name"),)),
-        "note": Form(f"/clinic/patients/{p}/notes", "practitioner",
-                     {"body": st.just("Called, all fine."), "submit": st.just("Save note")},
-                     [poison("body", maybe_missing(st.one_of(blank(), longer_than(5000))))],
-                     url_template="/clinic/patients/{}/notes", empty_post=((422,), ("body",))),
-        "acknowledge_alert": Form(f"/clinic/alerts/{a}/acknowledge", "practitioner",
-                                  {ack: st.just("Called the patient."), f"alert-{a}-submit": st.just("Acknowledge")},
-                                  [poison(ack, required_text(2000))],
-                                  url_template="/clinic/alerts/{}/acknowledge", empty_post=((422,), (ack,))),
+            failed_before=(
+                Post(
+                    {
+                        "patient-name": "x" * 121,
+                        "patient-submit": "Create invite",
+                        "colleague-submit": "Create colleague invite",
+                    },
+                    "urlencoded",
+                    "patient-name",
+                ),
+            ),
+        ),
+        "note": Form(
+            f"/clinic/patients/{p}/notes",
+            "practitioner",
+            {"body": st.just("Called, all fine."), "submit": st.just("Save note")},
+            [poison("body", maybe_missing(st.one_of(blank(), longer_than(5000))))],
+            url_template="/clinic/patients/{}/notes",
+            empty_post=((422,), ("body",)),
+        ),
+        "acknowledge_alert": Form(
+            f"/clinic/alerts/{a}/acknowledge",
+            "practitioner",
+            {ack: st.just("Called the patient."), f"alert-{a}-submit": st.just("Acknowledge")},
+            [poison(ack, required_text(2000))],
+            url_template="/clinic/alerts/{}/acknowledge",
+            empty_post=((422,), (ack,)),
+        ),
     }
 
 
-FORM_NAMES = ["signup", "signup_finish", "clinic_signup", "clinic_signup_finish", "reset_request", "reset_password",
-              "login", "change_password", "timezone", "new_session", "edit_session",
-              "record_session", "new_log", "new_photo", "delete_photo", "edit_log", "delete_session", "delete_log",
-              "withdraw_sharing",
-              "delete_account", "join_by_code", "join_consent", "join_new_patient", "join_finish", "join_team",
-              "join_team_finish", "invites", "note",
-              "acknowledge_alert"]
-ID_OR_KEY_FORMS = ["signup_finish", "clinic_signup_finish", "reset_password",
-                   "edit_session", "record_session", "new_log", "new_photo", "delete_photo", "edit_log",
-                   "delete_session", "delete_log",
-                   "withdraw_sharing", "join_consent", "join_new_patient", "join_finish", "join_team",
-                   "join_team_finish", "note", "acknowledge_alert"]
+FORM_NAMES = [
+    "signup",
+    "signup_finish",
+    "clinic_signup",
+    "clinic_signup_finish",
+    "reset_request",
+    "reset_password",
+    "login",
+    "change_password",
+    "timezone",
+    "new_session",
+    "edit_session",
+    "record_session",
+    "new_log",
+    "new_photo",
+    "delete_photo",
+    "edit_log",
+    "delete_session",
+    "delete_log",
+    "withdraw_sharing",
+    "delete_account",
+    "join_by_code",
+    "join_consent",
+    "join_new_patient",
+    "join_finish",
+    "join_team",
+    "join_team_finish",
+    "invites",
+    "note",
+    "acknowledge_alert",
+]
+ID_OR_KEY_FORMS = [
+    "signup_finish",
+    "clinic_signup_finish",
+    "reset_password",
+    "edit_session",
+    "record_session",
+    "new_log",
+    "new_photo",
+    "delete_photo",
+    "edit_log",
+    "delete_session",
+    "delete_log",
+    "withdraw_sharing",
+    "join_consent",
+    "join_new_patient",
+    "join_finish",
+    "join_team",
+    "join_team_finish",
+    "note",
+    "acknowledge_alert",
+]
 
 
 @pytest.fixture
@@ -494,20 +859,30 @@ def world(db, make_clinic, make_practitioner, make_patient, make_session, make_l
     treatment = make_session(patient, hours_ago=30, status=CONTACT)
     log = make_log(treatment, hours_after=2, worse_again=True)
     link = share(patient, clinic)
-    alert = Alert(clinic_id=clinic.id, patient_id=patient.id, session_id=treatment.id, flag_key="sign_worse_again",
-                  severity="contact", reason="Redder again on day 3.", action="Call the patient today.")
+    alert = Alert(
+        clinic_id=clinic.id,
+        patient_id=patient.id,
+        session_id=treatment.id,
+        flag_key="sign_worse_again",
+        severity="contact",
+        reason="Redder again on day 3.",
+        action="Call the patient today.",
+    )
     photo = Photo(session=treatment, taken_at=NOW, file_key="world-photo", width=4, height=3)
     db.session.add_all([alert, photo])
     db.session.commit()
     invite, invite_token = create_invite(clinic.id, practitioner, INVITE_PATIENT, "Zoë")
     team_invite, team_token = create_invite(clinic.id, practitioner, INVITE_PRACTITIONER)
-    links = {"patient": signups.link_token(signups.PATIENT, NEW_EMAIL),
-             "clinic": signups.link_token(signups.CLINIC, NEW_EMAIL, clinic="Glow & Co", name="Dr Ngũgĩ"),
-             "invite": signups.link_token(signups.INVITE, NEW_EMAIL, name="Zoë", invite=invite.id),
-             "team": signups.link_token(signups.TEAM, NEW_EMAIL, name="Dr Ngũgĩ", invite=team_invite.id),
-             "reset": password_resets.link_token(patient)}
-    return World(patient.id, treatment.id, log.id, link.id, alert.id, photo.id, invite.code, invite_token,
-                 team_token, links)
+    links = {
+        "patient": signups.link_token(signups.PATIENT, NEW_EMAIL),
+        "clinic": signups.link_token(signups.CLINIC, NEW_EMAIL, clinic="Glow & Co", name="Dr Ngũgĩ"),
+        "invite": signups.link_token(signups.INVITE, NEW_EMAIL, name="Zoë", invite=invite.id),
+        "team": signups.link_token(signups.TEAM, NEW_EMAIL, name="Dr Ngũgĩ", invite=team_invite.id),
+        "reset": password_resets.link_token(patient),
+    }
+    return World(
+        patient.id, treatment.id, log.id, link.id, alert.id, photo.id, invite.code, invite_token, team_token, links
+    )
 
 
 ACTOR_EMAILS = {"patient": PATIENT_EMAIL, "newcomer": NEWCOMER_EMAIL, "practitioner": DOCTOR_EMAIL}
@@ -575,9 +950,11 @@ class Post:
         """Bytes of the body before any encoding."""
         if self.encoding == "json":
             return len(json.dumps(self.body).encode())
-        return (sum(len(key.encode()) for key in [*self.body, *self.files])
-                + sum(len(item.encode()) for item in flatten(list(self.body.values())))
-                + sum(len(content) for content, _ in self.files.values()))
+        return (
+            sum(len(key.encode()) for key in [*self.body, *self.files])
+            + sum(len(item.encode()) for item in flatten(list(self.body.values())))
+            + sum(len(content) for content, _ in self.files.values())
+        )
 
 
 def assemble(draw, form, value_of):
@@ -600,8 +977,13 @@ def assemble(draw, form, value_of):
     # At least one field always: Flask-WTF reads an empty body as no form data at all, and the
     # form then falls back to the record's own values (see the empty-post baseline).
     body = {name: value for name, value in body.items() if value not in (MISSING, [])}
-    body.update(draw(st.dictionaries(EXTRA_NAMES.filter(lambda name: name not in known),
-                                     EXTRA_VALUE, min_size=0 if body else 1, max_size=3)))
+    body.update(
+        draw(
+            st.dictionaries(
+                EXTRA_NAMES.filter(lambda name: name not in known), EXTRA_VALUE, min_size=0 if body else 1, max_size=3
+            )
+        )
+    )
     return body, chosen.error_on, set(poisoned)
 
 
@@ -615,9 +997,11 @@ def hostile_text_post(draw, form):
 
 JSON_VALUE = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(), st.text(CHARS, max_size=10)),
-    lambda inner: st.one_of(st.lists(inner, max_size=3),
-                            st.dictionaries(st.text(CHARS, max_size=5), inner, max_size=3)),
-    max_leaves=5)
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(CHARS, max_size=5), inner, max_size=3)
+    ),
+    max_leaves=5,
+)
 
 
 @st.composite
@@ -634,8 +1018,11 @@ def wrongly_typed_post(draw, form):
     body, error_on, poisoned = assemble(draw, form, lambda name, valid: st.just(MISSING) if name in filed else valid)
     # A file for a poisoned field would replace its certainly-invalid value (a file is a truthy
     # value to a checkbox, for one), so poisoned fields keep theirs.
-    files = {name: (draw(st.binary(max_size=20)), draw(st.sampled_from(["a.txt", "photo.jpg", "", "../x"])))
-             for name in filed - poisoned if name not in body}
+    files = {
+        name: (draw(st.binary(max_size=20)), draw(st.sampled_from(["a.txt", "photo.jpg", "", "../x"])))
+        for name in filed - poisoned
+        if name not in body
+    }
     return Post(body, "multipart", error_on, files)
 
 
@@ -663,17 +1050,24 @@ def send(client, url, post):
 
 def snapshot(db):
     """Every row of every table, sorted: compared before and after each request."""
-    state = {table.name: sorted((tuple(row) for row in db.session.execute(sa.select(table))), key=repr)
-             for table in db.metadata.sorted_tables}
+    state = {
+        table.name: sorted((tuple(row) for row in db.session.execute(sa.select(table))), key=repr)
+        for table in db.metadata.sorted_tables
+    }
     db.session.rollback()  # end the read transaction: the request writes from its own session
     return state
 
 
 def assert_unchanged(db, before, what):
     after = snapshot(db)
-    changed = {name: {"gone": [row for row in before[name] if row not in after[name]][:3],
-                      "new": [repr(row)[:300] for row in after[name] if row not in before[name]][:3]}
-               for name in before if before[name] != after[name]}
+    changed = {
+        name: {
+            "gone": [row for row in before[name] if row not in after[name]][:3],
+            "new": [repr(row)[:300] for row in after[name] if row not in before[name]][:3],
+        }
+        for name in before
+        if before[name] != after[name]
+    }
     assert not changed, f"{what} changed the database: {changed}"
 
 
@@ -737,8 +1131,9 @@ def test_hostile_values_are_refused_with_a_message_and_change_nothing(form_name,
         before = snapshot(db)
         assert_refused(send(client, form.url, post), post, db, before, form)
 
-    explore(examples(form, 25), [hostile_text_post(form)], post_and_check,
-            always=[(post,) for post in form.failed_before])
+    explore(
+        examples(form, 25), [hostile_text_post(form)], post_and_check, always=[(post,) for post in form.failed_before]
+    )
 
 
 @pytest.mark.hypothesis
@@ -757,22 +1152,29 @@ def test_wrongly_typed_bodies_are_refused_with_a_message_and_change_nothing(form
 def wrongly_typed_failures(form):
     """The wrongly typed bodies that once answered 500: JSON that is not an object; JSON with false
     and a nested list for text; and (where an empty post is refused) files in place of every field."""
-    failures = [(Post(False, "json"),),
-                (Post({name: [["x"]] if n % 2 else False for n, name in enumerate(form.fields)}, "json"),)]
+    failures = [
+        (Post(False, "json"),),
+        (Post({name: [["x"]] if n % 2 else False for n, name in enumerate(form.fields)}, "json"),),
+    ]
     if min(form.empty_post[0]) >= 400:
-        failures.append((Post({}, "multipart", files={name: (b"\x00text", "a.txt") for name in form.fields}),))
+        failures.append((Post({}, "multipart", files=dict.fromkeys(form.fields, (b"\x00text", "a.txt"))),))
     return failures
 
 
-UNKNOWN_IDS = st.one_of(st.just(0), st.integers(10**6, 2**31 - 1), st.integers(2**31, 2**63 - 1),
-                        st.integers(2**63, 10**40))
+UNKNOWN_IDS = st.one_of(
+    st.just(0), st.integers(10**6, 2**31 - 1), st.integers(2**31, 2**63 - 1), st.integers(2**63, 10**40)
+)
 
 
 def unknown_key(world):
     """A hostile invite key or token that is not one of the world's."""
     return st.one_of(SMALL_HOSTILE, HUGE.map(lambda text: text[:5000])).filter(
-        lambda key: key.strip() not in ("", ".", "..") and key not in (world.invite_token, world.team_token)
-        and normalise_code(key) != world.invite_code)
+        lambda key: (
+            key.strip() not in ("", ".", "..")
+            and key not in (world.invite_token, world.team_token)
+            and normalise_code(key) != world.invite_code
+        )
+    )
 
 
 @pytest.mark.hypothesis
@@ -797,8 +1199,12 @@ def test_hostile_ids_and_keys_in_the_url_answer_404_and_change_nothing(form_name
         assert_unchanged(db, before, "a post to an unknown id")
         assert "Page not found" in response.get_data(as_text=True)
 
-    explore(examples(form, 8), [keys.map(form.url_for), valid_posts], post_and_check,
-            always=[(form.url_for(key), Post({}, "urlencoded")) for key in failed_before])
+    explore(
+        examples(form, 8),
+        [keys.map(form.url_for), valid_posts],
+        post_and_check,
+        always=[(form.url_for(key), Post({}, "urlencoded")) for key in failed_before],
+    )
 
 
 # A value for each variable part of a URL: routing answers before anything is looked up.
@@ -811,7 +1217,7 @@ def slash_variants(path):
     leading slashes as one, so //auth/login is the log-in page, never another site.)"""
     for at in [index for index, char in enumerate(path) if char == "/" and index]:
         yield f"{path[:at]}/{path[at:]}"
-        yield f"{path[:at + 1]}%2F{path[at + 1:]}"
+        yield f"{path[: at + 1]}%2F{path[at + 1 :]}"
     if path != "/":
         yield f"{path}%2F"
 
@@ -825,8 +1231,7 @@ def test_a_doubled_or_encoded_slash_in_any_url_answers_404(csrf_app, method):
     for rule in csrf_app.url_map.iter_rules():
         if method not in rule.methods:
             continue
-        path = adapter.build(rule.endpoint, {name: ROUTE_VALUES.get(name, 1) for name in rule.arguments},
-                             method=method)
+        path = adapter.build(rule.endpoint, {name: ROUTE_VALUES.get(name, 1) for name in rule.arguments}, method=method)
         for url in slash_variants(path):
             response = client.open(url, method=method)
             status = response.status_code
@@ -840,8 +1245,11 @@ def test_a_doubled_or_encoded_slash_in_any_url_answers_404(csrf_app, method):
     assert tried > 100
 
 
-QUERY_VALUE = st.one_of(SMALL_HOSTILE, st.sampled_from(["alert", "slower", "missed", "on_track", "no_session"]),
-                        HUGE.map(lambda text: text[:20_000]))
+QUERY_VALUE = st.one_of(
+    SMALL_HOSTILE,
+    st.sampled_from(["alert", "slower", "missed", "on_track", "no_session"]),
+    HUGE.map(lambda text: text[:20_000]),
+)
 QUERY_PAGES = {"/clinic/": ("q", "need", "page"), "/clinic/audit": ("page",)}  # the GET pages that read a query
 
 
@@ -855,8 +1263,11 @@ def practitioner_client(world, client):
 @pytest.mark.parametrize("url", list(QUERY_PAGES))
 def test_hostile_query_strings_show_the_page_and_change_nothing(url, practitioner_client, db):
     """Search, filter and page numbers of any kind: the page (200), never a 500, nothing written."""
-    queries = st.dictionaries(st.one_of(st.sampled_from(QUERY_PAGES[url]), EXTRA_NAMES),
-                              st.one_of(QUERY_VALUE, st.lists(QUERY_VALUE, min_size=2, max_size=3)), max_size=4)
+    queries = st.dictionaries(
+        st.one_of(st.sampled_from(QUERY_PAGES[url]), EXTRA_NAMES),
+        st.one_of(QUERY_VALUE, st.lists(QUERY_VALUE, min_size=2, max_size=3)),
+        max_size=4,
+    )
 
     def get_and_check(query):
         before = snapshot(db)

@@ -5,8 +5,8 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from app.factory import create_app
 from app.extensions import db
+from app.factory import create_app
 from tests.conftest import PASSWORD, make_config
 
 BEFORE, AFTER = "5e1f0c1d2a01", "5e1f0c1d2a02"
@@ -17,8 +17,11 @@ WHEN = datetime(2026, 6, 1, 9, 0)
 def migrated_app(tmp_path):
     """An app on its own database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set), at BEFORE."""
     config = make_config(tmp_path)
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=config["SQLALCHEMY_DATABASE_URI"]
-                                 .replace("test.db", "upgraded.db")))
+    app = create_app(
+        make_config(
+            tmp_path, SQLALCHEMY_DATABASE_URI=config["SQLALCHEMY_DATABASE_URI"].replace("test.db", "upgraded.db")
+        )
+    )
     runner = app.test_cli_runner()
     result = runner.invoke(args=["db", "upgrade", BEFORE])
     assert result.exit_code == 0, result.output
@@ -36,8 +39,10 @@ def rows(table):
 
 
 def counts():
-    return {table: db.session.scalar(sa.text(f'SELECT count(*) FROM "{table}"'))
-            for table in ("clinic", "user", "treatment_session", "symptom_log", "photo", "care_link", "alert")}
+    return {
+        table: db.session.scalar(sa.text(f'SELECT count(*) FROM "{table}"'))
+        for table in ("clinic", "user", "treatment_session", "symptom_log", "photo", "care_link", "alert")
+    }
 
 
 def fill_old_schema():
@@ -46,21 +51,35 @@ def fill_old_schema():
 
     statements = [
         ("INSERT INTO clinic (id, name, created_at) VALUES (1, 'Glow', :when)", {}),
-        ('INSERT INTO "user" (id, email, name, password_hash, role, clinic_id, timezone, login_token, created_at) '
-         "VALUES (1, 'doc@example.com', 'Dr', :hash, 'practitioner', 1, 'UTC', 'token-one', :when), "
-         "(2, 'pat@example.com', 'Pat', :hash, 'patient', NULL, 'Europe/Paris', 'token-two', :when)",
-         {"hash": generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")}),
-        ("INSERT INTO treatment_session (id, patient_id, performed_at, needle_depth_mm, device, areas, concerns, "
-         "notes, status, created_at) VALUES (1, 2, :when, 0.5, 'derma_pen', '[\"face\"]', '[]', '', 'On track', :when)",
-         {}),
-        ("INSERT INTO symptom_log (id, session_id, logged_at, redness, swelling, peeling, bruising, pus, fever, "
-         "blisters, rash, worse_again, note, client_id, created_at) VALUES "
-         "(1, 1, :when, 2, 1, 0, false, false, false, false, false, true, 'tight', 'c-1', :when)", {}),
-        ("INSERT INTO photo (id, session_id, taken_at, file_key, width, height, created_at) "
-         "VALUES (1, 1, :when, 'key-1', 4, 3, :when)", {}),
+        (
+            'INSERT INTO "user" (id, email, name, password_hash, role, clinic_id, timezone, login_token, created_at) '
+            "VALUES (1, 'doc@example.com', 'Dr', :hash, 'practitioner', 1, 'UTC', 'token-one', :when), "
+            "(2, 'pat@example.com', 'Pat', :hash, 'patient', NULL, 'Europe/Paris', 'token-two', :when)",
+            {"hash": generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")},
+        ),
+        (
+            "INSERT INTO treatment_session (id, patient_id, performed_at, needle_depth_mm, device, areas, concerns, "
+            "notes, status, created_at) VALUES "
+            "(1, 2, :when, 0.5, 'derma_pen', '[\"face\"]', '[]', '', 'On track', :when)",
+            {},
+        ),
+        (
+            "INSERT INTO symptom_log (id, session_id, logged_at, redness, swelling, peeling, bruising, pus, fever, "
+            "blisters, rash, worse_again, note, client_id, created_at) VALUES "
+            "(1, 1, :when, 2, 1, 0, false, false, false, false, false, true, 'tight', 'c-1', :when)",
+            {},
+        ),
+        (
+            "INSERT INTO photo (id, session_id, taken_at, file_key, width, height, created_at) "
+            "VALUES (1, 1, :when, 'key-1', 4, 3, :when)",
+            {},
+        ),
         ("INSERT INTO care_link (id, clinic_id, patient_id, consented_at) VALUES (1, 1, 2, :when)", {}),
-        ("INSERT INTO alert (id, clinic_id, patient_id, session_id, flag_key, severity, reason, action, created_at, "
-         "acknowledgement_note) VALUES (1, 1, 2, 1, 'worse_again', 'contact', 'r', 'a', :when, '')", {}),
+        (
+            "INSERT INTO alert (id, clinic_id, patient_id, session_id, flag_key, severity, reason, action, created_at, "
+            "acknowledgement_note) VALUES (1, 1, 2, 1, 'worse_again', 'contact', 'r', 'a', :when, '')",
+            {},
+        ),
     ]
     for sql, params in statements:
         db.session.execute(sa.text(sql), {"when": WHEN, **params})

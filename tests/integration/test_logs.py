@@ -1,5 +1,5 @@
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +19,6 @@ VALID = {
 }
 
 
-
 def post_log(client, url, **overrides):
     data = {**VALID, **overrides}
     return client.post(url, data={k: v for k, v in data.items() if v is not None})
@@ -35,7 +34,7 @@ def test_saving_a_log(patient_client, treatment, db):
     assert response.headers["Location"] == f"/sessions/{treatment.id}"
     log = db.session.scalar(sa.select(SymptomLog))
     assert log.session_id == treatment.id
-    assert log.logged_at == datetime(2026, 6, 15, 11, 30, tzinfo=timezone.utc)
+    assert log.logged_at == datetime(2026, 6, 15, 11, 30, tzinfo=UTC)
     assert (log.redness, log.swelling, log.peeling, log.pain, log.itch) == (2, 1, 0, 3, None)
     assert log.bruising is True
     assert log.warning_signs == {"fever"}
@@ -46,7 +45,7 @@ def test_a_log_time_is_read_in_the_patients_time_zone(patient_client, patient, t
     patient.timezone = "Asia/Tokyo"  # UTC+9: 20:30 there is 11:30 UTC
     db.session.commit()
     post_log(patient_client, f"/sessions/{treatment.id}/logs/new", logged_at="2026-06-15T20:30")
-    assert db.session.scalar(sa.select(SymptomLog.logged_at)) == datetime(2026, 6, 15, 11, 30, tzinfo=timezone.utc)
+    assert db.session.scalar(sa.select(SymptomLog.logged_at)) == datetime(2026, 6, 15, 11, 30, tzinfo=UTC)
 
 
 def test_a_log_without_a_time_is_for_now(patient_client, treatment, db):
@@ -56,8 +55,19 @@ def test_a_log_without_a_time_is_for_now(patient_client, treatment, db):
 
 def test_the_log_form_offers_every_level_in_words_and_defaults_to_now(patient_client, treatment):
     page = patient_client.get(f"/sessions/{treatment.id}/logs/new").get_data(as_text=True)
-    for label in ("Redness", "Swelling", "Peeling", "Pain", "Itch", "Some bruising", "Save log",
-                  "Pus or yellow crust", "Fever", "Blisters or cold sores", "Itchy bumps or rash"):
+    for label in (
+        "Redness",
+        "Swelling",
+        "Peeling",
+        "Pain",
+        "Itch",
+        "Some bruising",
+        "Save log",
+        "Pus or yellow crust",
+        "Fever",
+        "Blisters or cold sores",
+        "Itchy bumps or rash",
+    ):
         assert label in page
     assert page.count('name="redness"') == 5
     assert page.count('name="pain"') == 12  # Skip and 0 to 10
@@ -146,9 +156,13 @@ def test_the_same_form_sent_twice_is_stored_once(patient_client, treatment, db):
 
 
 def test_each_form_gets_its_own_client_id(patient_client, treatment):
-    ids = {re.search(r'name="client_id" type="hidden" value="([^"]+)"',
-                     patient_client.get(f"/sessions/{treatment.id}/logs/new").get_data(as_text=True)).group(1)
-           for _ in range(2)}
+    ids = {
+        re.search(
+            r'name="client_id" type="hidden" value="([^"]+)"',
+            patient_client.get(f"/sessions/{treatment.id}/logs/new").get_data(as_text=True),
+        ).group(1)
+        for _ in range(2)
+    }
     assert len(ids) == 2
 
 
@@ -172,7 +186,8 @@ CLIENT_ID = "33333333-3333-4333-8333-333333333333"
 
 
 def test_another_patient_reusing_a_client_id_gets_their_own_log_stored(
-        client, patient, treatment, make_patient, make_session, db):
+    client, patient, treatment, make_patient, make_session, db
+):
     """A client_id is matched only within its session: patient B's log is B's, never a silent no-op."""
     from tests.conftest import log_in
 
@@ -184,17 +199,22 @@ def test_another_patient_reusing_a_client_id_gets_their_own_log_stored(
     log_in(client, other)
     response = post_log(client, f"/sessions/{their_session.id}/logs/new", client_id=CLIENT_ID, redness="3")
     assert response.status_code == 302
-    stored = db.session.execute(sa.select(SymptomLog.session_id, SymptomLog.redness)
-                                .where(SymptomLog.client_id == CLIENT_ID).order_by(SymptomLog.id)).all()
+    stored = db.session.execute(
+        sa.select(SymptomLog.session_id, SymptomLog.redness)
+        .where(SymptomLog.client_id == CLIENT_ID)
+        .order_by(SymptomLog.id)
+    ).all()
     assert stored == [(treatment.id, 2), (their_session.id, 3)]
 
 
 def test_the_same_client_id_in_another_session_of_the_patient_is_another_log(
-        patient_client, patient, treatment, make_session, db):
+    patient_client, patient, treatment, make_session, db
+):
     later = make_session(patient, hours_ago=2)
     for session_id in (treatment.id, later.id):
-        response = post_log(patient_client, f"/sessions/{session_id}/logs/new", client_id=CLIENT_ID,
-                            logged_at="2026-06-15T11:55")
+        response = post_log(
+            patient_client, f"/sessions/{session_id}/logs/new", client_id=CLIENT_ID, logged_at="2026-06-15T11:55"
+        )
         assert response.status_code == 302
     assert log_count(db) == 2
 
@@ -220,8 +240,9 @@ def test_the_same_client_id_with_other_answers_is_a_conflict_and_stores_nothing(
     assert log_count(db) == 2
 
 
-@pytest.mark.parametrize("change", [{"note": "A bit tight!"}, {"pain": ""}, {"fever": "y"},
-                                    {"logged_at": "2026-06-15T11:00"}])
+@pytest.mark.parametrize(
+    "change", [{"note": "A bit tight!"}, {"pain": ""}, {"fever": "y"}, {"logged_at": "2026-06-15T11:00"}]
+)
 def test_any_other_answer_or_time_under_the_same_id_is_a_conflict(patient_client, treatment, db, change):
     url = f"/sessions/{treatment.id}/logs/new"
     assert post_log(patient_client, url, client_id=CLIENT_ID).status_code == 302
@@ -230,7 +251,8 @@ def test_any_other_answer_or_time_under_the_same_id_is_a_conflict(patient_client
 
 
 def test_a_resend_of_a_form_sent_without_a_time_minutes_later_is_still_stored_once(
-        patient_client, treatment, db, frozen_time):
+    patient_client, treatment, db, frozen_time
+):
     """No time means "now" on arrival: a resend a minute later is the same log, not a conflict."""
     url = f"/sessions/{treatment.id}/logs/new"
     assert post_log(patient_client, url, client_id=CLIENT_ID, logged_at=None).status_code == 302

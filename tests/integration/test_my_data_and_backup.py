@@ -7,8 +7,8 @@ import sqlite3
 
 import sqlalchemy as sa
 
-from app.factory import create_app
 from app.extensions import db as _db
+from app.factory import create_app
 from app.models import Alert, AuditEvent, CareLink, PractitionerNote, SymptomLog, TreatmentSession, User
 from tests.conftest import PASSWORD, make_config
 
@@ -17,8 +17,9 @@ def count(db, model):
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_a_patient_downloads_everything_as_json_and_csv(patient_client, patient, make_session, make_log,
-                                                        make_clinic, share, make_photo):
+def test_a_patient_downloads_everything_as_json_and_csv(
+    patient_client, patient, make_session, make_log, make_clinic, share, make_photo
+):
     treatment = make_session(patient, hours_ago=30, notes="My first session")
     make_log(treatment, hours_after=2, redness=3, note="Hot", fever=True)
     photo = make_photo(treatment, hours_after=3)
@@ -31,8 +32,9 @@ def test_a_patient_downloads_everything_as_json_and_csv(patient_client, patient,
     log = data["sessions"][0]["logs"][0]
     assert (log["redness"], log["note"], log["warning_signs"]) == (3, "Hot", ["fever"])
     assert data["clinics"][0]["clinic"] == "Glow Clinic"
-    assert data["sessions"][0]["photos"] == [{"taken_at": photo.taken_at.isoformat(),
-                                               "path": f"/photos/{photo.id}/screen.jpg"}]
+    assert data["sessions"][0]["photos"] == [
+        {"taken_at": photo.taken_at.isoformat(), "path": f"/photos/{photo.id}/screen.jpg"}
+    ]
     assert patient_client.get(data["sessions"][0]["photos"][0]["path"]).status_code == 200
     rows = list(csv.DictReader(io.StringIO(patient_client.get("/my-data/afterglow-logs.csv").get_data(as_text=True))))
     assert [(r["redness"], r["note"]) for r in rows] == [("3", "Hot")]
@@ -46,18 +48,28 @@ def test_downloads_hold_only_the_patients_own_data(patient_client, make_patient,
 
 
 def test_deleting_the_account_needs_the_password_then_erases_everything(
-        patient_client, patient, make_session, make_log, make_clinic, make_practitioner, share, db):
+    patient_client, patient, make_session, make_log, make_clinic, make_practitioner, share, db
+):
     clinic = make_clinic()
     doctor = make_practitioner(clinic)
     treatment = make_session(patient)
     make_log(treatment)
     share(patient, clinic)
-    db.session.add_all([
-        Alert(clinic_id=clinic.id, patient_id=patient.id, session_id=treatment.id, flag_key="k", severity="contact",
-              reason="r", action="a"),
-        PractitionerNote(clinic_id=clinic.id, patient_id=patient.id, author_id=doctor.id, body="private"),
-        AuditEvent(clinic_id=clinic.id, actor_id=doctor.id, patient_id=patient.id, action="view_patient"),
-    ])
+    db.session.add_all(
+        [
+            Alert(
+                clinic_id=clinic.id,
+                patient_id=patient.id,
+                session_id=treatment.id,
+                flag_key="k",
+                severity="contact",
+                reason="r",
+                action="a",
+            ),
+            PractitionerNote(clinic_id=clinic.id, patient_id=patient.id, author_id=doctor.id, body="private"),
+            AuditEvent(clinic_id=clinic.id, actor_id=doctor.id, patient_id=patient.id, action="view_patient"),
+        ]
+    )
     db.session.commit()
     patient_id = patient.id
 

@@ -31,21 +31,35 @@ def local(moment):
 
 
 def session_form(performed_at, depth="0.5", **overrides):
-    return {"performed_at": local(performed_at), "needle_depth_mm": depth, "device": "derma_pen",
-            "areas": "face", **overrides}
+    return {
+        "performed_at": local(performed_at),
+        "needle_depth_mm": depth,
+        "device": "derma_pen",
+        "areas": "face",
+        **overrides,
+    }
 
 
 def log_form(logged_at=NOW, redness="2", swelling="0", peeling="0", **overrides):
-    return {"logged_at": local(logged_at), "redness": redness, "swelling": swelling, "peeling": peeling,
-            **overrides}
+    return {"logged_at": local(logged_at), "redness": redness, "swelling": swelling, "peeling": peeling, **overrides}
 
 
 def fresh_assessment(treatment):
     """The recovery model's verdict on the session's stored logs, as of now, built here from the rows."""
-    entries = [recovery.LogEntry(logged_at=log.logged_at, redness=log.redness, swelling=log.swelling,
-                                 peeling=log.peeling, pain=log.pain, itch=log.itch, bruising=log.bruising,
-                                 warning_signs=log.warning_signs, improvement=log.improvement)
-               for log in treatment.logs]
+    entries = [
+        recovery.LogEntry(
+            logged_at=log.logged_at,
+            redness=log.redness,
+            swelling=log.swelling,
+            peeling=log.peeling,
+            pain=log.pain,
+            itch=log.itch,
+            bruising=log.bruising,
+            warning_signs=log.warning_signs,
+            improvement=log.improvement,
+        )
+        for log in treatment.logs
+    ]
     facts = recovery.SessionFacts(treatment.performed_at, treatment.needle_depth_mm)
     return recovery.assess(facts, entries, utcnow(), include_points=False)
 
@@ -55,8 +69,12 @@ def red_flags(treatment):
 
 
 def open_alerts(db, session_id):
-    return {(alert.clinic_id, alert.flag_key) for alert in db.session.scalars(
-        sa.select(Alert).where(Alert.session_id == session_id, Alert.acknowledged_at.is_(None)))}
+    return {
+        (alert.clinic_id, alert.flag_key)
+        for alert in db.session.scalars(
+            sa.select(Alert).where(Alert.session_id == session_id, Alert.acknowledged_at.is_(None))
+        )
+    }
 
 
 def assert_every_record_agrees_with_the_model(db):
@@ -66,8 +84,11 @@ def assert_every_record_agrees_with_the_model(db):
     assert sessions
     for treatment in sessions:
         assert treatment.status == fresh_assessment(treatment).status, f"session {treatment.id}"
-        sharing = db.session.scalars(sa.select(CareLink.clinic_id).where(
-            CareLink.patient_id == treatment.patient_id, CareLink.withdrawn_at.is_(None))).all()
+        sharing = db.session.scalars(
+            sa.select(CareLink.clinic_id).where(
+                CareLink.patient_id == treatment.patient_id, CareLink.withdrawn_at.is_(None)
+            )
+        ).all()
         expected = {(clinic_id, key) for clinic_id in sharing for key in red_flags(treatment)}
         assert open_alerts(db, treatment.id) == expected, f"session {treatment.id}"
 
@@ -122,7 +143,8 @@ def newest(db, model):
 
 
 def test_every_kind_of_change_by_the_patient_keeps_status_and_alerts_true(
-        app, db, frozen_time, clinic, sharing_patient, patient_browser):
+    app, db, frozen_time, clinic, sharing_patient, patient_browser
+):
     patient = patient_browser
 
     # Record a session: 0.5 mm, 30 hours ago.
@@ -136,8 +158,7 @@ def test_every_kind_of_change_by_the_patient_keeps_status_and_alerts_true(
     assert red_flags(the_only(db, TreatmentSession)) == set()
 
     # The issue's correction: it was 9 days ago, with 2.0 mm. Redness after a week is a red flag.
-    response = patient.post(f"/sessions/{treatment.id}/edit",
-                            data=session_form(NOW - timedelta(days=9), depth="2.0"))
+    response = patient.post(f"/sessions/{treatment.id}/edit", data=session_form(NOW - timedelta(days=9), depth="2.0"))
     assert_done(response)
     assert red_flags(the_only(db, TreatmentSession)) == {"persistent_redness"}
     assert_every_record_agrees_with_the_model(db)
@@ -201,9 +222,11 @@ def test_every_kind_of_change_by_the_patient_keeps_status_and_alerts_true(
 
 
 def test_a_session_the_clinic_records_and_the_patient_corrects_keeps_status_and_alerts_true(
-        app, db, clinic, sharing_patient, patient_browser, clinic_browser):
-    response = clinic_browser.post(f"/clinic/patients/{sharing_patient.id}/sessions/new",
-                                   data=session_form(NOW - timedelta(hours=30), depth="1.5"))
+    app, db, clinic, sharing_patient, patient_browser, clinic_browser
+):
+    response = clinic_browser.post(
+        f"/clinic/patients/{sharing_patient.id}/sessions/new", data=session_form(NOW - timedelta(hours=30), depth="1.5")
+    )
     assert_done(response)
     treatment = the_only(db, TreatmentSession)
     assert treatment.recorded_by_clinic_id == clinic.id
@@ -214,8 +237,9 @@ def test_a_session_the_clinic_records_and_the_patient_corrects_keeps_status_and_
     assert_every_record_agrees_with_the_model(db)
 
     # The patient corrects the date of the clinic's record (device, depth and areas are the clinic's).
-    response = patient_browser.post(f"/sessions/{treatment.id}/edit",
-                                    data={"performed_at": local(NOW - timedelta(days=9))})
+    response = patient_browser.post(
+        f"/sessions/{treatment.id}/edit", data={"performed_at": local(NOW - timedelta(days=9))}
+    )
     assert_done(response)
     assert red_flags(the_only(db, TreatmentSession)) == {"persistent_redness"}
     assert_every_record_agrees_with_the_model(db)
@@ -238,8 +262,17 @@ def test_the_demo_seeder_and_refresh_statuses_keep_status_and_alerts_true(app, d
     treatment = db.session.scalars(sa.select(TreatmentSession).where(TreatmentSession.series_number == 2)).one()
     treatment.performed_at -= timedelta(days=8)
     clinic_id = db.session.scalar(sa.select(CareLink.clinic_id).where(CareLink.patient_id == treatment.patient_id))
-    db.session.add(Alert(clinic_id=clinic_id, patient_id=treatment.patient_id, session_id=treatment.id,
-                         flag_key="sign_fever", severity="contact", reason="Fever.", action="Call."))
+    db.session.add(
+        Alert(
+            clinic_id=clinic_id,
+            patient_id=treatment.patient_id,
+            session_id=treatment.id,
+            flag_key="sign_fever",
+            severity="contact",
+            reason="Fever.",
+            action="Call.",
+        )
+    )
     db.session.commit()
     result = runner.invoke(args=["refresh-statuses"])
     assert result.exit_code == 0 and "Statuses refreshed: 5." in result.output
@@ -253,6 +286,7 @@ def test_the_demo_seeder_and_refresh_statuses_keep_status_and_alerts_true(app, d
 # An open alert whose flag the model no longer raises is closed by the logbook, with no practitioner
 # and a note saying which change closed it; it stays in the clinic's list of alerts.
 
+
 @pytest.fixture
 def logged_session(db, make_session, sharing_patient):
     """The sharing patient's session of 30 hours ago (0.5 mm)."""
@@ -260,13 +294,17 @@ def logged_session(db, make_session, sharing_patient):
 
 
 def save_log(db, browser, treatment, **signs):
-    assert_done(browser.post(f"/sessions/{treatment.id}/logs/new",
-                             data=log_form(NOW - timedelta(hours=1), redness="1", **signs)))
+    assert_done(
+        browser.post(
+            f"/sessions/{treatment.id}/logs/new", data=log_form(NOW - timedelta(hours=1), redness="1", **signs)
+        )
+    )
     return newest(db, SymptomLog)
 
 
 def test_an_alert_a_correction_takes_away_is_closed_with_a_note_the_clinic_reads(
-        db, logged_session, sharing_patient, patient_browser, clinic_browser):
+    db, logged_session, sharing_patient, patient_browser, clinic_browser
+):
     log = save_log(db, patient_browser, logged_session, pus="y")
     assert "1 open alert" in clinic_browser.get("/clinic/").get_data(as_text=True)
 
@@ -274,8 +312,10 @@ def test_an_alert_a_correction_takes_away_is_closed_with_a_note_the_clinic_reads
     assert_done(patient_browser.post(f"/logs/{log.id}/edit", data=log_form(NOW - timedelta(hours=1), redness="1")))
     alert = the_only(db, Alert)
     assert not alert.is_open and alert.closed_automatically and alert.acknowledged_by_id is None
-    assert alert.acknowledgement_note == ("Closed automatically after the patient corrected a log: "
-                                          "the recovery model no longer raises this flag for the session.")
+    assert alert.acknowledgement_note == (
+        "Closed automatically after the patient corrected a log: "
+        "the recovery model no longer raises this flag for the session."
+    )
     assert_every_record_agrees_with_the_model(db)
 
     page = clinic_browser.get(f"/clinic/patients/{sharing_patient.id}").get_data(as_text=True)
@@ -288,11 +328,15 @@ def test_an_alert_a_correction_takes_away_is_closed_with_a_note_the_clinic_reads
 
 
 def test_an_alert_a_practitioner_acknowledged_keeps_their_note_after_a_correction(
-        db, logged_session, sharing_patient, patient_browser, clinic_browser):
+    db, logged_session, sharing_patient, patient_browser, clinic_browser
+):
     log = save_log(db, patient_browser, logged_session, fever="y")
     alert = the_only(db, Alert)
-    assert_done(clinic_browser.post(f"/clinic/alerts/{alert.id}/acknowledge",
-                                    data={f"alert-{alert.id}-note": "Called; no fever now."}))
+    assert_done(
+        clinic_browser.post(
+            f"/clinic/alerts/{alert.id}/acknowledge", data={f"alert-{alert.id}-note": "Called; no fever now."}
+        )
+    )
     assert_done(patient_browser.post(f"/logs/{log.id}/edit", data=log_form(NOW - timedelta(hours=1), redness="1")))
     alert = the_only(db, Alert)
     assert alert.acknowledged_by_id is not None and alert.acknowledgement_note == "Called; no fever now."
@@ -300,29 +344,33 @@ def test_an_alert_a_practitioner_acknowledged_keeps_their_note_after_a_correctio
 
 
 def test_a_correction_closes_only_the_flags_it_takes_away_and_a_flag_that_comes_back_is_raised_again(
-        db, logged_session, patient_browser):
+    db, logged_session, patient_browser
+):
     log = save_log(db, patient_browser, logged_session, pus="y", fever="y")
     assert {key for _, key in open_alerts(db, logged_session.id)} == {"sign_pus", "sign_fever"}
 
-    assert_done(patient_browser.post(f"/logs/{log.id}/edit",
-                                     data=log_form(NOW - timedelta(hours=1), redness="1", pus="y")))
+    assert_done(
+        patient_browser.post(f"/logs/{log.id}/edit", data=log_form(NOW - timedelta(hours=1), redness="1", pus="y"))
+    )
     assert {key for _, key in open_alerts(db, logged_session.id)} == {"sign_pus"}
     assert_every_record_agrees_with_the_model(db)
 
-    assert_done(patient_browser.post(f"/logs/{log.id}/edit",
-                                     data=log_form(NOW - timedelta(hours=1), redness="1", pus="y", fever="y")))
+    assert_done(
+        patient_browser.post(
+            f"/logs/{log.id}/edit", data=log_form(NOW - timedelta(hours=1), redness="1", pus="y", fever="y")
+        )
+    )
     assert {key for _, key in open_alerts(db, logged_session.id)} == {"sign_pus", "sign_fever"}
-    fever_alerts = db.session.scalars(sa.select(Alert).where(Alert.flag_key == "sign_fever")
-                                      .order_by(Alert.id)).all()
+    fever_alerts = db.session.scalars(sa.select(Alert).where(Alert.flag_key == "sign_fever").order_by(Alert.id)).all()
     assert [alert.is_open for alert in fever_alerts] == [False, True]  # the closed one stays as history
     assert_every_record_agrees_with_the_model(db)
 
 
 # --- Photos are checked by the service, not by the form -------------------------------------------
 
+
 def test_the_photo_field_only_carries_the_upload(app):
-    with app.test_request_context("/", method="POST",
-                                  data={"photo": (io.BytesIO(b"not a photo"), "notes.jpg")}):
+    with app.test_request_context("/", method="POST", data={"photo": (io.BytesIO(b"not a photo"), "notes.jpg")}):
         form = PhotoForm()
         assert form.validate()  # nothing decoded here: the service decides
         assert form.photo.data.filename == "notes.jpg"
@@ -332,8 +380,12 @@ def test_the_logbook_refuses_a_bad_photo_and_stores_nothing(app, db, logged_sess
     with pytest.raises(logbook.PhotoRejected, match="not a photo we can read"):
         logbook.add_photo(logged_session, FileStorage(io.BytesIO(b"not a photo"), filename="notes.jpg"))
     with pytest.raises(logbook.PhotoRejected, match="not a photo we can read"):
-        logbook.save_new_log(logged_session, None, fill=lambda log: None,
-                             photo=FileStorage(io.BytesIO(b"not a photo"), filename="notes.jpg"))
+        logbook.save_new_log(
+            logged_session,
+            None,
+            fill=lambda log: None,
+            photo=FileStorage(io.BytesIO(b"not a photo"), filename="notes.jpg"),
+        )
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Photo.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(SymptomLog.id))) == 0

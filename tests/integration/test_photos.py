@@ -17,7 +17,6 @@ from tests.sample_images import GPS_IFD, HTML, SVG, TEXT, image_bytes, jpeg, jpe
 MB = 1024 * 1024
 
 
-
 def post_multipart(client, url, fields, photo=None):
     """POST form fields and a photo (content, filename), encoded in memory: the test client
     would spool a big body to a temporary file it never closes."""
@@ -84,10 +83,15 @@ BAD_FILES = {
 @pytest.mark.parametrize("data, filename, message", list(BAD_FILES.values()), ids=list(BAD_FILES))
 @pytest.mark.parametrize("form", ["photo page", "log form"])
 def test_a_bad_file_gets_a_message_next_to_the_field_and_nothing_is_stored(
-        app, db, patient_client, treatment, form, data, filename, message):
+    app, db, patient_client, treatment, form, data, filename, message
+):
     if form == "log form":
-        response = post_multipart(patient_client, f"/sessions/{treatment.id}/logs/new",
-                                  {"redness": "1", "swelling": "1", "peeling": "0"}, (data, filename))
+        response = post_multipart(
+            patient_client,
+            f"/sessions/{treatment.id}/logs/new",
+            {"redness": "1", "swelling": "1", "peeling": "0"},
+            (data, filename),
+        )
     else:
         response = upload(patient_client, treatment, data, filename)
     page = response.get_data(as_text=True)
@@ -117,22 +121,27 @@ def test_no_photo_chosen_gets_a_message(db, patient_client, treatment):
 
 
 def test_a_log_can_carry_a_photo_taken_at_the_logs_time(db, patient_client, treatment):
-    response = post_multipart(patient_client, f"/sessions/{treatment.id}/logs/new",
-                              {"redness": "1", "swelling": "1", "peeling": "0", "logged_at": "2026-06-15T10:00"},
-                              (jpeg(), "photo.jpg"))
+    response = post_multipart(
+        patient_client,
+        f"/sessions/{treatment.id}/logs/new",
+        {"redness": "1", "swelling": "1", "peeling": "0", "logged_at": "2026-06-15T10:00"},
+        (jpeg(), "photo.jpg"),
+    )
     assert response.status_code == 302
     log, photo = db.session.scalar(sa.select(SymptomLog)), db.session.scalar(sa.select(Photo))
     assert photo.taken_at == log.logged_at and photo.session_id == treatment.id
 
 
-def test_a_photo_sent_with_a_log_now_comes_after_one_taken_a_moment_before(db, patient_client, treatment,
-                                                                          frozen_time):
+def test_a_photo_sent_with_a_log_now_comes_after_one_taken_a_moment_before(db, patient_client, treatment, frozen_time):
     frozen_time.move_to("2026-06-15 12:00:30Z")
     assert upload(patient_client, treatment, jpeg(colour=(200, 90, 80))).headers["Location"].endswith("/photos")
     frozen_time.move_to("2026-06-15 12:00:50Z")
-    response = post_multipart(patient_client, f"/sessions/{treatment.id}/logs/new",
-                              {"redness": "1", "swelling": "1", "peeling": "0", "logged_at": "2026-06-15T12:00"},
-                              (jpeg(colour=(225, 175, 160)), "photo.jpg"))
+    response = post_multipart(
+        patient_client,
+        f"/sessions/{treatment.id}/logs/new",
+        {"redness": "1", "swelling": "1", "peeling": "0", "logged_at": "2026-06-15T12:00"},
+        (jpeg(colour=(225, 175, 160)), "photo.jpg"),
+    )
     assert response.status_code == 302
     first, second = db.session.scalars(sa.select(Photo).order_by(Photo.id)).all()
     assert first.taken_at < second.taken_at  # the log's own time (12:00:00) would put it first
@@ -150,8 +159,12 @@ def test_a_log_with_a_photo_sent_twice_is_stored_once_with_one_photo(app, db, pa
 
 
 def test_a_log_without_a_photo_still_saves(db, patient_client, treatment):
-    response = post_multipart(patient_client, f"/sessions/{treatment.id}/logs/new",
-                              {"redness": "1", "swelling": "1", "peeling": "0"}, (b"", ""))  # an empty file input
+    response = post_multipart(
+        patient_client,
+        f"/sessions/{treatment.id}/logs/new",
+        {"redness": "1", "swelling": "1", "peeling": "0"},
+        (b"", ""),
+    )  # an empty file input
     assert response.status_code == 302
     assert photo_count(db) == 0
 
@@ -169,8 +182,7 @@ def test_if_storing_the_row_fails_the_files_are_removed(app, db, patient_client,
     assert stored_files(app) == []
 
 
-def test_comparison_defaults_to_the_first_and_latest_photo_and_can_pick_any_two(
-        patient_client, treatment, make_photo):
+def test_comparison_defaults_to_the_first_and_latest_photo_and_can_pick_any_two(patient_client, treatment, make_photo):
     first, middle, latest = (make_photo(treatment, hours_after=h) for h in (1, 29, 24 * 7))
     page = patient_client.get("/photos").get_data(as_text=True)
     assert f'src="/photos/{first.id}/screen.jpg"' in page and f'src="/photos/{latest.id}/screen.jpg"' in page
@@ -183,8 +195,7 @@ def test_comparison_defaults_to_the_first_and_latest_photo_and_can_pick_any_two(
     assert "day 7 after the session" in page
 
 
-def test_comparing_with_someone_elses_photo_is_a_404(patient_client, treatment, make_photo, make_patient,
-                                                     make_session):
+def test_comparing_with_someone_elses_photo_is_a_404(patient_client, treatment, make_photo, make_patient, make_session):
     mine = make_photo(treatment)
     theirs = make_photo(make_session(make_patient(), hours_ago=5))
     assert patient_client.get(f"/photos?before={mine.id}&after={theirs.id}").status_code == 404
@@ -199,7 +210,8 @@ def test_the_30_day_timeline_marks_the_photos(patient_client, treatment, make_ph
 
 
 def test_a_practitioner_sees_the_photos_of_a_sharing_patient_and_the_view_is_audited(
-        db, client, patient, treatment, make_photo, make_clinic, make_practitioner, share):
+    db, client, patient, treatment, make_photo, make_clinic, make_practitioner, share
+):
     clinic = make_clinic()
     share(patient, clinic)
     photo = make_photo(treatment)
@@ -228,8 +240,9 @@ def test_deleting_a_session_deletes_its_photos_files(app, db, patient_client, tr
     assert stored_files(app) == [] and photo_count(db) == 0
 
 
-def test_deleting_the_account_deletes_every_photo_file(app, db, patient_client, patient, treatment, make_photo,
-                                                       make_session):
+def test_deleting_the_account_deletes_every_photo_file(
+    app, db, patient_client, patient, treatment, make_photo, make_session
+):
     make_photo(treatment)
     make_photo(make_session(patient, hours_ago=24 * 40))
     assert len(stored_files(app)) == 4

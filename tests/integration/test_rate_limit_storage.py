@@ -12,8 +12,8 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from app.factory import create_app
 from app.extensions import db as _db
+from app.factory import create_app
 from app.web.rate_limits import DATABASE_SCHEME, DatabaseStorage, configure_storage, rate_limit
 from tests.conftest import NOW, make_config
 

@@ -10,20 +10,23 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.factory import create_app
 from app.extensions import db as _db
 from app.extensions import limiter
+from app.factory import create_app
 from app.models import Photo, SymptomLog
 from tests.conftest import PASSWORD, FreshContextClient, make_config
-from tests.sample_images import jpeg
 from tests.integration.test_photos import post_multipart
+from tests.sample_images import jpeg
 
 
 @pytest.fixture
 def limited_app(tmp_path, app):
     """The app with its limits on, counting in the test database (as without Redis in production)."""
-    limited = create_app(make_config(tmp_path, RATELIMIT_ENABLED=True, INVITE_VIEW_RATE_LIMIT="3 per minute",
-                                     PHOTO_RATE_LIMIT="2 per minute"))
+    limited = create_app(
+        make_config(
+            tmp_path, RATELIMIT_ENABLED=True, INVITE_VIEW_RATE_LIMIT="3 per minute", PHOTO_RATE_LIMIT="2 per minute"
+        )
+    )
     limited.test_client_class = FreshContextClient
     yield limited
     limiter.storage.engine.dispose()
@@ -42,15 +45,17 @@ def log_in_from(app, address, email, password):
 
 
 def test_wrong_passwords_for_one_account_from_many_addresses_are_throttled_by_the_eleventh(limited_app, patient):
-    statuses = [log_in_from(limited_app, f"10.0.0.{n}", patient.email, "wrong-password").status_code
-                for n in range(1, 21)]
+    statuses = [
+        log_in_from(limited_app, f"10.0.0.{n}", patient.email, "wrong-password").status_code for n in range(1, 21)
+    ]
     assert statuses == [422] * 10 + [429] * 10
 
 
 def test_wrong_passwords_from_one_address_are_throttled_by_the_eleventh(limited_app, patient):
     client = from_address(limited_app, "10.0.0.1")
-    statuses = [client.post("/auth/login", data={"email": patient.email, "password": "wrong"}).status_code
-                for _ in range(20)]
+    statuses = [
+        client.post("/auth/login", data={"email": patient.email, "password": "wrong"}).status_code for _ in range(20)
+    ]
     assert statuses == [422] * 10 + [429] * 10
 
 
@@ -117,7 +122,8 @@ def test_opening_invite_links_is_limited_per_address(limited_app):
 
 
 def test_photos_are_limited_per_patient_across_both_forms_and_logs_without_one_are_not(
-        limited_app, db, patient, treatment):
+    limited_app, db, patient, treatment
+):
     client = limited_app.test_client()
     client.post("/auth/login", data={"email": patient.email, "password": PASSWORD})
     log_url, photo_url = f"/sessions/{treatment.id}/logs/new", f"/sessions/{treatment.id}/photos/new"
@@ -131,8 +137,9 @@ def test_photos_are_limited_per_patient_across_both_forms_and_logs_without_one_a
     refused = with_photo(photo_url, {})
     assert refused.status_code == 429 and "many photos" in refused.get_data(as_text=True)
     assert with_photo(log_url, log).status_code == 429
-    plain_logs = [post_multipart(client, log_url, {**log, "client_id": str(uuid.uuid4())}).status_code
-                  for _ in range(5)]
+    plain_logs = [
+        post_multipart(client, log_url, {**log, "client_id": str(uuid.uuid4())}).status_code for _ in range(5)
+    ]
     assert plain_logs == [302] * 5  # the log save path is never throttled
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Photo)) == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SymptomLog)) == 6

@@ -65,8 +65,10 @@ def read_only(app):
 
 
 def save_log(client, session_id):
-    return client.post(f"/sessions/{session_id}/logs/new",
-                       data={"redness": "1", "swelling": "1", "peeling": "0", "client_id": str(uuid.uuid4())})
+    return client.post(
+        f"/sessions/{session_id}/logs/new",
+        data={"redness": "1", "swelling": "1", "peeling": "0", "client_id": str(uuid.uuid4())},
+    )
 
 
 def test_healthz_is_a_bare_liveness_answer(client):
@@ -87,7 +89,8 @@ def test_readyz_writes_to_the_database_and_says_ready(client, db):
 
 
 def test_a_read_only_database_is_not_ready_and_recovers_without_a_restart(
-        app, db, patient_client, treatment, read_only):
+    app, db, patient_client, treatment, read_only
+):
     session_id = treatment.id
     assert patient_client.get("/readyz").status_code == 200
     db.session.remove()

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from app.extensions import db as _db
+from app.extensions import limiter
 from app.factory import create_app
-from app.extensions import db as _db, limiter
 from tests.conftest import PASSWORD, FreshContextClient, log_in, make_config
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -24,8 +25,10 @@ def test_every_page_sends_the_security_headers(client):
 
 
 def test_hsts_over_https_and_behind_a_trusted_proxy(tmp_path, app, client):
-    assert "max-age=31536000" in client.get("/auth/login", base_url="https://localhost").headers[
-        "Strict-Transport-Security"]
+    assert (
+        "max-age=31536000"
+        in client.get("/auth/login", base_url="https://localhost").headers["Strict-Transport-Security"]
+    )
     proxied = create_app(make_config(tmp_path, PROXY_FIX_HOPS=1))
     response = proxied.test_client().get("/auth/login", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" in response.headers
@@ -57,8 +60,11 @@ def test_session_and_remember_cookies_are_http_only_and_same_site(client, patien
 def test_cookies_are_secure_when_configured_for_https(tmp_path, app, patient):
     secure = create_app(make_config(tmp_path, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True))
     secure.test_client_class = FreshContextClient
-    response = secure.test_client().post("/auth/login", base_url="https://localhost",
-                                         data={"email": patient.email, "password": PASSWORD, "remember": "y"})
+    response = secure.test_client().post(
+        "/auth/login",
+        base_url="https://localhost",
+        data={"email": patient.email, "password": PASSWORD, "remember": "y"},
+    )
     cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(("session=", "remember_token="))]
     assert len(cookies) == 2 and all("Secure" in c for c in cookies)
     with secure.app_context():
@@ -105,8 +111,12 @@ def limited_app(tmp_path, app):
 @pytest.mark.parametrize("url", ["/auth/login", "/auth/signup", "/auth/clinic-signup", "/join"])
 def test_too_many_tries_answer_429_with_a_friendly_page(limited_app, url):
     client = limited_app.test_client()
-    statuses = [client.post(url, data={"email": "x@example.com", "password": "wrong-password-1",
-                                       "code": "AAAA-AAAA"}).status_code for _ in range(4)]
+    statuses = [
+        client.post(
+            url, data={"email": "x@example.com", "password": "wrong-password-1", "code": "AAAA-AAAA"}
+        ).status_code
+        for _ in range(4)
+    ]
     assert statuses[:3] != [429, 429, 429] and statuses[3] == 429
     response = client.post(url, data={})
     assert response.status_code == 429

@@ -17,8 +17,10 @@ def status_on(page):
 
 
 def chart_figures(page):
-    return {key: json.loads(body) for key, body in
-            re.findall(r'<script type="application/json" id="([\w-]+)-data">(.*?)</script>', page, re.S)}
+    return {
+        key: json.loads(body)
+        for key, body in re.findall(r'<script type="application/json" id="([\w-]+)-data">(.*?)</script>', page, re.S)
+    }
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -32,7 +32,7 @@ def test_recording_a_session_stores_it_in_utc_from_the_patients_local_time(patie
     treatment = db.session.scalar(sa.select(TreatmentSession))
     assert response.status_code == 302
     assert response.headers["Location"] == f"/sessions/{treatment.id}"
-    assert treatment.performed_at == datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
+    assert treatment.performed_at == datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
     assert treatment.patient_id == patient.id
     assert treatment.needle_depth_mm == 0.5
     assert treatment.device == "derma_pen"
@@ -103,8 +103,9 @@ def test_home_lists_sessions_newest_first_with_their_log_counts(patient_client, 
 
 def test_editing_a_session(patient_client, patient, make_session, db):
     treatment = make_session(patient, hours_ago=10)
-    response = post_session(patient_client, url=f"/sessions/{treatment.id}/edit",
-                            device="derma_roller", needle_depth_mm="1.0")
+    response = post_session(
+        patient_client, url=f"/sessions/{treatment.id}/edit", device="derma_roller", needle_depth_mm="1.0"
+    )
     assert response.status_code == 302
     db.session.refresh(treatment)
     assert treatment.device == "derma_roller" and treatment.needle_depth_mm == 1.0
@@ -113,15 +114,16 @@ def test_editing_a_session(patient_client, patient, make_session, db):
 def test_a_session_cannot_be_moved_after_its_first_log(patient_client, patient, make_session, make_log, db):
     treatment = make_session(patient, hours_ago=10)
     make_log(treatment, hours_after=1)
-    response = post_session(patient_client, url=f"/sessions/{treatment.id}/edit",
-                            performed_at="2026-06-15T11:00")
+    response = post_session(patient_client, url=f"/sessions/{treatment.id}/edit", performed_at="2026-06-15T11:00")
     assert response.status_code == 422
     assert "Choose a time before its first log." in response.get_data(as_text=True)
     db.session.refresh(treatment)
-    assert treatment.performed_at == datetime(2026, 6, 15, 2, 0, tzinfo=timezone.utc)
+    assert treatment.performed_at == datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
 
 
-def test_deleting_a_session_asks_first_then_removes_it_and_its_logs(patient_client, patient, make_session, make_log, db):
+def test_deleting_a_session_asks_first_then_removes_it_and_its_logs(
+    patient_client, patient, make_session, make_log, db
+):
     treatment = make_session(patient)
     make_log(treatment)
     page = patient_client.get(f"/sessions/{treatment.id}/delete")
@@ -154,7 +156,9 @@ def test_a_missing_csrf_token_is_refused_and_nothing_is_stored(csrf_app, make_pa
     response = client.post("/auth/login", data={"email": "csrf@example.com", "password": "x"})
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
-    response = client.post("/auth/signup", data={"email": "c2@example.com", "password": "violet-tugboat-marmalade",
-                                                 "confirm": "violet-tugboat-marmalade"})
+    response = client.post(
+        "/auth/signup",
+        data={"email": "c2@example.com", "password": "violet-tugboat-marmalade", "confirm": "violet-tugboat-marmalade"},
+    )
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1

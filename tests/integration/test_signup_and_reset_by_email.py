@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from app.factory import create_app
-from app.services import mail
-from app.services.clinics import active_link, create_invite
 from app.extensions import db as _db
 from app.extensions import limiter
+from app.factory import create_app
 from app.models import INVITE_PATIENT, INVITE_PRACTITIONER, CareLink, Invite, User
+from app.services import mail
+from app.services.clinics import active_link, create_invite
 from tests.conftest import PASSWORD, FreshContextClient, log_in, make_config
 from tests.integration.conftest import SMTP_USER, free_port
 from tests.mailbox import links_in, path_of, text_of
@@ -80,8 +80,15 @@ def start(client, kind, invite_keys, email):
 
 def test_without_a_mail_server_each_email_is_a_private_eml_file_in_the_outbox(app, outbox):
     with app.test_request_context():
-        assert mail.send("someone@example.com", "Your Afterglow password", "reset_unknown",
-                         signup_link="http://localhost/auth/signup") == mail.SAVED
+        assert (
+            mail.send(
+                "someone@example.com",
+                "Your Afterglow password",
+                "reset_unknown",
+                signup_link="http://localhost/auth/signup",
+            )
+            == mail.SAVED
+        )
     [path] = outbox.files()
     assert path.suffix == ".eml"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600  # its links log people in
@@ -122,8 +129,9 @@ def test_with_no_mail_server_the_page_says_the_email_was_saved_not_sent(client, 
 
 @pytest.mark.parametrize("problem", ["nobody listens", "wrong SMTP password", "no STARTTLS"])
 @pytest.mark.parametrize("url", ["/auth/signup", "/auth/reset-password"])
-def test_when_the_email_cannot_be_sent_the_page_says_so_and_nothing_changes(mailing_app, smtp_server, outbox, taken,
-                                                                             url, problem):
+def test_when_the_email_cannot_be_sent_the_page_says_so_and_nothing_changes(
+    mailing_app, smtp_server, outbox, taken, url, problem
+):
     if problem == "nobody listens":
         mailing_app.config["MAIL_PORT"] = free_port()
     elif problem == "wrong SMTP password":
@@ -154,8 +162,14 @@ def test_every_sign_up_form_answers_the_same_for_a_new_and_a_taken_address(app, 
         client = app.test_client()
         response = start(client, kind, invite_keys, email)
         page = client.get(response.headers["Location"])
-        answers.append((response.status_code, response.headers["Location"], page.status_code,
-                        normalised(page.get_data(as_text=True), email)))
+        answers.append(
+            (
+                response.status_code,
+                response.headers["Location"],
+                page.status_code,
+                normalised(page.get_data(as_text=True), email),
+            )
+        )
     assert answers[0] == answers[1]
     assert answers[0][:3] == (302, "/auth/check-email", 200)
     assert "already exists" not in answers[0][3]
@@ -311,8 +325,9 @@ def test_password_reset_end_to_end_through_smtp(mailing_app, smtp_server, patien
     replayed.set_cookie("remember_token", remembered)
     assert replayed.get("/sessions/new").status_code == 302
 
-    again = mailing_app.test_client().post(link, data={"password": "another-pelican-lantern",
-                                                       "confirm": "another-pelican-lantern"})
+    again = mailing_app.test_client().post(
+        link, data={"password": "another-pelican-lantern", "confirm": "another-pelican-lantern"}
+    )
     assert again.status_code == 410 and "already been used" in again.get_data(as_text=True)
     db.session.refresh(patient)
     assert patient.check_password(NEW_PASSWORD)
@@ -347,8 +362,9 @@ def test_the_reset_form_answers_the_same_for_an_unknown_address(app, outbox, pat
         client = app.test_client()
         response = client.post("/auth/reset-password", data={"email": email})
         page = client.get(response.headers["Location"])
-        answers.append((response.status_code, response.headers["Location"],
-                        normalised(page.get_data(as_text=True), email)))
+        answers.append(
+            (response.status_code, response.headers["Location"], normalised(page.get_data(as_text=True), email))
+        )
     assert answers[0] == answers[1]
     unknown = outbox.only("nobody@example.com")
     assert "no account uses it" in text_of(unknown)
@@ -356,11 +372,14 @@ def test_the_reset_form_answers_the_same_for_an_unknown_address(app, outbox, pat
     assert path_of(links_in(outbox.only(patient.email))[0]).startswith("/auth/reset-password/")
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"password": "password123", "confirm": "password123"}, "This password is too weak."),
-    ({"password": NEW_PASSWORD, "confirm": "something-else"}, "The two passwords do not match."),
-    ({}, "Choose a new password."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"password": "password123", "confirm": "password123"}, "This password is too weak."),
+        ({"password": NEW_PASSWORD, "confirm": "something-else"}, "The two passwords do not match."),
+        ({}, "Choose a new password."),
+    ],
+)
 def test_a_bad_new_password_gets_a_message_and_changes_nothing(client, outbox, patient, db, data, message):
     client.post("/auth/reset-password", data={"email": patient.email})
     response = client.post(outbox.link(patient.email), data=data)
@@ -393,8 +412,9 @@ def limited_app(tmp_path, app):
         _db.engine.dispose()
 
 
-@pytest.mark.parametrize("url", ["/auth/reset-password", "/auth/reset-password/not-a-token", "/auth/signup/x",
-                                 "/auth/clinic-signup/x"])
+@pytest.mark.parametrize(
+    "url", ["/auth/reset-password", "/auth/reset-password/not-a-token", "/auth/signup/x", "/auth/clinic-signup/x"]
+)
 def test_reset_and_sign_up_links_are_rate_limited(limited_app, url):
     client = limited_app.test_client()
     statuses = [client.post(url, data={"email": "x@example.com"}).status_code for _ in range(4)]

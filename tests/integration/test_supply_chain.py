@@ -19,13 +19,20 @@ def audit_tools():
 
 
 def run_audit(**env):
-    return subprocess.run([str(ROOT / "scripts" / "audit")], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=300)
+    return subprocess.run(
+        [str(ROOT / "scripts" / "audit")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=300,
+    )
 
 
 def test_a_medium_or_high_finding_fails_the_audit(audit_tools, tmp_path):
-    (tmp_path / "risky.py").write_text("import subprocess\n\ndef run(name):\n"
-                                       "    subprocess.call('ls ' + name, shell=True)\n")
+    (tmp_path / "risky.py").write_text(
+        "import subprocess\n\ndef run(name):\n    subprocess.call('ls ' + name, shell=True)\n"
+    )
     result = run_audit(AUDIT_PATHS=str(tmp_path))
     assert result.returncode == 1
     assert "FINDINGS" in result.stdout and "B602" in result.stdout

@@ -21,6 +21,7 @@ A SIGKILL ends processes, not the machine: what the operating system had
 accepted still reaches the disk, so this does not test power loss.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -43,8 +44,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from app.factory import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, User, utcnow
 from tests.conftest import PASSWORD, make_config
 
@@ -95,11 +96,28 @@ class GunicornServer:
             "FLASK_RATELIMIT_ENABLED": "true",  # as in production; each patient logs in from their own address
             "FLASK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
-        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-                   "--workers", "2", "--threads", "4", "wsgi:app"]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "wsgi:app",
+        ]
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         return self
 
     def wait_ready(self, timeout=SERVER_READY_TIMEOUT):
@@ -130,10 +148,8 @@ class GunicornServer:
             self.kill()
 
     def _signal_group(self, signum):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signum)  # start_new_session: the group id is the master's pid
-        except ProcessLookupError:
-            pass
 
     def log_tail(self, lines=40):
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -173,13 +189,22 @@ def add_patients(count):
     for n in range(count):
         patient = User(email=f"load{n}@example.com", role=ROLE_PATIENT)
         patient.set_password(PASSWORD)
-        treatments.append(TreatmentSession(patient=patient, performed_at=utcnow() - timedelta(hours=30),
-                                           device="derma_pen", areas=["face"], needle_depth_mm=0.5))
+        treatments.append(
+            TreatmentSession(
+                patient=patient,
+                performed_at=utcnow() - timedelta(hours=30),
+                device="derma_pen",
+                areas=["face"],
+                needle_depth_mm=0.5,
+            )
+        )
     db.session.add_all(treatments)
     db.session.commit()
     # 127.0.0.2 onwards: every address in 127.0.0.0/8 reaches a server on 127.0.0.1.
-    return [Patient(treatment.patient.email, treatment.id, f"127.0.{2 + n // 250}.{2 + n % 250}")
-            for n, treatment in enumerate(treatments)]
+    return [
+        Patient(treatment.patient.email, treatment.id, f"127.0.{2 + n // 250}.{2 + n % 250}")
+        for n, treatment in enumerate(treatments)
+    ]
 
 
 @pytest.fixture
@@ -253,21 +278,30 @@ class PatientClient:
         self.http.close()
 
     def log_in(self):
-        form = {"email": self.patient.email, "password": PASSWORD,
-                "csrf_token": self._csrf_token_from("/auth/login")}
-        response = self.http.post(f"{self.base_url}/auth/login", data=form, allow_redirects=False,
-                                  timeout=REQUEST_TIMEOUT)
+        form = {"email": self.patient.email, "password": PASSWORD, "csrf_token": self._csrf_token_from("/auth/login")}
+        response = self.http.post(
+            f"{self.base_url}/auth/login", data=form, allow_redirects=False, timeout=REQUEST_TIMEOUT
+        )
         assert response.status_code == 302, f"log-in of {self.patient.email}: HTTP {response.status_code}"
         self.csrf_token = self._csrf_token_from(f"{self.session_path}/logs/new")
 
     def send_log(self, note, timeout=REQUEST_TIMEOUT):
         """Post a log "now" with the id the phone made for it (the same form again if it was sent before)."""
-        form = self.sent.setdefault(note, {
-            "redness": "2", "swelling": "1", "peeling": "0", "note": note,
-            "client_id": str(uuid.uuid4()), "csrf_token": self.csrf_token})
+        form = self.sent.setdefault(
+            note,
+            {
+                "redness": "2",
+                "swelling": "1",
+                "peeling": "0",
+                "note": note,
+                "client_id": str(uuid.uuid4()),
+                "csrf_token": self.csrf_token,
+            },
+        )
         try:
-            response = self.http.post(f"{self.base_url}{self.session_path}/logs/new", data=form,
-                                      allow_redirects=False, timeout=timeout)
+            response = self.http.post(
+                f"{self.base_url}{self.session_path}/logs/new", data=form, allow_redirects=False, timeout=timeout
+            )
         except requests.RequestException as error:
             return f"{NO_ANSWER} ({type(error).__name__})"
         location = urlsplit(response.headers.get("Location", "")).path
@@ -355,8 +389,10 @@ class Load:
             pool = stack.enter_context(ThreadPoolExecutor(max_workers=len(clients)))
             for _ in pool.map(PatientClient.log_in, clients):  # everyone is in before the first log
                 pass
-            self._futures = [pool.submit(send_logs, client, self.logs_per_client, self.tally, self.prefix,
-                                         self.drop_answers) for client in clients]
+            self._futures = [
+                pool.submit(send_logs, client, self.logs_per_client, self.tally, self.prefix, self.drop_answers)
+                for client in clients
+            ]
             self._stack = stack.pop_all()  # kept open until __exit__
         return self
 
@@ -395,8 +431,10 @@ def test_every_acknowledged_log_is_stored_under_concurrent_load(database, start_
     tally = run_load(server.url, database.patients, LOGS_PER_CLIENT, drop_answers=True)
     elapsed = time.monotonic() - started
     acknowledged = tally.acknowledged()
-    print(f"{len(acknowledged)} logs acknowledged from {CLIENTS} clients in {elapsed:.1f} s "
-          f"({len(acknowledged) / elapsed:.0f} logs/s) on {sa.make_url(database.url).get_backend_name()}")
+    print(
+        f"{len(acknowledged)} logs acknowledged from {CLIENTS} clients in {elapsed:.1f} s "
+        f"({len(acknowledged) / elapsed:.0f} logs/s) on {sa.make_url(database.url).get_backend_name()}"
+    )
 
     assert not tally.server_errors(), f"{tally.summary()}\n{server.log_tail()}"
     assert len(acknowledged) == CLIENTS * LOGS_PER_CLIENT, f"{tally.summary()}\n{server.log_tail()}"
@@ -410,8 +448,9 @@ def test_no_acknowledged_log_is_lost_when_the_server_is_killed(database, start_s
 
     with Load(server.url, database.patients, LOGS_PER_CLIENT_BEFORE_KILL) as load:
         deadline = time.monotonic() + LOAD_TIMEOUT
-        while (len(load.tally.acknowledged()) < KILL_AFTER_ACKNOWLEDGED and not load.done()
-               and time.monotonic() < deadline):
+        while (
+            len(load.tally.acknowledged()) < KILL_AFTER_ACKNOWLEDGED and not load.done() and time.monotonic() < deadline
+        ):
             time.sleep(0.02)
         server.kill()
         tally = load.wait()
@@ -442,10 +481,12 @@ def test_no_acknowledged_log_is_lost_when_the_server_is_killed(database, start_s
     assert_stored_exactly_once(tally.acknowledged(), database.stored_note_counts())
     assert database.stored_note_counts().total() == len(tally.outcomes)
 
-    after = run_load(restarted.url, database.patients[:CLIENTS_AFTER_RESTART], LOGS_PER_CLIENT_AFTER_RESTART,
-                     prefix="after-restart")
-    assert len(after.acknowledged()) == CLIENTS_AFTER_RESTART * LOGS_PER_CLIENT_AFTER_RESTART, \
+    after = run_load(
+        restarted.url, database.patients[:CLIENTS_AFTER_RESTART], LOGS_PER_CLIENT_AFTER_RESTART, prefix="after-restart"
+    )
+    assert len(after.acknowledged()) == CLIENTS_AFTER_RESTART * LOGS_PER_CLIENT_AFTER_RESTART, (
         f"{after.summary()}\n{restarted.log_tail()}"
+    )
     assert_stored_exactly_once(after.acknowledged(), database.stored_note_counts())
     if database.sqlite_path:
         assert integrity_check(database.sqlite_path) == [("ok",)]

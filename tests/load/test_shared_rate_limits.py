@@ -31,8 +31,8 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from app.factory import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.models import ROLE_PATIENT, User
 from tests.conftest import PASSWORD, make_config
 
@@ -70,10 +70,25 @@ def redis_url(tmp_path):
             pytest.fail("redis-server is missing: .ci/run installs it (apt-get install redis-server)")
         pytest.skip("redis-server is not installed (make test installs it when run as root)")
     port = free_port()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
+
         def answers():
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
@@ -116,11 +131,26 @@ class Gunicorn:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-                   "--workers", str(WORKERS), "wsgi:app"]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(WORKERS),
+            "wsgi:app",
+        ]
         with open(log_path, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.master = psutil.Process(self.process.pid)
         self.wait_ready()
 
@@ -142,8 +172,9 @@ class Gunicorn:
         """SIGHUP: gunicorn starts new workers and stops the old ones, as a deploy does."""
         old = self.workers()
         os.kill(self.process.pid, signal.SIGHUP)
-        wait_until(lambda: not (self.workers() & old) and len(self.workers()) == WORKERS,
-                   "the workers were not replaced")
+        wait_until(
+            lambda: not (self.workers() & old) and len(self.workers()) == WORKERS, "the workers were not replaced"
+        )
         self.wait_ready()
 
     def stop(self):
@@ -165,9 +196,13 @@ def start_server(database_url, tmp_path):
 
     def start(**environment):
         env = {name: value for name, value in os.environ.items() if name != "REDIS_URL"}
-        env.update(SECRET_KEY=os.urandom(16).hex(), DATABASE_URL=database_url,
-                   FLASK_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000", FLASK_RATELIMIT_ENABLED="true",
-                   **environment)
+        env.update(
+            SECRET_KEY=os.urandom(16).hex(),
+            DATABASE_URL=database_url,
+            FLASK_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+            FLASK_RATELIMIT_ENABLED="true",
+            **environment,
+        )
         servers.append(Gunicorn(env, tmp_path / "gunicorn.log"))
         return servers[-1]
 
@@ -202,8 +237,12 @@ class Browser:
         self.csrf_token = CSRF_INPUT.search(page.text).group(1)
 
     def log_in(self, email, password):
-        response = self.http.post(f"{self.server.url}/auth/login", allow_redirects=False, timeout=10,
-                                  data={"csrf_token": self.csrf_token, "email": email, "password": password})
+        response = self.http.post(
+            f"{self.server.url}/auth/login",
+            allow_redirects=False,
+            timeout=10,
+            data={"csrf_token": self.csrf_token, "email": email, "password": password},
+        )
         if response.status_code == 429:
             assert int(response.headers["Retry-After"]) > 0
         return response.status_code

@@ -13,8 +13,9 @@ PERFORMED = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def log(hours, redness=0, swelling=0, peeling=0, **extra):
-    return LogEntry(logged_at=PERFORMED + timedelta(hours=hours),
-                    redness=redness, swelling=swelling, peeling=peeling, **extra)
+    return LogEntry(
+        logged_at=PERFORMED + timedelta(hours=hours), redness=redness, swelling=swelling, peeling=peeling, **extra
+    )
 
 
 def keys(hours, latest=None):
@@ -72,14 +73,15 @@ def test_negative_hours_are_treated_as_the_moment_of_the_session():
 
 
 @settings(max_examples=150)
-@given(hours=st.floats(min_value=-100, max_value=400 * 24, allow_nan=False),
-       levels=st.none() | st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 4)),
-       signs=st.sets(st.sampled_from(list(WARNING_SIGNS))))
+@given(
+    hours=st.floats(min_value=-100, max_value=400 * 24, allow_nan=False),
+    levels=st.none() | st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 4)),
+    signs=st.sets(st.sampled_from(list(WARNING_SIGNS))),
+)
 def test_advice_is_never_empty_and_every_item_says_why(hours, levels, signs):
     latest = None if levels is None else log(hours, *levels, warning_signs=signs)
     result = aftercare_for(hours, latest)
     assert result
     assert len({item.key for item in result}) == len(result)
     assert all(item.text and item.why for item in result)
-    assert ("back_to_routine" in [item.key for item in result]) == (
-        "no_actives" not in [item.key for item in result])
+    assert ("back_to_routine" in [item.key for item in result]) == ("no_actives" not in [item.key for item in result])

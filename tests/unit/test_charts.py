@@ -1,17 +1,17 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.core import charts, recovery
 
-PERFORMED = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+PERFORMED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def assess(logs, hours_now=30, depth=0.5):
-    entries = [recovery.LogEntry(PERFORMED + timedelta(hours=h), redness=r, swelling=s, peeling=p)
-               for h, r, s, p in logs]
-    return recovery.assess(recovery.SessionFacts(PERFORMED, depth), entries,
-                           PERFORMED + timedelta(hours=hours_now))
+    entries = [
+        recovery.LogEntry(PERFORMED + timedelta(hours=h), redness=r, swelling=s, peeling=p) for h, r, s, p in logs
+    ]
+    return recovery.assess(recovery.SessionFacts(PERFORMED, depth), entries, PERFORMED + timedelta(hours=hours_now))
 
 
 def traces_named(figure, name):

@@ -15,17 +15,26 @@ CORE_MODULES = sorted(f"app.core.{module.name}" for module in pkgutil.iter_modul
 
 
 def modules_loaded_by_importing(modules):
-    probe = (f"import sys\nimport {', '.join(modules)}\n"
-             f"print('\\n'.join(sorted(name for name in sys.modules if name.split('.')[0] in {FORBIDDEN_PACKAGES!r}"
-             f" or name.startswith({FORBIDDEN_MODULES!r}))))")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            timeout=60, check=True)
+    probe = (
+        f"import sys\nimport {', '.join(modules)}\n"
+        f"print('\\n'.join(sorted(name for name in sys.modules if name.split('.')[0] in {FORBIDDEN_PACKAGES!r}"
+        f" or name.startswith({FORBIDDEN_MODULES!r}))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
     return result.stdout.split()
 
 
 def test_the_core_holds_the_domain_modules():
-    assert {"app.core.recovery", "app.core.aftercare", "app.core.triage", "app.core.cohort", "app.core.charts",
-            "app.core.images"} <= set(CORE_MODULES)
+    assert {
+        "app.core.recovery",
+        "app.core.aftercare",
+        "app.core.triage",
+        "app.core.cohort",
+        "app.core.charts",
+        "app.core.images",
+    } <= set(CORE_MODULES)
 
 
 def test_importing_the_whole_core_loads_no_framework_database_or_model():

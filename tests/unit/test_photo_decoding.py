@@ -77,6 +77,7 @@ def test_a_large_jpeg_is_decoded_at_a_reduced_scale():
 
 def flat_rgb_png(width, height, colour=(200, 120, 100)):
     """A PNG of one colour, compressed row by row: ~155 KB for 49 megapixels, never whole in memory."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -85,8 +86,7 @@ def flat_rgb_png(width, height, colour=(200, 120, 100)):
         body.append(compressor.compress(row))
     body.append(compressor.flush())
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(body))
-            + chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(body)) + chunk(b"IEND", b"")
 
 
 # In a child process that has read the file: peak memory before and after preparing it.
@@ -107,8 +107,12 @@ def test_a_49_megapixel_png_costs_one_decoded_copy_not_several(tmp_path):
     path = tmp_path / "big.png"
     path.write_bytes(flat_rgb_png(7000, 7000))
     assert path.stat().st_size < 200 * 1024
-    done = subprocess.run([sys.executable, "-c", PEAK_MEMORY.format(root=str(ROOT), path=str(path))],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_MEMORY.format(root=str(ROOT), path=str(path))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     added_mb = json.loads(done.stdout)["added_kb"] / 1024
     decoded_mb = 7000 * 7000 * 3 / 1024 / 1024

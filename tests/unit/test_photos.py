@@ -5,8 +5,8 @@ import io
 import pytest
 from PIL import Image
 
-from app.core import images
 from app.config import Config
+from app.core import images
 from tests.sample_images import GPS_IFD, HTML, SVG, TEXT, image_bytes, jpeg, jpeg_with_gps, png_bomb
 
 MAX_BYTES, MAX_PIXELS = Config.PHOTO_MAX_BYTES, Config.PHOTO_MAX_PIXELS
@@ -22,10 +22,16 @@ def opened(data):
     return image
 
 
-@pytest.mark.parametrize("image_format, filename", [
-    ("JPEG", "IMG_0001.JPG"), ("PNG", "screenshot.png"), ("WEBP", "photo.webp"), ("HEIF", "IMG_0002.HEIC"),
-    ("JPEG", "camera"),  # no extension at all: the content decides
-])
+@pytest.mark.parametrize(
+    "image_format, filename",
+    [
+        ("JPEG", "IMG_0001.JPG"),
+        ("PNG", "screenshot.png"),
+        ("WEBP", "photo.webp"),
+        ("HEIF", "IMG_0002.HEIC"),
+        ("JPEG", "camera"),  # no extension at all: the content decides
+    ],
+)
 def test_each_accepted_format_becomes_a_jpeg_screen_copy_and_thumbnail(image_format, filename):
     prepared = prepare(image_bytes(image_format, size=(64, 48)), filename)
     screen, thumbnail = opened(prepared.screen), opened(prepared.thumbnail)
@@ -65,20 +71,23 @@ def test_transparent_parts_become_white_not_black():
     assert opened(prepare(out.getvalue(), "clear.png").screen).getpixel((5, 5)) == pytest.approx((255, 255, 255), abs=3)
 
 
-@pytest.mark.parametrize("data, filename, message", [
-    (TEXT, "notes.jpg", "not a photo we can read"),
-    (SVG, "drawing.jpg", "not a photo we can read"),
-    (HTML, "page.jpg", "not a photo we can read"),
-    (image_bytes("GIF"), "animation.gif", "not a photo we can read"),  # a real image, not a photo format
-    (image_bytes("PNG"), "photo.jpg", "a PNG image, but its name ends in .jpg"),
-    (jpeg(), "photo.png", "a JPEG image, but its name ends in .png"),
-    (jpeg(), "photo.exe", "a JPEG image, but its name ends in .exe"),
-    (jpeg(size=(400, 300))[:-400], "cut.jpg", "damaged or incomplete"),
-    (image_bytes("PNG", size=(300, 300))[:-40], "cut.png", "damaged or incomplete"),
-    (png_bomb(), "bomb.png", "too large to open safely"),  # past Pillow's own limit
-    (png_bomb(8000, 8000), "big.png", "too large to open safely"),  # 64 MP: past ours, below Pillow's
-    (b"", "empty.jpg", "The file is empty"),
-])
+@pytest.mark.parametrize(
+    "data, filename, message",
+    [
+        (TEXT, "notes.jpg", "not a photo we can read"),
+        (SVG, "drawing.jpg", "not a photo we can read"),
+        (HTML, "page.jpg", "not a photo we can read"),
+        (image_bytes("GIF"), "animation.gif", "not a photo we can read"),  # a real image, not a photo format
+        (image_bytes("PNG"), "photo.jpg", "a PNG image, but its name ends in .jpg"),
+        (jpeg(), "photo.png", "a JPEG image, but its name ends in .png"),
+        (jpeg(), "photo.exe", "a JPEG image, but its name ends in .exe"),
+        (jpeg(size=(400, 300))[:-400], "cut.jpg", "damaged or incomplete"),
+        (image_bytes("PNG", size=(300, 300))[:-40], "cut.png", "damaged or incomplete"),
+        (png_bomb(), "bomb.png", "too large to open safely"),  # past Pillow's own limit
+        (png_bomb(8000, 8000), "big.png", "too large to open safely"),  # 64 MP: past ours, below Pillow's
+        (b"", "empty.jpg", "The file is empty"),
+    ],
+)
 def test_files_that_are_not_acceptable_photos_are_refused_with_a_message(data, filename, message):
     with pytest.raises(images.PhotoRejected, match=message):
         prepare(data, filename)

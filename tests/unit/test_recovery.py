@@ -3,6 +3,7 @@
 import math
 import random
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -58,12 +59,22 @@ def flag_keys(assessment):
 
 # --- Depth ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("depth, expected", [
-    (0.0, SHALLOW), (0.25, SHALLOW), (0.5, SHALLOW),
-    (0.51, MEDIUM), (1.0, MEDIUM), (1.5, MEDIUM),
-    (1.51, DEEP), (2.0, DEEP), (3.0, DEEP),
-    (None, MEDIUM),
-])
+
+@pytest.mark.parametrize(
+    "depth, expected",
+    [
+        (0.0, SHALLOW),
+        (0.25, SHALLOW),
+        (0.5, SHALLOW),
+        (0.51, MEDIUM),
+        (1.0, MEDIUM),
+        (1.5, MEDIUM),
+        (1.51, DEEP),
+        (2.0, DEEP),
+        (3.0, DEEP),
+        (None, MEDIUM),
+    ],
+)
 def test_depth_band_groups_needle_lengths(depth, expected):
     assert depth_band(depth) == expected
 
@@ -82,6 +93,7 @@ def test_impossible_depth_is_refused(depth):
 
 
 # --- Bands ---------------------------------------------------------------------------------
+
 
 def test_redness_starts_like_a_mild_sunburn_and_is_gone_by_48_hours_for_shallow_needles():
     assert expected_band("redness", 0, SHALLOW) == recovery.Band(1, 3)
@@ -145,9 +157,11 @@ def test_position_uses_whole_levels():
 
 
 @FAST
-@given(symptom=st.sampled_from(SYMPTOMS),
-       hours=st.floats(min_value=-1e6, max_value=1e7, allow_nan=False),
-       depth=st.one_of(st.none(), st.floats(min_value=0, max_value=3)))
+@given(
+    symptom=st.sampled_from(SYMPTOMS),
+    hours=st.floats(min_value=-1e6, max_value=1e7, allow_nan=False),
+    depth=st.one_of(st.none(), st.floats(min_value=0, max_value=3)),
+)
 def test_bands_stay_on_the_scale_and_low_never_exceeds_high(symptom, hours, depth):
     band = expected_band(symptom, hours, depth_band(depth))
     assert 0 <= band.low <= band.high <= 4
@@ -162,14 +176,26 @@ def test_deeper_needles_never_narrow_the_redness_and_swelling_band(symptom, hour
 
 # --- Phases and milestones -----------------------------------------------------------------
 
-@pytest.mark.parametrize("hours, key", [
-    (-3, "first_48_hours"), (0, "first_48_hours"), (47.9, "first_48_hours"),
-    (48, "peeling_days"), (167.9, "peeling_days"),
-    (168, "remodelling"), (28 * 24 - 0.1, "remodelling"),
-    (28 * 24, "next_session_window"), (30 * 24, "next_session_window"),
-    (42 * 24, "results"), (179 * 24, "results"),
-    (180 * 24, "maintenance"), (200 * 24, "maintenance"), (5000 * 24, "maintenance"),
-])
+
+@pytest.mark.parametrize(
+    "hours, key",
+    [
+        (-3, "first_48_hours"),
+        (0, "first_48_hours"),
+        (47.9, "first_48_hours"),
+        (48, "peeling_days"),
+        (167.9, "peeling_days"),
+        (168, "remodelling"),
+        (28 * 24 - 0.1, "remodelling"),
+        (28 * 24, "next_session_window"),
+        (30 * 24, "next_session_window"),
+        (42 * 24, "results"),
+        (179 * 24, "results"),
+        (180 * 24, "maintenance"),
+        (200 * 24, "maintenance"),
+        (5000 * 24, "maintenance"),
+    ],
+)
 def test_phase_at(hours, key):
     assert phase_at(hours).key == key
 
@@ -177,7 +203,7 @@ def test_phase_at(hours, key):
 def test_phases_follow_each_other_without_gaps():
     phases = recovery.PHASES
     assert phases[0].starts_at_hours == 0
-    for earlier, later in zip(phases, phases[1:]):
+    for earlier, later in pairwise(phases):
         assert earlier.ends_at_hours == later.starts_at_hours
     assert phases[-1].ends_at_hours is None
     assert all(phase.label and phase.description for phase in phases)
@@ -199,6 +225,7 @@ def test_milestones_give_the_typical_timeline_in_hours():
 
 # --- Inputs --------------------------------------------------------------------------------
 
+
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError):
         SessionFacts(performed_at=datetime(2025, 3, 1, 9), needle_depth_mm=0.5)
@@ -208,10 +235,18 @@ def test_naive_datetimes_are_refused():
         assess(session(), [], datetime(2025, 3, 1, 9))
 
 
-@pytest.mark.parametrize("field, value", [
-    ("redness", 5), ("swelling", -1), ("peeling", True), ("pain", 11), ("itch", 2.5),
-    ("warning_signs", frozenset({"headache"})), ("improvement", "amazing"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("redness", 5),
+        ("swelling", -1),
+        ("peeling", True),
+        ("pain", 11),
+        ("itch", 2.5),
+        ("warning_signs", frozenset({"headache"})),
+        ("improvement", "amazing"),
+    ],
+)
 def test_out_of_range_log_values_are_refused(field, value):
     values = {"redness": 0, "swelling": 0, "peeling": 0, field: value}
     with pytest.raises(ValueError):
@@ -244,6 +279,7 @@ def test_a_log_before_the_session_counts_as_hour_zero():
 
 # --- Assessment: shapes and edge inputs ----------------------------------------------------
 
+
 def test_no_logs_is_on_track_with_nothing_to_plot():
     result = assess(session(), [], at(30))
     assert result.status == ON_TRACK
@@ -257,7 +293,10 @@ def test_single_typical_log_is_on_track_and_gives_one_point_per_symptom():
     result = run([log(30, redness=1, swelling=1, peeling=0, pain=3)])
     assert result.status == ON_TRACK
     assert [(p.symptom, p.value, p.position) for p in result.points] == [
-        ("redness", 1, "within"), ("swelling", 1, "within"), ("peeling", 0, "within")]
+        ("redness", 1, "within"),
+        ("swelling", 1, "within"),
+        ("peeling", 0, "within"),
+    ]
     point = result.points[0]
     assert point.hours_since == 30 and point.band == expected_band("redness", 30, SHALLOW)
 
@@ -337,6 +376,7 @@ def test_a_warning_sign_within_the_past_week_counts_even_if_the_latest_log_looks
 
 
 # --- Flags ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("sign", list(WARNING_SIGNS))
 def test_each_warning_sign_asks_to_contact_the_clinic(sign):
@@ -448,8 +488,10 @@ def test_contact_outranks_slower():
 
 
 def test_flags_never_diagnose_and_always_say_what_to_do():
-    logs = [log(30, redness=1, swelling=1, pain=1), log(24 * 8, redness=3, swelling=2, peeling=2,
-            pain=8, itch=8, bruising=True, warning_signs=set(WARNING_SIGNS))]
+    logs = [
+        log(30, redness=1, swelling=1, pain=1),
+        log(24 * 8, redness=3, swelling=2, peeling=2, pain=8, itch=8, bruising=True, warning_signs=set(WARNING_SIGNS)),
+    ]
     result = run(logs, depth=0.5)
     assert len(result.flags) >= 8
     for flag in result.flags:
@@ -459,6 +501,7 @@ def test_flags_never_diagnose_and_always_say_what_to_do():
 
 
 # --- Words ---------------------------------------------------------------------------------
+
 
 def test_summarise_point_reads_as_a_sentence():
     result = run([log(30, redness=1), log(80, redness=3, peeling=2)], depth=0.5)
@@ -489,6 +532,7 @@ def test_status_messages_say_what_to_do():
 
 # --- Properties ----------------------------------------------------------------------------
 
+
 @st.composite
 def typical_course(draw):
     """Logs whose every level lies within the typical range at its hour, as a calm course would."""
@@ -508,9 +552,15 @@ def typical_course(draw):
             # Pain that settles: pain growing again after day 2 is itself a red flag.
             pain = draw(st.none() | st.integers(0, pain_after_day_one))
             pain_after_day_one = pain if pain is not None else pain_after_day_one
-        logs.append(LogEntry(
-            logged_at=at(hour), pain=pain, itch=draw(st.none() | st.integers(0, 6)),
-            bruising=hour < 24 * 7 and draw(st.booleans()), **levels))
+        logs.append(
+            LogEntry(
+                logged_at=at(hour),
+                pain=pain,
+                itch=draw(st.none() | st.integers(0, 6)),
+                bruising=hour < 24 * 7 and draw(st.booleans()),
+                **levels,
+            )
+        )
     now = at(draw(st.floats(min_value=0, max_value=250 * 24)))
     return SessionFacts(performed_at=PERFORMED, needle_depth_mm=depth), logs, now
 
@@ -538,13 +588,18 @@ def test_any_warning_sign_in_the_latest_log_means_contact_your_clinic(course, si
 
 
 @FAST
-@given(typical_course(), st.integers(0, 4), st.integers(0, 4), st.integers(0, 4),
-       st.none() | st.integers(0, 10), st.none() | st.integers(0, 10))
+@given(
+    typical_course(),
+    st.integers(0, 4),
+    st.integers(0, 4),
+    st.integers(0, 4),
+    st.none() | st.integers(0, 10),
+    st.none() | st.integers(0, 10),
+)
 def test_status_always_matches_the_most_serious_flag(course, redness, swelling, peeling, pain, itch):
     facts, logs, now = course
     newest = max((entry.logged_at for entry in logs), default=PERFORMED) + timedelta(hours=30)
-    extra = LogEntry(logged_at=newest, redness=redness, swelling=swelling, peeling=peeling,
-                     pain=pain, itch=itch)
+    extra = LogEntry(logged_at=newest, redness=redness, swelling=swelling, peeling=peeling, pain=pain, itch=itch)
     result = assess(facts, [*logs, extra], now)
     severities = {flag.severity for flag in result.flags}
     expected = CONTACT if "contact" in severities else SLOWER if severities else ON_TRACK

@@ -1,21 +1,28 @@
 """Saving a log asks the model for the status only; it must match the full assessment exactly."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.recovery import WARNING_SIGNS, LogEntry, SessionFacts, assess
 
-PERFORMED = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+PERFORMED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
-logs = st.lists(st.builds(
-    LogEntry,
-    logged_at=st.integers(0, 24 * 12).map(lambda hours: PERFORMED + timedelta(hours=hours)),
-    redness=st.integers(0, 4), swelling=st.integers(0, 4), peeling=st.integers(0, 4),
-    pain=st.none() | st.integers(0, 10), itch=st.none() | st.integers(0, 10), bruising=st.booleans(),
-    warning_signs=st.frozensets(st.sampled_from(list(WARNING_SIGNS)), max_size=1),
-), max_size=25)
+logs = st.lists(
+    st.builds(
+        LogEntry,
+        logged_at=st.integers(0, 24 * 12).map(lambda hours: PERFORMED + timedelta(hours=hours)),
+        redness=st.integers(0, 4),
+        swelling=st.integers(0, 4),
+        peeling=st.integers(0, 4),
+        pain=st.none() | st.integers(0, 10),
+        itch=st.none() | st.integers(0, 10),
+        bruising=st.booleans(),
+        warning_signs=st.frozensets(st.sampled_from(list(WARNING_SIGNS)), max_size=1),
+    ),
+    max_size=25,
+)
 
 
 @settings(max_examples=200)

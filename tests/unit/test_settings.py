@@ -1,7 +1,7 @@
 import pytest
 
-from app.factory import create_app
 from app.config import normalise_database_url
+from app.factory import create_app
 
 
 def test_the_app_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch):

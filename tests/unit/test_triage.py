@@ -1,12 +1,20 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.core.recovery import CONTACT, ON_TRACK, SLOWER
-from app.core.triage import (NEED_ALERT, NEED_MISSED, NEED_NO_SESSION, NEED_ON_TRACK, NEED_SLOWER,
-                        describe_overdue, overdue_check_in, triage)
+from app.core.triage import (
+    NEED_ALERT,
+    NEED_MISSED,
+    NEED_NO_SESSION,
+    NEED_ON_TRACK,
+    NEED_SLOWER,
+    describe_overdue,
+    overdue_check_in,
+    triage,
+)
 
-SESSION = datetime(2026, 5, 1, 9, 0, tzinfo=timezone.utc)
+SESSION = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 
 def h(hours):
@@ -48,8 +56,9 @@ def test_a_future_session_is_never_overdue():
     ],
 )
 def test_need_categories(alerts, status, performed, last, now, need):
-    result = triage(alerts, status, h(performed) if performed is not None else None,
-                    h(last) if last is not None else None, h(now))
+    result = triage(
+        alerts, status, h(performed) if performed is not None else None, h(last) if last is not None else None, h(now)
+    )
     assert result.need == need
 
 
