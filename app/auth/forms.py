@@ -1,25 +1,8 @@
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
-from app.web.forms import BaseForm, password_problem, strong_password
+from app.web.forms import BaseForm, EmailMixin, NewPasswordForm, strong_password
 from app.web.timezones import known_zones
-
-
-def normalise_email(value):
-    return value.strip().lower() if isinstance(value, str) else value
-
-
-class EmailMixin:
-    email = EmailField(
-        "Email",
-        filters=[normalise_email],
-        validators=[
-            DataRequired("Enter your email address."),
-            Length(max=254),
-            Email("Enter an email address like name@example.com."),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
 
 
 class SignupForm(EmailMixin, BaseForm):
@@ -37,33 +20,6 @@ class ClinicSignupForm(SignupForm):
     name = StringField(
         "Your name", validators=[DataRequired("Enter your name."), Length(max=120)], render_kw={"autocomplete": "name"}
     )
-
-
-class NewPasswordForm(BaseForm):
-    """Choosing a password for the account of ``email``: step 2 of signing up, and a password reset."""
-
-    password = PasswordField(
-        "Password",
-        validators=[InputRequired("Choose a password.")],
-        description="At least 10 characters. A few unrelated words are easy to remember and hard to guess.",
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        "Repeat password",
-        validators=[InputRequired("Type the password again."), EqualTo("password", "The two passwords do not match.")],
-        render_kw={"autocomplete": "new-password"},
-    )
-    timezone = HiddenField()  # filled in by static/js/app.js as the form is sent
-    submit = SubmitField("Create account")
-
-    def __init__(self, email, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.account_email = email
-
-    def validate_password(self, field):
-        problem = password_problem(field.data, self.account_email)
-        if problem:
-            raise ValidationError(problem)
 
 
 class ResetRequestForm(EmailMixin, BaseForm):
@@ -127,23 +83,6 @@ class ChangePasswordForm(BaseForm):
     def validate_current_password(self, field):
         if not self.user.check_password(field.data or ""):
             raise ValidationError("That is not your current password.")
-
-
-class DeleteAccountForm(BaseForm):
-    password = PasswordField(
-        "Your password",
-        validators=[InputRequired("Enter your password to confirm.")],
-        render_kw={"autocomplete": "current-password"},
-    )
-    submit = SubmitField("Delete my account and data", render_kw={"class": "button danger"})
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def validate_password(self, field):
-        if not self.user.check_password(field.data or ""):
-            raise ValidationError("That is not your password. Nothing was deleted.")
 
 
 class TimezoneForm(BaseForm):

@@ -1,8 +1,7 @@
 from wtforms import SelectField, SubmitField
 
-from app.patient.forms import PHOTO_HINT
 from app.web.filters import local_time
-from app.web.forms import BaseForm, PhotoField
+from app.web.forms import PHOTO_HINT, BaseForm, PhotoField
 
 
 class PhotoForm(BaseForm):

@@ -1,8 +1,7 @@
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from app.auth.forms import EmailMixin, NewPasswordForm
-from app.web.forms import BaseForm
+from app.web.forms import BaseForm, EmailMixin, NewPasswordForm
 
 CONSENT_WORDS = (
     "I agree to share my sessions, logs and photos with {clinic}. I can stop sharing at any time from my account."

@@ -1,11 +1,11 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.auth.forms import NewPasswordForm
 from app.invites import bp
 from app.invites.forms import CodeForm, ColleagueSignupForm, ConsentForm, NewPatientConsentForm, NewPatientForm
 from app.models import INVITE_PATIENT, INVITE_PRACTITIONER
 from app.services import accounts, clinics, mail, signups
+from app.web.forms import NewPasswordForm
 from app.web.sign_in import check_your_email, link_used_page, mail_failed, read_signup_link, start_session
 from app.web.timezones import clean_zone_name
 from app.web.view_helpers import credentials_rate_limit, invite_view_rate_limit, render_form

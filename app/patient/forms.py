@@ -4,22 +4,22 @@ from datetime import timedelta
 from wtforms import (
     BooleanField,
     HiddenField,
+    PasswordField,
     RadioField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.core.recovery import ASK_IMPROVEMENT_FROM_HOURS, hours_since_session
 from app.core.vocabulary import IMPROVEMENT_CHOICES, SCALE_WORDS, SCORE_LABELS, WARNING_SIGNS
 from app.models import utcnow
-from app.web.forms import MAX_NOTE_LENGTH, BaseForm, ChoiceScoreField, LocalDateTimeField, PhotoField
+from app.web.forms import MAX_NOTE_LENGTH, PHOTO_HINT, BaseForm, ChoiceScoreField, LocalDateTimeField, PhotoField
 from app.web.timezones import viewer_zone
 
 # A phone's clock and ours may differ by a little; a log "now" must still save.
 CLOCK_TOLERANCE = timedelta(minutes=5)
 PAIN_LEVELS = [(n, str(n)) for n in range(11)]
-PHOTO_HINT = "Same spot, distance and light each time makes the change easy to see."
 
 
 def _text_or_none(value):
@@ -127,3 +127,20 @@ class LogForm(BaseForm):
 # WTForms picks up fields set on the class afterwards).
 for _sign, _words in WARNING_SIGNS.items():
     setattr(LogForm, _sign, BooleanField(_words))
+
+
+class DeleteAccountForm(BaseForm):
+    password = PasswordField(
+        "Your password",
+        validators=[InputRequired("Enter your password to confirm.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Delete my account and data", render_kw={"class": "button danger"})
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_password(self, field):
+        if not self.user.check_password(field.data or ""):
+            raise ValidationError("That is not your password. Nothing was deleted.")

@@ -3,11 +3,10 @@ import json
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, logout_user
 
-from app.auth.forms import DeleteAccountForm
 from app.models import ROLE_PATIENT, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
-from app.patient.forms import LogForm
+from app.patient.forms import DeleteAccountForm, LogForm
 from app.services import clinics, exports, logbook, personal_data, session_reports
 from app.web.forms import ConfirmForm, SessionForm
 from app.web.view_helpers import (

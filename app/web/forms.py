@@ -8,9 +8,12 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict, MultiDict
 from wtforms import (
     DateTimeLocalField,
+    EmailField,
     FileField,
     FloatField,
+    HiddenField,
     IntegerField,
+    PasswordField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -18,7 +21,17 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from zxcvbn import zxcvbn
 
 from app.core import images
@@ -162,6 +175,10 @@ def strong_password(form, field):
         raise ValidationError(problem)
 
 
+# Shown under every photo field, whichever form carries it.
+PHOTO_HINT = "Same spot, distance and light each time makes the change easy to see."
+
+
 class PhotoField(FileField):
     """A photo from the camera or the gallery: the field carries the upload only.
 
@@ -287,3 +304,50 @@ class ConfirmForm(BaseForm):
     """An empty form: a POST with a CSRF token, for delete buttons."""
 
     submit = SubmitField("Delete")
+
+
+# Account forms the auth and invites blueprints both show.
+
+
+def normalise_email(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+class EmailMixin:
+    email = EmailField(
+        "Email",
+        filters=[normalise_email],
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254),
+            Email("Enter an email address like name@example.com."),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class NewPasswordForm(BaseForm):
+    """Choosing a password for the account of ``email``: step 2 of signing up, and a password reset."""
+
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired("Choose a password.")],
+        description="At least 10 characters. A few unrelated words are easy to remember and hard to guess.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[InputRequired("Type the password again."), EqualTo("password", "The two passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    timezone = HiddenField()  # filled in by static/js/app.js as the form is sent
+    submit = SubmitField("Create account")
+
+    def __init__(self, email, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_email = email
+
+    def validate_password(self, field):
+        problem = password_problem(field.data, self.account_email)
+        if problem:
+            raise ValidationError(problem)
