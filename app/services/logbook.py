@@ -361,18 +361,24 @@ def prepare_photo(upload):
 
 
 def add_photo(treatment, upload, taken_at=None):
-    """Check, re-encode and store an uploaded photo of the session (taken now unless said otherwise).
+    """Check, re-encode and store an uploaded photo of the session, taken at ``taken_at`` (default now).
 
-    Raises PhotoRejected, storing nothing, for a file that cannot be kept. None if the
-    session was deleted a moment ago by another request.
+    ``taken_at`` may be before the session (a true "before" photo); the form bounds it. A
+    time within a few minutes of now, as a form's default "now" to the minute, counts as
+    now, so the photo never goes before one taken a moment earlier. Raises PhotoRejected,
+    storing nothing, for a file that cannot be kept. None if the session was deleted a
+    moment ago by another request.
     """
     prepared = prepare_photo(upload)  # before the lock: decoding takes a while
+    now = utcnow()
+    if taken_at is None or abs(now - taken_at) <= LOGGED_NOW:
+        taken_at = now
     session_id = treatment.id
     if _locked_session(session_id) is None:
         db.session.rollback()
         return None
     with photos.stored_files(prepared) as file_key:  # removed again if the row is not stored
-        photo = photos.new_photo(treatment, prepared, file_key, taken_at or utcnow())
+        photo = photos.new_photo(treatment, prepared, file_key, taken_at)
         db.session.add(photo)
         _reassess(treatment, "the patient added a photo")
         db.session.commit()
