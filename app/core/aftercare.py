@@ -11,7 +11,9 @@ from app.core.recovery import DAY, WEEK, LogEntry
 
 # Sun protection is advised for 2-4 weeks; we keep the longer end.
 SUN_PROTECTION_HOURS = 28 * DAY
+# After the first week these apply only while the last log shows the skin is still healing.
 STILL_HEALING_WHY = "Your last log still shows redness, swelling or peeling, so your skin is still healing."
+ACTIVES_STILL_HEALING_WHY = "They sting and can inflame skin that is still healing."
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def aftercare_for(hours_since: float, latest: LogEntry | None) -> list[Aftercare
                 "Leave out retinoids, acids (AHA/BHA), vitamin C and benzoyl peroxide.",
                 "They sting and can inflame healing skin; vitamin C serums have been linked to reactions."
                 if first_week
-                else STILL_HEALING_WHY,
+                else ACTIVES_STILL_HEALING_WHY,
             )
         )
     if (DAY <= hours < WEEK) or peeling:

@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from app.core import recovery
 from app.core.cohort import TIME_BUCKETS
-from app.core.recovery import DAY, MILESTONES, WEEK
+from app.core.recovery import DAY, WEEK
 from app.core.vocabulary import IMPROVEMENT_CHOICES, SHORT_IMPROVEMENT_LABELS, SYMPTOM_LABELS, SYMPTOMS
 
 BAND_STEP_HOURS = 3
@@ -51,20 +51,13 @@ def first_week_chart(assessment: recovery.Assessment) -> Chart:
         subplot_titles=[SYMPTOM_LABELS[s] for s in SYMPTOMS],
     )
     for row, symptom in enumerate(SYMPTOMS, start=1):
-        bands = recovery.band_series(symptom, assessment.depth, hours)
-        figure.add_trace(
-            go.Scatter(
-                x=hours, y=[b.low for b in bands], mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False
-            ),
-            row=row,
-            col=1,
-        )
+        bands = [recovery.expected_band(symptom, hour, assessment.depth, assessment.baseline) for hour in hours]
         figure.add_trace(
             go.Scatter(
                 x=hours,
                 y=[b.high for b in bands],
                 mode="lines",
-                fill="tonexty",
+                fill="tozeroy",
                 fillcolor=BAND_FILL,
                 line=dict(width=1, color=BAND_EDGE),
                 name="Typical range",
@@ -112,7 +105,7 @@ def first_week_summary(assessment: recovery.Assessment) -> list[str]:
     latest_points = [points[-1] for s in SYMPTOMS if (points := assessment.points_for(s))]
     sentences = [recovery.summarise_point(point) for point in latest_points]
     if not sentences:
-        sentences.append("No logs yet: your first log will appear here against the typical range.")
+        sentences.append("Nothing logged yet: your first log will appear here against the typical range.")
     fade_hours = int(assessment.depth.fade_hours)
     sentences.append(
         f"Typical for {assessment.depth.label.lower()} needles: redness and swelling fade "
@@ -136,7 +129,7 @@ def thirty_day_chart(
         row_heights=[0.5, 0.5],
         subplot_titles=["What typically happens", "How you rated your skin"],
     )
-    for milestone in MILESTONES:
+    for milestone in recovery.milestones(assessment.depth):
         start, end = milestone.from_hours / DAY, milestone.to_hours / DAY
         long_bar = end - start >= 10
         figure.add_trace(
@@ -230,7 +223,7 @@ def thirty_day_summary(
     """Where the patient is on the timeline, what comes next, their ratings and photos so far."""
     day = int(assessment.hours_since // DAY)
     sentences = [f"You are on day {day} after the session: {assessment.phase.label.lower()}."]
-    upcoming = [m for m in MILESTONES if m.to_hours > assessment.hours_since]
+    upcoming = [m for m in recovery.milestones(assessment.depth) if m.to_hours > assessment.hours_since]
     if upcoming:
         sentences.append("Still to come: " + "; ".join(f"{m.label.lower()} ({_day_range(m)})" for m in upcoming) + ".")
     if ratings:
@@ -274,19 +267,14 @@ def cohort_chart(groups, title, key) -> Chart:
     """Median redness of the clinic's sessions per group over the first week, against the typical band."""
     midpoints = [(start + end) / 2 for start, end in TIME_BUCKETS]
     hours = [float(h) for h in range(0, int(FIRST_WEEK_HOURS) + 1, BAND_STEP_HOURS)]
-    bands = recovery.band_series("redness", recovery.SHALLOW, hours)
+    bands = [recovery.expected_band("redness", hour, recovery.SHALLOW) for hour in hours]
     figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=hours, y=[b.low for b in bands], mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False
-        )
-    )
     figure.add_trace(
         go.Scatter(
             x=hours,
             y=[b.high for b in bands],
             mode="lines",
-            fill="tonexty",
+            fill="tozeroy",
             fillcolor=BAND_FILL,
             line=dict(width=1, color=BAND_EDGE),
             name="Typical (shallow)",

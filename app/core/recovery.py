@@ -2,7 +2,8 @@
 
 Pure Python: plain data in, plain data out. No Flask, no database, no clock:
 "now" is always passed in. The model, its thresholds and their sources are
-explained in docs/recovery-model.md.
+explained in docs/recovery-model.md; every number a page states about the
+typical course (bands, windows, milestones) comes from this module.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import pairwise
 from typing import Literal
 
 from app.core.vocabulary import (
     CONTACT,
     IMPROVEMENT_CHOICES,
+    NO_LOGS,
     ON_TRACK,
     SLOWER,
     SYMPTOM_LABELS,
@@ -26,8 +27,15 @@ from app.core.vocabulary import (
     Symptom,
 )
 
-Position = Literal["below", "within", "above"]
-Severity = Literal["contact", "slower"]  # the status a flag leads to
+Position = Literal["within", "above"]
+# How soon a finding needs the clinic (facts §5): today, in opening hours, or not at all.
+Severity = Literal["today", "soon", "watch"]
+TODAY: Severity = "today"
+SOON: Severity = "soon"
+WATCH: Severity = "watch"
+SEVERITIES: tuple[Severity, ...] = (TODAY, SOON, WATCH)  # most urgent first
+# Findings that need the clinic raise an alert there; "watch" is for the patient only.
+ALERT_SEVERITIES: tuple[Severity, ...] = (TODAY, SOON)
 
 DAY = 24.0
 WEEK = 7 * DAY
@@ -35,19 +43,24 @@ WEEK = 7 * DAY
 # The improvement question (vocabulary.IMPROVEMENT_CHOICES) waits until the skin has healed.
 ASK_IMPROVEMENT_FROM_HOURS = WEEK
 
-# Chu 2021: every expected reaction has resolved within 7 days.
-SETTLED_BY_HOURS = WEEK
-# Redness or pain that comes back after day 2 can mean infection; compare with logs from day 1 on.
+# Redness or pain that comes back after day 2 can need the clinic; compare with logs from day 1 on.
 RISING_FROM_HOURS = 2 * DAY
 RISING_BASELINE_FROM_HOURS = DAY
-# Pain and itch on 0-10: 7 and above is severe; a change of 2 points is meaningful.
+RISING_PAIN_POINTS = 2  # a change of 2 points on 0-10 is meaningful
+# Pain and itch on 0-10: 7 and above is severe.
 SEVERE_PAIN = 7
 SEVERE_PAIN_FROM_HOURS = DAY
 STRONG_ITCH = 7
 STRONG_ITCH_FROM_HOURS = 3 * DAY
+# Swelling at the top of the scale ("spreading or eyes closing") is never part of a typical course.
+SPREADING_SWELLING = 4
+# Redness or swelling still "clearly visible" past the depth's downtime, or "moderate" once the
+# typical band has it gone, needs the clinic (facts §5, "soon").
+CLEARLY_VISIBLE = 2
+MODERATE = 3
 # The longest bruising still counted as expected is 7-10 days.
 BRUISING_SETTLED_BY_HOURS = 10 * DAY
-# A red flag stays raised for a week even if a later log looks better, so it is not missed.
+# A finding for today stays raised for a week even if a later log looks better, so it is not missed.
 RED_FLAG_MEMORY = timedelta(days=7)
 
 
@@ -62,11 +75,28 @@ def _require_level(value: int, top: int, name: str) -> None:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """The patient's usual skin, logged before the session ("my usual skin")."""
+
+    redness: int = 0
+    swelling: int = 0
+    peeling: int = 0
+
+    def __post_init__(self) -> None:
+        for symptom in SYMPTOMS:
+            _require_level(getattr(self, symptom), 4, symptom)
+
+
+NO_BASELINE = Baseline()
+
+
+@dataclass(frozen=True)
 class SessionFacts:
     """What recovery depends on about a treatment session."""
 
     performed_at: datetime
     needle_depth_mm: float | None
+    baseline: Baseline = NO_BASELINE
 
     def __post_init__(self) -> None:
         _require_aware(self.performed_at, "performed_at")
@@ -118,31 +148,23 @@ def hours_since_session(performed_at: datetime, moment: datetime) -> float:
 
 @dataclass(frozen=True)
 class DepthBand:
-    """A needle-depth group, its typical downtime and how much it stretches the timeline."""
+    """A needle-depth group, its typical timeline and how far past it a course may go."""
 
     key: str
     label: str
-    typical_downtime_days: tuple[int, int]
-    stretch: float  # how many times longer than shallow needling redness and swelling last
-    peeling_peak: float  # deeper needles can peel in sheets; shallow ones flake mildly
-
-    @property
-    def fade_hours(self) -> float:
-        """Hours by which redness and swelling are typically gone."""
-        # Seeds: gone within 24-48 h after shallow needling; deeper needles take longer.
-        return 2 * DAY * self.stretch
-
-    @property
-    def downtime_ends_hours(self) -> float:
-        """Hours after which anything still above the typical range counts as slower."""
-        return self.typical_downtime_days[1] * DAY
+    fade_hours: float  # redness and swelling are typically gone by then (the typical band ends)
+    downtime_ends_hours: float  # the manufacturers' downtime: past it, clearly visible redness needs the clinic
+    peeling_peak: int  # deeper needles can peel in sheets; shallow ones flake mildly
 
 
-SHALLOW = DepthBand("shallow", "Shallow (up to 0.5 mm)", (2, 3), stretch=1.0, peeling_peak=2.0)
-MEDIUM = DepthBand("medium", "Medium (over 0.5 mm, up to 1.5 mm)", (4, 5), stretch=2.0, peeling_peak=3.0)
-# Stretch 3 makes deep redness last 6 days: still inside Chu's 7 days.
-DEEP = DepthBand("deep", "Deep (over 1.5 mm)", (6, 7), stretch=3.0, peeling_peak=3.0)
+# Seeds: redness and swelling gone within 24-48 h after shallow needling. Deeper needles take
+# longer (manufacturers' depth table: 2-3, 4-5 and 6-7 days of downtime), always inside Chu's 7 days.
+SHALLOW = DepthBand("shallow", "Shallow (up to 0.5 mm)", 2 * DAY, 3 * DAY, peeling_peak=2)
+MEDIUM = DepthBand("medium", "Medium (over 0.5 mm, up to 1.5 mm)", 4 * DAY, 5 * DAY, peeling_peak=3)
+DEEP = DepthBand("deep", "Deep (over 1.5 mm)", 6 * DAY, 7 * DAY, peeling_peak=3)
 DEPTH_BANDS = (SHALLOW, MEDIUM, DEEP)
+SHALLOW_UP_TO_MM = 0.5
+MEDIUM_UP_TO_MM = 1.5
 
 
 def depth_band(needle_depth_mm: float | None) -> DepthBand:
@@ -153,84 +175,72 @@ def depth_band(needle_depth_mm: float | None) -> DepthBand:
         return MEDIUM
     if not needle_depth_mm >= 0:
         raise ValueError("needle depth must be 0 mm or more")
-    if needle_depth_mm <= 0.5:
+    if needle_depth_mm <= SHALLOW_UP_TO_MM:
         return SHALLOW
-    if needle_depth_mm <= 1.5:
+    if needle_depth_mm <= MEDIUM_UP_TO_MM:
         return MEDIUM
     return DEEP
 
 
-# --- Expected bands -----------------------------------------------------------------------
+# --- The typical band, in whole levels -----------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Band:
-    """The typical range of a symptom (0-4) at one moment."""
+    """The highest level of a symptom (0-4) that counts as typical at one moment."""
 
-    low: float
-    high: float
-
-    @property
-    def lowest_typical_level(self) -> int:
-        """The lowest whole level that counts as typical."""
-        return math.floor(self.low)
-
-    @property
-    def highest_typical_level(self) -> int:
-        """The highest whole level that counts as typical."""
-        # Patients answer in whole levels, so a band reaching 0.4 still allows level 1.
-        return math.ceil(self.high)
+    high: int
 
     def position(self, value: int) -> Position:
         """Where a logged level sits against this band."""
-        if value > self.highest_typical_level:
-            return "above"
-        if value < self.lowest_typical_level:
-            return "below"
-        return "within"
+        return "above" if value > self.high else "within"
 
 
-Knots = tuple[tuple[float, float], ...]
+@dataclass(frozen=True)
+class BandStep:
+    """A stretch of time over which the typical band stays the same."""
+
+    from_hours: float
+    to_hours: float | None  # None: to the end of time
+    band: Band
 
 
-def _knots(symptom: str, depth: DepthBand) -> tuple[Knots, Knots]:
-    """(low, high) of a symptom as (hour, level) points joined by straight lines."""
+def _steps(symptom: str, depth: DepthBand) -> tuple[tuple[float, int], ...]:
+    """(from hour, highest typical level) for a symptom; each step lasts until the next one."""
     fade = depth.fade_hours
     if symptom == "redness":
-        # Almost everyone is at least faintly pink at first; "like a mild sunburn" at the start.
-        return ((0, 1), (fade / 4, 1), (fade / 2, 0)), ((0, 3), (fade / 2, 1), (fade, 0))
+        # "Like a mild sunburn" at first (up to 3), fading by the depth's fade hour.
+        return ((0, 3), (fade / 4, 2), (fade / 2, 1), (fade, 0))
     if symptom == "swelling":
-        # Mild swelling at first, moderate allowed for the first hours; many have none.
-        return ((0, 0),), ((0, 2.5), (fade / 2, 1), (fade, 0))
+        # Moderate swelling only in the first hours; mild for the first half; gone by the fade hour.
+        return ((0, 3), (fade / 6, 2), (fade / 2, 1), (fade, 0))
     if symptom == "peeling":
-        # Not depth-stretched: starts day 2-3, heaviest day 3-5, gone by day 7 (Chu 2021).
-        peak = depth.peeling_peak
-        return ((0, 0),), ((1 * DAY, 0), (2 * DAY, 1), (3 * DAY, peak), (5 * DAY, peak), (WEEK, 0))
+        # Not depth-stretched (Chu 2021: gone by day 7 at any depth): starts on day 2,
+        # heaviest on days 3-6, a few flakes on day 7.
+        return ((0, 0), (DAY, 1), (2 * DAY, depth.peeling_peak), (6 * DAY, 1), (WEEK, 0))
     raise ValueError(f"unknown symptom: {symptom!r}")
 
 
-def _level_at(knots: Knots, hours: float) -> float:
-    if hours <= knots[0][0]:
-        return knots[0][1]
-    for (start, start_level), (end, end_level) in pairwise(knots):
-        if hours <= end:
-            return start_level + (end_level - start_level) * (hours - start) / (end - start)
-    return knots[-1][1]
-
-
-def expected_band(symptom: Symptom, hours_since: float, depth: DepthBand) -> Band:
-    """The typical range of a symptom at this many hours after the session."""
+def expected_band(symptom: Symptom, hours_since: float, depth: DepthBand, baseline: Baseline = NO_BASELINE) -> Band:
+    """The typical band of a symptom at this many hours after the session, never below the patient's usual skin."""
     if math.isnan(hours_since):
         raise ValueError("hours_since must be a number")
     hours = max(0.0, hours_since)
-    low_knots, high_knots = _knots(symptom, depth)
-    # Rounded so that float noise never lifts a level over a whole number.
-    return Band(round(_level_at(low_knots, hours), 3), round(_level_at(high_knots, hours), 3))
+    high = 0
+    for starts_at, level in _steps(symptom, depth):
+        if hours >= starts_at:
+            high = level
+    return Band(max(high, getattr(baseline, symptom)))
 
 
-def band_series(symptom: Symptom, depth: DepthBand, hours: Iterable[float]) -> list[Band]:
-    """The typical range at each of the given hours, for drawing the shaded band."""
-    return [expected_band(symptom, hour, depth) for hour in hours]
+def band_steps(symptom: Symptom, depth: DepthBand, baseline: Baseline = NO_BASELINE) -> tuple[BandStep, ...]:
+    """The whole typical band as steps, for drawing it: exactly the levels `expected_band` calls typical."""
+    starts = _steps(symptom, depth)
+    ends = [start for start, _ in starts[1:]] + [None]
+    usual = getattr(baseline, symptom)
+    return tuple(
+        BandStep(start, end, Band(max(level, usual))) for (start, level), end in zip(starts, ends, strict=True)
+    )
 
 
 # --- Phases and milestones ----------------------------------------------------------------
@@ -251,7 +261,7 @@ PHASES = (
     Phase(
         "first_48_hours",
         "First 48 hours",
-        "Redness, warmth and mild swelling, much like a mild sunburn, fading over a day or two.",
+        "Redness, warmth and mild swelling, much like a mild sunburn, at their strongest at first and then fading.",
         0,
         2 * DAY,
     ),
@@ -314,13 +324,30 @@ class Milestone:
     to_hours: float
 
 
-MILESTONES = (
-    Milestone("redness_fades", "Redness and swelling fade", "Redness fades", 1 * DAY, 2 * DAY),
-    Milestone("peeling", "Peeling and flaking", "Peeling", 2 * DAY, WEEK),
-    Milestone("smoother_texture", "Smoother texture", "Smoother", WEEK, WEEK),
-    Milestone("results", "Clearest results", "Results", 30 * DAY, 30 * DAY),
-    Milestone("next_session", "Next session, if in a series", "Next session", 28 * DAY, 42 * DAY),
-)
+RESULTS_HOURS = 30 * DAY  # seeds 000, 001: the clearest improvement around day 30
+NEXT_SESSION_HOURS = (4 * WEEK, 6 * WEEK)  # a series is 4-6 weeks apart (seeds 000, 001)
+
+
+def milestones(depth: DepthBand) -> tuple[Milestone, ...]:
+    """The typical timeline for this needle depth, in the order it happens."""
+    return (
+        Milestone(
+            "redness_fades", "Redness and swelling fade", "Redness fades", depth.fade_hours / 2, depth.fade_hours
+        ),
+        Milestone("peeling", "Peeling and flaking", "Peeling", 2 * DAY, WEEK),
+        Milestone("smoother_texture", "Smoother texture", "Smoother", WEEK, WEEK),
+        Milestone("next_session", "Next session, if in a series", "Next session", *NEXT_SESSION_HOURS),
+        Milestone("results", "Clearest results", "Results", RESULTS_HOURS, RESULTS_HOURS),
+    )
+
+
+def describe_hours_range(from_hours: float, to_hours: float) -> str:
+    """A stretch of the timeline in words: "24 to 48 hours", "days 2 to 7", "around day 30"."""
+    if from_hours == to_hours:
+        return f"around day {from_hours / DAY:g}"
+    if to_hours <= 4 * DAY:
+        return f"{from_hours:g} to {to_hours:g} hours"
+    return f"days {from_hours / DAY:g} to {to_hours / DAY:g}"
 
 
 # --- Assessment ---------------------------------------------------------------------------
@@ -328,17 +355,21 @@ MILESTONES = (
 
 @dataclass(frozen=True)
 class Flag:
-    """Something in the logs worth acting on, with what to do about it."""
+    """Something in the logs worth acting on: how soon, why, and what to do about it."""
 
     key: str
     severity: Severity
     reason: str
     action: str
 
+    @property
+    def raises_alert(self) -> bool:
+        return self.severity in ALERT_SEVERITIES
+
 
 @dataclass(frozen=True)
 class SymptomPoint:
-    """One logged symptom level set against the typical range at its hour."""
+    """One logged symptom level set against the typical band at its hour."""
 
     symptom: Symptom
     logged_at: datetime
@@ -355,8 +386,9 @@ class Assessment:
     hours_since: float
     phase: Phase
     depth: DepthBand
+    baseline: Baseline
     status: Status  # a key of vocabulary.STATUS_WORDS
-    flags: tuple[Flag, ...]
+    flags: tuple[Flag, ...]  # most urgent first
     points: tuple[SymptomPoint, ...]
     latest: LogEntry | None
 
@@ -364,40 +396,57 @@ class Assessment:
         """The points of one symptom, oldest first."""
         return tuple(point for point in self.points if point.symptom == symptom)
 
+    @property
+    def most_urgent(self) -> Severity | None:
+        """The severity of the most urgent flag, or None when nothing is flagged."""
+        return self.flags[0].severity if self.flags else None
+
 
 CONTACT_TODAY = "Contact your clinic today."
-FEVER_ACTION = (
+SEEK_CARE_NOW = (
     "If you feel unwell or your temperature is 38 °C (100.4 °F) or higher, "
     "seek medical care now; otherwise contact your clinic today."
 )
-NEW_PRODUCT_ACTION = "Stop any new skin product and contact your clinic today."
+STOP_NEW_PRODUCTS = "Stop any new skin product and contact your clinic today."
+SWELLING_SPREADING = (
+    "Contact your clinic today. If the swelling keeps spreading, or breathing or swallowing "
+    "feels difficult, seek medical care now."
+)
+CALL_IN_HOURS = (
+    "Call your clinic during opening hours, or mention it at your next visit if that is soon; "
+    "keep using sun protection."
+)
+KEEP_WATCHING = "This usually settles on its own. Log again in a day or two; it is only a concern if it grows."
 
+# The reasons say what was seen and why it matters, never what it is: only a practitioner can tell.
 _SIGN_FLAGS = {
-    "pus": Flag("sign_pus", "contact", "Pus or yellow crust can be a sign of infection.", CONTACT_TODAY),
-    "fever": Flag("sign_fever", "contact", "A fever after a skin treatment can be a sign of infection.", FEVER_ACTION),
+    "pus": Flag("sign_pus", TODAY, "Pus or yellow crust is not part of normal healing.", CONTACT_TODAY),
+    "fever": Flag("sign_fever", TODAY, "A fever after a skin treatment needs checking.", SEEK_CARE_NOW),
     "blisters": Flag(
         "sign_blisters",
-        "contact",
-        "Blisters or cold sores can be a cold-sore flare, which may need treatment.",
+        TODAY,
+        "Blisters or cold sores are not part of normal healing and may need treatment.",
         CONTACT_TODAY,
     ),
     "rash": Flag(
         "sign_rash",
-        "contact",
+        TODAY,
         "Itchy bumps or a rash can be a reaction to a product or to the treatment.",
-        NEW_PRODUCT_ACTION,
+        STOP_NEW_PRODUCTS,
     ),
     "worse_again": Flag(
         "sign_worse_again",
-        "contact",
-        "Skin that gets worse again after getting better can be a sign of infection.",
+        TODAY,
+        "Skin that gets worse again after getting better needs checking.",
         CONTACT_TODAY,
     ),
 }
 
 
-def _contact_flags(timed: list[tuple[float, LogEntry]], depth: DepthBand, now: datetime) -> list[Flag]:
-    """Red flags from the latest log and any log of the past week."""
+def _today_flags(
+    timed: list[tuple[float, LogEntry]], depth: DepthBand, baseline: Baseline, now: datetime
+) -> dict[str, Flag]:
+    """Findings for today, from the latest log and from any log of the past week."""
     flags: dict[str, Flag] = {}  # later logs replace earlier ones' wording
     last = len(timed) - 1
     # The lowest redness, swelling and pain logged from day 1 on, before the log at hand,
@@ -414,38 +463,45 @@ def _contact_flags(timed: list[tuple[float, LogEntry]], depth: DepthBand, now: d
         same_moment.append((hours, log))
         if index != last and log.logged_at < now - RED_FLAG_MEMORY:
             continue
-        for sign in WARNING_SIGNS:
-            if sign in log.warning_signs:
-                flags[_SIGN_FLAGS[sign].key] = _SIGN_FLAGS[sign]
-        if hours >= RISING_FROM_HOURS:
-            for flag in _rising_flags(log, hours, lowest, depth):
-                flags[flag.key] = flag
-        if hours >= SEVERE_PAIN_FROM_HOURS and log.pain is not None and log.pain >= SEVERE_PAIN:
-            flags["severe_pain"] = Flag(
+        for flag in _log_flags(log, hours, lowest, depth, baseline):
+            flags[flag.key] = flag
+    return flags
+
+
+def _log_flags(log: LogEntry, hours: float, lowest: dict[str, int], depth: DepthBand, baseline: Baseline) -> list[Flag]:
+    """The findings for today in one log."""
+    flags = [_SIGN_FLAGS[sign] for sign in WARNING_SIGNS if sign in log.warning_signs]
+    if log.swelling >= SPREADING_SWELLING:
+        flags.append(
+            Flag(
+                "spreading_swelling",
+                TODAY,
+                "Swelling that spreads beyond the treated area or closes the eyes is more than expected.",
+                SWELLING_SPREADING,
+            )
+        )
+    if hours >= RISING_FROM_HOURS:
+        flags += _rising_flags(log, hours, lowest, depth, baseline)
+    if hours >= SEVERE_PAIN_FROM_HOURS and log.pain is not None and log.pain >= SEVERE_PAIN:
+        flags.append(
+            Flag(
                 "severe_pain",
-                "contact",
+                TODAY,
                 f"Pain of {log.pain} out of 10 after the first day is more than expected.",
                 "Contact your clinic today, especially if ordinary painkillers do not help.",
             )
-        if hours >= STRONG_ITCH_FROM_HOURS and log.itch is not None and log.itch >= STRONG_ITCH:
-            flags["strong_itch"] = Flag(
+        )
+    if hours >= STRONG_ITCH_FROM_HOURS and log.itch is not None and log.itch >= STRONG_ITCH:
+        flags.append(
+            Flag(
                 "strong_itch",
-                "contact",
+                TODAY,
                 f"Strong itching ({log.itch} out of 10) from day 3 on can be a reaction "
                 "to a product or to the treatment.",
-                NEW_PRODUCT_ACTION,
+                STOP_NEW_PRODUCTS,
             )
-    hours, latest = timed[-1]
-    if hours >= SETTLED_BY_HOURS:
-        for symptom in ("redness", "swelling"):
-            if getattr(latest, symptom) >= 1:
-                flags[f"persistent_{symptom}"] = Flag(
-                    f"persistent_{symptom}",
-                    "contact",
-                    f"{SYMPTOM_LABELS[symptom]} is still there after 7 days; expected reactions settle within a week.",
-                    "Contact your clinic so they can take a look.",
-                )
-    return list(flags.values())
+        )
+    return flags
 
 
 def _lower(lowest: dict[str, int], entry: LogEntry) -> None:
@@ -455,76 +511,95 @@ def _lower(lowest: dict[str, int], entry: LogEntry) -> None:
             lowest[name] = min(lowest.get(name, value), value)
 
 
-def _rising_flags(log: LogEntry, hours: float, lowest: dict[str, int], depth: DepthBand) -> list[Flag]:
+def _rising_flags(
+    log: LogEntry, hours: float, lowest: dict[str, int], depth: DepthBand, baseline: Baseline
+) -> list[Flag]:
     """Redness, swelling or pain that went up again after day 2, from the lowest logged since day 1."""
     flags = []
     for symptom in ("redness", "swelling"):
         floor = lowest.get(symptom)
         value = getattr(log, symptom)
-        # A one-level wobble that stays inside the typical range is reporting noise, not a return.
-        if floor is not None and value - floor >= 1 and expected_band(symptom, hours, depth).position(value) == "above":
+        # A one-level wobble that stays inside the typical band is reporting noise, not a return.
+        if (
+            floor is not None
+            and value > floor
+            and expected_band(symptom, hours, depth, baseline).position(value) == "above"
+        ):
             flags.append(
                 Flag(
                     f"rising_{symptom}",
-                    "contact",
-                    f"{SYMPTOM_LABELS[symptom]} went up again after the first two days "
-                    f"(from {floor} to {value}), which can be a sign of infection.",
+                    TODAY,
+                    f"{SYMPTOM_LABELS[symptom]} went up again after the first two days (from {floor} to {value}); "
+                    "skin that gets worse again needs checking.",
                     CONTACT_TODAY,
                 )
             )
     floor = lowest.get("pain")
-    if log.pain is not None and floor is not None and log.pain - floor >= 2:
+    if log.pain is not None and floor is not None and log.pain - floor >= RISING_PAIN_POINTS:
         flags.append(
             Flag(
                 "rising_pain",
-                "contact",
-                f"Pain went up again after the first two days (from {floor} to {log.pain}), "
-                "which can be a sign of infection.",
+                TODAY,
+                f"Pain went up again after the first two days (from {floor} to {log.pain}); "
+                "pain that grows again needs checking.",
                 CONTACT_TODAY,
             )
         )
     return flags
 
 
-def _slower_flags(hours: float, latest: LogEntry, depth: DepthBand) -> list[Flag]:
-    """Signs in the latest log that are taking longer than typical, without being red flags."""
+def _latest_flags(hours: float, latest: LogEntry, depth: DepthBand, baseline: Baseline) -> list[Flag]:
+    """What the latest log shows above the typical band: for the clinic soon, or to watch."""
     flags = []
     for symptom in SYMPTOMS:
         value = getattr(latest, symptom)
-        band = expected_band(symptom, hours, depth)
-        if band.position(value) != "above":
+        if expected_band(symptom, hours, depth, baseline).position(value) == "within":
             continue
-        if symptom != "peeling" and hours >= SETTLED_BY_HOURS:
-            continue  # a red flag by now: see persistent_*
         label = SYMPTOM_LABELS[symptom]
-        if hours >= depth.downtime_ends_hours:
+        past_downtime = hours >= depth.downtime_ends_hours
+        # Clearly visible past the downtime, or moderate once the typical course has it gone.
+        needs_clinic = (past_downtime and value >= CLEARLY_VISIBLE) or (hours >= depth.fade_hours and value >= MODERATE)
+        if symptom != "peeling" and needs_clinic:
+            flags.append(
+                Flag(
+                    f"persistent_{symptom}",
+                    SOON,
+                    f"{label} is still clearly visible {describe_time(hours)}, longer than is typical "
+                    "for your needle depth.",
+                    CALL_IN_HOURS,
+                )
+            )
+        elif past_downtime:
             flags.append(
                 Flag(
                     f"lingering_{symptom}",
-                    "slower",
-                    f"{label} is still above the typical range for your needle depth after {int(hours // DAY)} days.",
-                    "Keep your routine gentle and keep logging; contact your clinic if it gets worse.",
+                    WATCH,
+                    f"A little {label.lower()} is still there {describe_time(hours)}.",
+                    KEEP_WATCHING,
                 )
             )
-        elif value - band.highest_typical_level >= 2:
+        else:
             flags.append(
                 Flag(
-                    f"well_above_{symptom}",
-                    "slower",
-                    f"{label} is well above the typical range at this stage.",
-                    "Keep your routine gentle and log again tomorrow; contact your clinic if it gets worse.",
+                    f"above_typical_{symptom}",
+                    WATCH,
+                    f"{label} is above the typical range for this stage.",
+                    KEEP_WATCHING,
                 )
             )
     if latest.bruising and hours >= BRUISING_SETTLED_BY_HOURS:
         flags.append(
             Flag(
                 "lingering_bruising",
-                "slower",
+                WATCH,
                 "Bruising is still there after 10 days; most bruising fades within 7 to 10 days.",
-                "Mention it to your clinic.",
+                "Mention it to your clinic at your next visit; call them if it spreads or hurts.",
             )
         )
     return flags
+
+
+STATUS_OF_SEVERITY = {TODAY: CONTACT, SOON: CONTACT, WATCH: SLOWER}
 
 
 def assess(session: SessionFacts, logs: Iterable[LogEntry], now: datetime, include_points: bool = True) -> Assessment:
@@ -535,31 +610,41 @@ def assess(session: SessionFacts, logs: Iterable[LogEntry], now: datetime, inclu
     """
     _require_aware(now, "now")
     depth = depth_band(session.needle_depth_mm)
+    baseline = session.baseline
     ordered = sorted(logs, key=lambda log: log.logged_at)
     timed = [(hours_since_session(session.performed_at, log.logged_at), log) for log in ordered]
     points = []
     for hours, log in timed if include_points else ():
         for symptom in SYMPTOMS:
-            band = expected_band(symptom, hours, depth)
+            band = expected_band(symptom, hours, depth, baseline)
             value = getattr(log, symptom)
             points.append(SymptomPoint(symptom, log.logged_at, hours, value, band, band.position(value)))
-    flags = (_contact_flags(timed, depth, now) + _slower_flags(*timed[-1], depth)) if timed else []
-    if any(flag.severity == "contact" for flag in flags):
-        status = CONTACT
+    flags: list[Flag] = []
+    if timed:
+        flags = [*_today_flags(timed, depth, baseline, now).values(), *_latest_flags(*timed[-1], depth, baseline)]
+    flags.sort(key=lambda flag: SEVERITIES.index(flag.severity))  # stable: same-severity flags keep their order
+    if not timed:
+        status = NO_LOGS
     elif flags:
-        status = SLOWER
+        status = STATUS_OF_SEVERITY[flags[0].severity]
     else:
         status = ON_TRACK
     hours_now = hours_since_session(session.performed_at, now)
     return Assessment(
-        hours_now, phase_at(hours_now), depth, status, tuple(flags), tuple(points), ordered[-1] if ordered else None
+        hours_now,
+        phase_at(hours_now),
+        depth,
+        baseline,
+        status,
+        tuple(flags),
+        tuple(points),
+        ordered[-1] if ordered else None,
     )
 
 
 # --- Words --------------------------------------------------------------------------------
 
 POSITION_WORDS = {
-    "below": "below the typical range",
     "within": "within the typical range",
     "above": "above the typical range",
 }
@@ -575,31 +660,33 @@ def describe_time(hours_since: float) -> str:
 
 
 def summarise_point(point: SymptomPoint) -> str:
-    """One point as a sentence, e.g. "Redness 1 at 30 hours: within the typical range"."""
+    """One point as a sentence, e.g. "Redness 1 at 30 hours: within the typical range (up to 1)"."""
     return (
         f"{SYMPTOM_LABELS[point.symptom]} {point.value} {describe_time(point.hours_since)}: "
-        f"{POSITION_WORDS[point.position]}"
+        f"{POSITION_WORDS[point.position]} (up to {point.band.high})"
     )
 
 
 def status_message(assessment: Assessment) -> str:
     """A short paragraph saying what the status means and what to do (the flags give the reasons)."""
-    if assessment.status == CONTACT:
-        actions = {flag.action for flag in assessment.flags if flag.severity == "contact"}
-        # Lead with the most urgent step; each flag's own action is shown beside it.
-        first = FEVER_ACTION if FEVER_ACTION in actions else CONTACT_TODAY
-        products = " Stop any new skin product for now." if NEW_PRODUCT_ACTION in actions else ""
-        return f"{first}{products} This app cannot tell what is causing it; your practitioner can."
-    if assessment.status == SLOWER:
-        return (
-            "Your skin is settling more slowly than is typical. "
-            "This is often nothing to worry about. Keep your routine gentle and keep logging; "
-            "contact your clinic if anything gets worse or if you are worried."
-        )
     if assessment.latest is None:
         return (
-            f"Nothing logged yet, so there is nothing to compare. {assessment.phase.description} "
+            f"Nothing is logged yet, so there is nothing to compare. {assessment.phase.description} "
             "Log how your skin looks today; contact your clinic if anything worries you."
+        )
+    cannot_tell = " This app cannot tell what is causing it; your practitioner can."
+    if assessment.most_urgent == TODAY:
+        actions = {flag.action for flag in assessment.flags if flag.severity == TODAY}
+        # Lead with the most urgent step; each flag's own action is shown beside it.
+        first = SEEK_CARE_NOW if SEEK_CARE_NOW in actions else CONTACT_TODAY
+        products = " Stop any new skin product for now." if STOP_NEW_PRODUCTS in actions else ""
+        return f"{first}{products}{cannot_tell}"
+    if assessment.most_urgent == SOON:
+        return f"It is not urgent, but your clinic should know. {CALL_IN_HOURS}{cannot_tell}"
+    if assessment.most_urgent == WATCH:
+        return (
+            "Your skin is settling a little more slowly than is typical. "
+            f"{KEEP_WATCHING} Contact your clinic if anything gets worse or if you are worried."
         )
     return (
         f"Your skin is healing the way it typically does at this stage. "

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.core.vocabulary import CONTACT, ON_TRACK, SLOWER, STATUS_WORDS
+from app.core.vocabulary import CONTACT, NO_LOGS, ON_TRACK, SLOWER, STATUS_WORDS
 
 # How often a patient is asked to log: the first 48 hours change by the hour,
 # the rest of the first week by the day. After that, no check-in is expected.
@@ -15,15 +15,17 @@ CHECK_IN_RULES = (
 NEED_ALERT = "alert"
 NEED_SLOWER = "slower"
 NEED_MISSED = "missed"
+NEED_NO_LOGS = "no_logs"
 NEED_ON_TRACK = "on_track"
 NEED_NO_SESSION = "no_session"
 # Sort order of the dashboard: open red-flag alerts, slower than typical,
-# missed check-ins, on track; patients with no session yet come last.
-NEED_ORDER = (NEED_ALERT, NEED_SLOWER, NEED_MISSED, NEED_ON_TRACK, NEED_NO_SESSION)
+# missed check-ins, nothing logged yet, on track; patients with no session yet come last.
+NEED_ORDER = (NEED_ALERT, NEED_SLOWER, NEED_MISSED, NEED_NO_LOGS, NEED_ON_TRACK, NEED_NO_SESSION)
 NEED_LABELS = {
     NEED_ALERT: "Open alerts",
     NEED_SLOWER: STATUS_WORDS[SLOWER],
     NEED_MISSED: "Missed check-in",
+    NEED_NO_LOGS: STATUS_WORDS[NO_LOGS],
     NEED_ON_TRACK: STATUS_WORDS[ON_TRACK],
     NEED_NO_SESSION: "No session yet",
 }
@@ -52,6 +54,8 @@ def need_of(open_alerts: int, status: str | None, overdue: timedelta | None, has
         return NEED_SLOWER
     if overdue:
         return NEED_MISSED
+    if status == NO_LOGS:
+        return NEED_NO_LOGS
     return NEED_ON_TRACK
 
 

@@ -11,11 +11,13 @@ from typing import Literal
 
 # --- Recovery status: stored on each session, shown on every status badge --------------------
 
-Status = Literal["on_track", "slower", "contact"]
+Status = Literal["no_logs", "on_track", "slower", "contact"]
+NO_LOGS: Status = "no_logs"  # a session nothing has been logged for yet: nothing to compare
 ON_TRACK: Status = "on_track"
 SLOWER: Status = "slower"
 CONTACT: Status = "contact"
 STATUS_WORDS: dict[str, str] = {
+    NO_LOGS: "No logs yet",
     ON_TRACK: "On track",
     SLOWER: "Slower than typical",
     CONTACT: "Contact your clinic",

@@ -4,12 +4,12 @@ from datetime import datetime
 
 from app.core.recovery import hours_between
 from app.core.triage import NEED_LABELS, describe_overdue
-from app.core.vocabulary import CONTACT, ON_TRACK, SCORE_LABELS, SLOWER, STATUS_WORDS
+from app.core.vocabulary import CONTACT, NO_LOGS, ON_TRACK, SCORE_LABELS, SLOWER, STATUS_WORDS
 from app.models import utcnow
 from app.web.timezones import viewer_zone
 
 # The colour that repeats what a status says in words (CSS classes status-*, badge-*).
-STATUS_TONES = {ON_TRACK: "ok", SLOWER: "warning", CONTACT: "danger"}
+STATUS_TONES = {NO_LOGS: "neutral", ON_TRACK: "ok", SLOWER: "warning", CONTACT: "danger"}
 
 
 def describe_elapsed(hours: float) -> str:

@@ -6,7 +6,7 @@ import tokenize
 from pathlib import Path
 
 from app.core import vocabulary
-from app.core.recovery import MILESTONES
+from app.core.recovery import SHALLOW, milestones
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 THE_ONE_MODULE = PROJECT_ROOT / "app" / "core" / "vocabulary.py"
@@ -17,10 +17,16 @@ SCANNED_SUFFIXES = {".py", ".html", ".js", ".txt"}
 NOT_OURS = {"vendor", "node_modules"}
 
 
-def test_statuses_are_three_keys_each_with_its_words():
-    assert vocabulary.STATUSES == ("on_track", "slower", "contact")
-    assert (vocabulary.ON_TRACK, vocabulary.SLOWER, vocabulary.CONTACT) == ("on_track", "slower", "contact")
+def test_statuses_are_four_keys_each_with_its_words():
+    assert vocabulary.STATUSES == ("no_logs", "on_track", "slower", "contact")
+    assert (vocabulary.NO_LOGS, vocabulary.ON_TRACK, vocabulary.SLOWER, vocabulary.CONTACT) == (
+        "no_logs",
+        "on_track",
+        "slower",
+        "contact",
+    )
     assert vocabulary.STATUS_WORDS == {
+        "no_logs": "No logs yet",
         "on_track": "On track",
         "slower": "Slower than typical",
         "contact": "Contact your clinic",
@@ -60,12 +66,12 @@ def test_each_vocabulary_has_the_keys_the_database_and_forms_use():
 
 
 def test_milestones_carry_their_own_short_words_for_the_chart():
-    assert [(m.key, m.short_label) for m in MILESTONES] == [
+    assert [(m.key, m.short_label) for m in milestones(SHALLOW)] == [
         ("redness_fades", "Redness fades"),
         ("peeling", "Peeling"),
         ("smoother_texture", "Smoother"),
-        ("results", "Results"),
         ("next_session", "Next session"),
+        ("results", "Results"),
     ]
 
 
@@ -118,6 +124,7 @@ def test_the_status_words_are_written_only_in_the_vocabulary():
     assert uses == {}
     assert sorted(status_words_in(text_without_comments(THE_ONE_MODULE))) == [
         "Contact your clinic",
+        "No logs yet",
         "On track",
         "Slower than typical",
     ]
