@@ -8,6 +8,7 @@ from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.core import recovery
 from app.core.recovery import hours_since_session
 from app.core.vocabulary import AREAS, CONCERNS, DEVICES, IMPROVEMENT_CHOICES, ON_TRACK, WARNING_SIGNS
 from app.extensions import db
@@ -333,22 +334,23 @@ ALERT_CLOSED_AUTOMATICALLY = "Closed automatically"
 
 
 class Alert(db.Model):
-    """A flag from the recovery model, raised on the clinic until a practitioner acknowledges it.
+    """One episode of red flags of a session, raised on one clinic and acknowledged once.
 
-    Or until the record changes so that the model no longer raises the flag (the
-    patient corrected a date or a log): then the logbook closes it, with no
-    practitioner and a note saying which change closed it.
+    Every flag the model raises for the session while the episode is open joins
+    it (its ``flags``). It ends (``ended_at``) when the model raises none of its
+    flags any more; if no practitioner had acknowledged it by then, the logbook
+    closes it, with no practitioner and a note saying which change closed it.
+    Once acknowledged, it still covers its flags while they are raised, so the
+    same flags never make a new alert; a new flag, or its flags coming back after
+    it ended, start a new episode.
     """
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     clinic_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
     patient_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("treatment_session.id", ondelete="CASCADE"), index=True)
-    flag_key: so.Mapped[str] = so.mapped_column(sa.String(40))
-    severity: so.Mapped[str] = so.mapped_column(sa.String(10))
-    reason: so.Mapped[str] = so.mapped_column(sa.Text)
-    action: so.Mapped[str] = so.mapped_column(sa.Text)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     acknowledged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     acknowledged_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     acknowledgement_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
@@ -356,10 +358,33 @@ class Alert(db.Model):
     patient: so.Mapped[User] = so.relationship(foreign_keys=[patient_id])
     acknowledged_by: so.Mapped[User | None] = so.relationship(foreign_keys=[acknowledged_by_id])
     session: so.Mapped[TreatmentSession] = so.relationship()
+    flags: so.Mapped[list["AlertFlag"]] = so.relationship(
+        back_populates="alert",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="AlertFlag.id",
+        lazy="selectin",
+    )
+
+    __table_args__ = (
+        # One open episode per clinic and session: new flags join it.
+        sa.Index(
+            "uq_alert_open_episode",
+            "clinic_id",
+            "session_id",
+            unique=True,
+            sqlite_where=sa.text("acknowledged_at IS NULL"),
+            postgresql_where=sa.text("acknowledged_at IS NULL"),
+        ),
+    )
 
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    @property
+    def has_ended(self) -> bool:
+        return self.ended_at is not None
 
     @property
     def closed_automatically(self) -> bool:
@@ -368,6 +393,43 @@ class Alert(db.Model):
             and self.acknowledged_by_id is None
             and self.acknowledgement_note.startswith(ALERT_CLOSED_AUTOMATICALLY)
         )
+
+    @property
+    def raised_flags(self) -> list["AlertFlag"]:
+        """The flags the model still raised at the session's latest change (none once it ended)."""
+        return [flag for flag in self.flags if flag.cleared_at is None]
+
+    @property
+    def severity(self) -> str:
+        """Its most urgent flag's severity: of the flags still raised, or of all once none is."""
+        flags = self.raised_flags or self.flags
+        return min((flag.severity for flag in flags), key=alert_urgency, default="")
+
+
+def alert_urgency(severity):
+    """Sort key of a flag's severity: the most urgent first, a severity that raises no alert last."""
+    severities = recovery.ALERT_SEVERITIES
+    return severities.index(severity) if severity in severities else len(severities)
+
+
+class AlertFlag(db.Model):
+    """One red flag of an alert episode, as the recovery model worded it when raised."""
+
+    __tablename__ = "alert_flag"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    alert_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("alert.id", ondelete="CASCADE"), index=True)
+    flag_key: so.Mapped[str] = so.mapped_column(sa.String(40))
+    severity: so.Mapped[str] = so.mapped_column(sa.String(10))
+    reason: so.Mapped[str] = so.mapped_column(sa.Text)
+    action: so.Mapped[str] = so.mapped_column(sa.Text)
+    raised_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # When the model stopped raising it (a correction, or the episode's end); None while raised.
+    cleared_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    alert: so.Mapped[Alert] = so.relationship(back_populates="flags")
+
+    __table_args__ = (sa.UniqueConstraint("alert_id", "flag_key"),)
 
 
 class PractitionerNote(db.Model):
@@ -391,6 +453,8 @@ AUDIT_ACTIONS = {
     "export_patient": "Exported the logs (CSV)",
     "export_clinic": "Exported all clinic logs (CSV)",
     "record_session": "Recorded a session",
+    "acknowledge_alert": "Acknowledged an alert",
+    "acknowledge_all_alerts": "Acknowledged all open alerts",
 }
 
 

@@ -1,5 +1,5 @@
-from wtforms import Form, SearchField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import Form, HiddenField, SearchField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.triage import NEED_LABELS
 from app.web.forms import BaseForm, without_nul
@@ -35,8 +35,25 @@ class NoteForm(BaseForm):
 
 
 class AcknowledgeForm(BaseForm):
+    """Acknowledge one alert (every flag it lists) once, with an optional note."""
+
     note = TextAreaField(
-        "What was done",
-        validators=[DataRequired("Say briefly what was done, e.g. called the patient."), Length(max=2000)],
+        "What was done (optional)",
+        validators=[Optional(), Length(max=2000)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        description="For example: called the patient, booked a visit.",
     )
+    # The flags the page showed: a flag that joined the alert since then is never acknowledged unread.
+    seen = HiddenField()
     submit = SubmitField("Acknowledge alert")
+
+    def seen_flag_ids(self):
+        """The flag ids the page showed, as a set; anything else posted in their place is ignored."""
+        parts = (self.seen.data or "").split()
+        return {int(part) for part in parts if part.isascii() and part.isdigit() and len(part) <= 18}
+
+
+class AcknowledgeAllForm(AcknowledgeForm):
+    """Acknowledge every open alert of the patient at once, with one note."""
+
+    submit = SubmitField("Acknowledge all open alerts")

@@ -9,6 +9,7 @@ from app.models import AREAS, INVITE_PATIENT, INVITE_PRACTITIONER, ROLE_PRACTITI
 from app.practitioner import bp
 from app.practitioner.access import alert_of_my_clinic_or_404, patient_of_my_clinic_or_404
 from app.practitioner.forms import (
+    AcknowledgeAllForm,
     AcknowledgeForm,
     ColleagueInviteForm,
     DashboardFilterForm,
@@ -21,6 +22,30 @@ from app.web.forms import SessionForm
 from app.web.view_helpers import download, page_number, render_form, role_required
 
 practitioner_required = role_required(ROLE_PRACTITIONER)
+
+# Said beside the note when a warning sign joined an alert after the page was shown.
+UNSEEN_FLAGS = (
+    "A new warning sign was added since this page was opened. Read the alert again, then acknowledge it; "
+    "your note is kept."
+)
+
+
+def acknowledge_forms(episodes, failed_key=None, failed_form=None):
+    """A form per open alert, and one for all of them when there are several; keyed by id, "all".
+
+    Each carries the flags the page shows (see AcknowledgeForm.seen), whatever was posted.
+    """
+    open_episodes = [episode for episode in episodes if episode.is_open]
+    # A prefix per alert keeps field ids unique when several open alerts share the page.
+    forms = {episode.id: AcknowledgeForm(prefix=f"alert-{episode.id}") for episode in open_episodes}
+    if len(open_episodes) > 1 or failed_key == "all":
+        forms["all"] = AcknowledgeAllForm(prefix="all-alerts")
+    if failed_key in forms:
+        forms[failed_key] = failed_form
+    for key, form in forms.items():
+        shown = open_episodes if key == "all" else [episode for episode in open_episodes if episode.id == key]
+        form.seen.data = " ".join(str(flag_id) for flag_id in sorted(alerts.raised_flag_ids(shown)))
+    return forms
 
 
 @bp.route("/")
@@ -41,27 +66,24 @@ def patient_detail(patient_id):
     return _patient_page(patient, session_id=request.args.get("session", type=int))
 
 
-def _acknowledge_form(alert_id):
-    # A prefix per alert keeps field ids unique when several open alerts share the page.
-    return AcknowledgeForm(prefix=f"alert-{alert_id}")
+def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge=None, status=422):
+    """The patient detail page; a form passed in with errors is shown with them, and ``status``.
 
-
-def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge_form=None):
-    """The patient detail page; a form passed in with errors is shown with them, and status 422."""
+    ``failed_acknowledge``: (alert id, or "all", form) of an acknowledgement refused.
+    """
     record = patient_records.patient_record(current_user.clinic_id, patient, session_id)
-    acknowledge_forms = {alert.id: _acknowledge_form(alert.id) for alert in record.alerts if alert.is_open}
-    if failed_acknowledge_form is not None:
-        acknowledge_forms[failed_acknowledge_form.alert_id] = failed_acknowledge_form
+    forms = acknowledge_forms(record.alerts, *(failed_acknowledge or ()))
     html = render_template(
         "practitioner/patient_detail.html",
         record=record,
         treatment=record.treatment,
         report=record.report,
         note_form=note_form or NoteForm(),
-        acknowledge_forms=acknowledge_forms,
+        acknowledge_forms=forms,
+        urgency_words=alerts.URGENCY_WORDS,
     )
-    has_errors = (note_form and note_form.errors) or failed_acknowledge_form is not None
-    return html, 422 if has_errors else 200
+    has_errors = (note_form and note_form.errors) or failed_acknowledge is not None
+    return html, status if has_errors else 200
 
 
 @bp.route("/patients/<id:patient_id>/photos")
@@ -94,16 +116,39 @@ def add_note(patient_id):
 @practitioner_required
 def acknowledge_alert(alert_id):
     alert = alert_of_my_clinic_or_404(alert_id)
-    form = _acknowledge_form(alert.id)
+    form = AcknowledgeForm(prefix=f"alert-{alert.id}")
+    done = False
     if alert.is_open:
         if not form.validate_on_submit():
-            form.alert_id = alert.id
-            return _patient_page(alert.patient, failed_acknowledge_form=form)
-        alerts.acknowledge(alert, current_user, form.note.data)
-        flash("Alert acknowledged.", "success")
-    else:
-        flash("This alert was already acknowledged.", "info")
+            return _patient_page(alert.patient, failed_acknowledge=(alert.id, form))
+        try:
+            done = alerts.acknowledge(alert, current_user, form.note.data, form.seen_flag_ids())
+        except alerts.UnseenFlags:
+            form.note.errors.append(UNSEEN_FLAGS)
+            return _patient_page(alert.patient, failed_acknowledge=(alert.id, form), status=409)
+    flash("Alert acknowledged." if done else "This alert was already acknowledged.", "success" if done else "info")
     return redirect(url_for(".patient_detail", patient_id=alert.patient_id) + "#alerts")
+
+
+@bp.route("/patients/<id:patient_id>/alerts/acknowledge", methods=["POST"])
+@practitioner_required
+def acknowledge_all_alerts(patient_id):
+    patient = patient_of_my_clinic_or_404(patient_id)
+    form = AcknowledgeAllForm(prefix="all-alerts")
+    if not form.validate_on_submit():
+        return _patient_page(patient, failed_acknowledge=("all", form))
+    try:
+        count = alerts.acknowledge_all(
+            current_user.clinic_id, patient, current_user, form.note.data, form.seen_flag_ids()
+        )
+    except alerts.UnseenFlags:
+        form.note.errors.append(UNSEEN_FLAGS)
+        return _patient_page(patient, failed_acknowledge=("all", form), status=409)
+    if count:
+        flash(f"{count} open alert{'s' if count != 1 else ''} acknowledged.", "success")
+    else:
+        flash("There were no open alerts left to acknowledge.", "info")
+    return redirect(url_for(".patient_detail", patient_id=patient.id) + "#alerts")
 
 
 @bp.route("/patients/<id:patient_id>/sessions/new", methods=["GET", "POST"])

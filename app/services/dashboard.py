@@ -1,7 +1,7 @@
 """The clinic dashboard: every patient with their latest session, sorted by who needs a call today.
 
 One SQL statement fetches a row per patient of the clinic (latest session,
-its latest log, open alert count); triage and sorting happen in Python on
+its latest log, how many open alerts: episodes, never flags); triage and sorting happen in Python on
 those rows, so the number of statements does not grow with the patients.
 """
 
@@ -32,7 +32,7 @@ class DashboardRow:
     redness: int | None
     swelling: int | None
     peeling: int | None
-    open_alerts: int
+    open_alerts: int  # open alert episodes, however many flags each lists
     triage: Triage
 
     @property
@@ -47,6 +47,8 @@ class DashboardPage:
     page: int
     pages: int
     counts: dict[str, int]  # patients per need, before the status filter
+    open_alerts: int  # open alert episodes of the patients searched for, before the need filter
+    patients_with_open_alerts: int
 
 
 def _rows_statement(clinic_id, search):
@@ -151,12 +153,22 @@ def clinic_dashboard(clinic_id, now, search="", need=None, page=1, per_page=PER_
     counts = dict.fromkeys(NEED_ORDER, 0)
     for row in rows:
         counts[row.triage.need] += 1
+    open_alerts = sum(row.open_alerts for row in rows)
+    patients_with_open_alerts = sum(1 for row in rows if row.open_alerts)
     if need in NEED_ORDER:
         rows = [row for row in rows if row.triage.need == need]
     rows.sort(key=lambda row: (row.triage.sort_key, row.display_name.lower()))
     pages = max(1, math.ceil(len(rows) / per_page))
     page = min(max(page, 1), pages)
-    return DashboardPage(rows[(page - 1) * per_page : page * per_page], len(rows), page, pages, counts)
+    return DashboardPage(
+        rows[(page - 1) * per_page : page * per_page],
+        len(rows),
+        page,
+        pages,
+        counts,
+        open_alerts,
+        patients_with_open_alerts,
+    )
 
 
 def cohort_sessions(clinic_id):

@@ -4,10 +4,11 @@ The one write path: whoever makes the change (the patient, their clinic, the
 offline queue, a CLI command, the demo seeder), each function here stores it,
 re-assesses the session from its stored logs and commits once. In that same
 transaction the session's stored status (what the clinic's dashboard sorts by)
-becomes the model's status, each red flag the model raises is an open alert on
-every clinic the patient shares with, and an open alert whose flag the model no
-longer raises (the patient corrected a date, a depth or a log) is closed
-automatically, with a note the clinic reads saying which change closed it.
+becomes the model's status, and the red flags the model raises are held by one
+alert episode per clinic the patient shares with: a new flag joins the clinic's
+open episode (or starts one), and an episode none of whose flags the model still
+raises (the patient corrected a date, a depth or a log) ends; if still open, it
+is closed automatically, with a note the clinic reads saying which change closed it.
 
 Every change locks its session's row first, as deleting the session does, so
 two changes to one session (two tabs, a delete and an edit) run one after the
@@ -30,9 +31,11 @@ from app.models import (
     ALERT_CLOSED_AUTOMATICALLY,
     WARNING_SIGN_COLUMNS,
     Alert,
+    AlertFlag,
     Photo,
     SymptomLog,
     TreatmentSession,
+    alert_urgency,
     utcnow,
 )
 from app.services import clinics, photos
@@ -102,43 +105,82 @@ def earliest_log_at(session):
 def _reassess(treatment, change, entries=None):
     """Assess the session from its logs (``entries``, or those stored) as of now; uncommitted.
 
-    Keeps the session's status, raises each red flag not already open on every
-    clinic the patient shares with, and closes each open alert whose flag the
-    model no longer raises, saying that ``change`` (e.g. "the patient
-    corrected the session") closed it.
+    Keeps the session's status and brings its alert episodes in line with the red
+    flags the model raises now (see _keep_alerts), saying that ``change`` (e.g.
+    "the patient corrected the session") closed any it ends.
     """
     if entries is None:
         entries = log_entries(treatment.id)
     assessment = recovery.assess(session_facts(treatment), entries, utcnow(), include_points=False)
     treatment.status = assessment.status
-    raised = {flag.key: flag for flag in assessment.flags if flag.severity == "contact"}
-    open_alerts = db.session.execute(
-        sa.select(Alert.id, Alert.clinic_id, Alert.flag_key).where(
-            Alert.session_id == treatment.id, Alert.acknowledged_at.is_(None)
-        )
-    ).all()
-    _close_automatically([alert.id for alert in open_alerts if alert.flag_key not in raised], change)
-    if raised:
-        already_open = {(alert.clinic_id, alert.flag_key) for alert in open_alerts}
-        for clinic_id in clinics.active_clinic_ids(treatment.patient_id):
-            for flag in raised.values():
-                if (clinic_id, flag.key) not in already_open:
-                    db.session.add(
-                        Alert(
-                            clinic_id=clinic_id,
-                            patient_id=treatment.patient_id,
-                            session_id=treatment.id,
-                            flag_key=flag.key,
-                            severity=flag.severity,
-                            reason=flag.reason,
-                            action=flag.action,
-                        )
-                    )
+    _keep_alerts(treatment, [flag for flag in assessment.flags if flag.severity in recovery.ALERT_SEVERITIES], change)
     return assessment
 
 
-def _close_automatically(alert_ids, change):
-    """Close these alerts, with no practitioner and a note saying that ``change`` closed them.
+def _keep_alerts(treatment, flags, change):
+    """Raise, extend and end the session's alert episodes so they hold exactly ``flags``; uncommitted.
+
+    Per clinic the patient shares with, a raised flag that no current episode holds
+    joins the clinic's open episode, or starts one: one alert, acknowledged once,
+    however many flags it lists. An acknowledged episode still holds its flags while
+    the model raises them (at no more urgent a severity than acknowledged), so they
+    raise nothing new. A flag the model no longer raises is marked cleared; an
+    episode none of whose flags is raised has ended, and if still open it is closed
+    automatically, saying that ``change`` closed it.
+    """
+    now = utcnow()
+    raised = {flag.key: flag for flag in flags}
+    episodes = db.session.scalars(
+        sa.select(Alert).where(Alert.session_id == treatment.id, Alert.ended_at.is_(None)).order_by(Alert.id)
+    ).all()
+    held = set()  # (clinic_id, flag key) of the raised flags a current episode holds
+    for episode in episodes:
+        for kept in episode.raised_flags:
+            flag = raised.get(kept.flag_key)
+            if flag is None:
+                continue
+            if episode.is_open:  # its words are the model's words of now, until acknowledged
+                kept.severity, kept.reason, kept.action = flag.severity, flag.reason, flag.action
+                held.add((episode.clinic_id, kept.flag_key))
+            elif alert_urgency(flag.severity) >= alert_urgency(kept.severity):
+                held.add((episode.clinic_id, kept.flag_key))
+    open_episodes = {episode.clinic_id: episode for episode in episodes if episode.is_open}
+    for clinic_id in clinics.active_clinic_ids(treatment.patient_id):
+        new = [flag for key, flag in raised.items() if (clinic_id, key) not in held]
+        if new:
+            _join(open_episodes.get(clinic_id) or _new_episode(treatment, clinic_id, now), new, now)
+    ended = []
+    for episode in episodes:
+        for kept in episode.raised_flags:
+            if kept.flag_key not in raised:
+                kept.cleared_at = now
+        if not episode.raised_flags:
+            episode.ended_at = now
+            ended.append(episode.id)
+    db.session.flush()
+    _close_automatically(ended, change, now)
+
+
+def _new_episode(treatment, clinic_id, now):
+    episode = Alert(clinic_id=clinic_id, patient_id=treatment.patient_id, session_id=treatment.id, created_at=now)
+    db.session.add(episode)
+    return episode
+
+
+def _join(episode, flags, now):
+    """Add the flags to the open episode; one it listed before, no longer raised then, is raised again."""
+    listed = {kept.flag_key: kept for kept in episode.flags}
+    for flag in flags:
+        kept = listed.get(flag.key)
+        if kept is None:
+            kept = AlertFlag(flag_key=flag.key)
+            episode.flags.append(kept)
+        kept.severity, kept.reason, kept.action = flag.severity, flag.reason, flag.action
+        kept.raised_at, kept.cleared_at = now, None
+
+
+def _close_automatically(alert_ids, change, now):
+    """Close these ended episodes if still open, with no practitioner and a note saying that ``change`` closed them.
 
     They stay in the clinic's list of alerts, so a red flag that was raised is never silently
     lost. A statement that skips any a practitioner acknowledged meanwhile: their note is kept.
@@ -148,10 +190,10 @@ def _close_automatically(alert_ids, change):
             sa.update(Alert)
             .where(Alert.id.in_(alert_ids), Alert.acknowledged_at.is_(None))
             .values(
-                acknowledged_at=utcnow(),
+                acknowledged_at=now,
                 acknowledged_by_id=None,
                 acknowledgement_note=f"{ALERT_CLOSED_AUTOMATICALLY} after {change}: "
-                "the recovery model no longer raises this flag for the session.",
+                "the recovery model no longer raises any of its flags for the session.",
             )
         )
 

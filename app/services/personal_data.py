@@ -22,7 +22,9 @@ def export_patient(patient: User) -> dict:
         .options(so.selectinload(TreatmentSession.logs), so.selectinload(TreatmentSession.photos))
     ).all()
     links = db.session.scalars(sa.select(CareLink).where(CareLink.patient_id == patient.id)).all()
-    alerts = db.session.scalars(sa.select(Alert).where(Alert.patient_id == patient.id)).all()
+    alerts = db.session.scalars(
+        sa.select(Alert).where(Alert.patient_id == patient.id).order_by(Alert.created_at, Alert.id)
+    ).all()
     audit = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.patient_id == patient.id)).all()
     return {
         "account": {
@@ -76,8 +78,16 @@ def export_patient(patient: User) -> dict:
             }
             for link in links
         ],
+        # One per episode a clinic was alerted to, with every warning sign it listed.
         "alerts": [
-            {"raised_at": _iso(a.created_at), "reason": a.reason, "acknowledged_at": _iso(a.acknowledged_at)}
+            {
+                "raised_at": _iso(a.created_at),
+                "ended_at": _iso(a.ended_at),
+                "acknowledged_at": _iso(a.acknowledged_at),
+                "flags": [
+                    {"raised_at": _iso(f.raised_at), "reason": f.reason, "what_to_do": f.action} for f in a.flags
+                ],
+            }
             for a in alerts
         ],
         "clinic_access": [
