@@ -19,7 +19,10 @@ Downgrade: each flag becomes an alert of its own again, with its episode's
 acknowledgement; a flag the model stopped raising while its episode was open is
 closed automatically as of that moment, as the previous code did.
 
-The old closing note is written out here, whatever the app says later.
+Severities: every old alert was "contact" (the clinic should be contacted),
+which is now "today", the most urgent of the severities that raise alerts
+("today", "soon"); on the way down both are "contact" again. These keys and
+the old closing note are written out here, whatever the app says later.
 
 Revision ID: 5e1f0c1d2a05
 Revises: 5e1f0c1d2a04
@@ -41,6 +44,7 @@ CLOSED_BY_A_CORRECTION = (
     f"{CLOSED_AUTOMATICALLY}: the recovery model no longer raises this flag for the session."  # the downgrade's note
 )
 FLAG_COLUMNS = ("flag_key", "severity", "reason", "action")
+OLD_SEVERITY, NEW_SEVERITY = "contact", "today"
 
 old_alert = sa.table(
     "alert",
@@ -159,6 +163,7 @@ def upgrade():
                 {
                     "alert_id": first.id,
                     **{column: getattr(m, column) for column in FLAG_COLUMNS},
+                    "severity": NEW_SEVERITY if m.severity == OLD_SEVERITY else m.severity,
                     "raised_at": m.created_at,
                     "cleared_at": first.acknowledged_at if m.flag_key in cleared else None,
                 }
@@ -200,7 +205,8 @@ def downgrade():
         batch_op.drop_column("ended_at")
 
     connection.execute(old_alert.delete())
-    rows, later_rows, kept_ids = [], [], set()
+    rows, kept_ids = [], set()
+    next_id = max(episodes, default=0) + 1
     for flag in flags:
         parent = episodes[flag.alert_id]
         row = {
@@ -208,6 +214,7 @@ def downgrade():
             "patient_id": parent.patient_id,
             "session_id": parent.session_id,
             **{column: getattr(flag, column) for column in FLAG_COLUMNS},
+            "severity": OLD_SEVERITY,  # the only severity the previous code raised alerts for
             "created_at": flag.raised_at,
             "acknowledged_at": parent.acknowledged_at,
             "acknowledged_by_id": parent.acknowledged_by_id,
@@ -218,15 +225,17 @@ def downgrade():
             row.update(
                 acknowledged_at=flag.cleared_at, acknowledged_by_id=None, acknowledgement_note=CLOSED_BY_A_CORRECTION
             )
-        if parent.id not in kept_ids:
+        if parent.id not in kept_ids:  # the episode's first flag keeps its id, the others get new ones
             kept_ids.add(parent.id)
-            rows.append({"id": parent.id, **row})  # the episode's first flag keeps its id
+            rows.append({"id": parent.id, **row})
         else:
-            later_rows.append(row)  # ids the database gives (on PostgreSQL, from the sequence)
-    # Explicit ids first: SQLite then numbers the rest after them, PostgreSQL's sequence is past them already.
-    for batch in (rows, later_rows):
-        if batch:
-            connection.execute(old_alert.insert(), batch)
+            rows.append({"id": next_id, **row})
+            next_id += 1
+    if rows:
+        connection.execute(old_alert.insert(), rows)
+    if connection.dialect.name == "postgresql":
+        # Ids written by hand leave the sequence behind: the next alert would take one of them.
+        op.execute("SELECT setval(pg_get_serial_sequence('alert', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM alert")
 
     with op.batch_alter_table("alert", schema=None) as batch_op:
         for column, kind in zip(FLAG_COLUMNS, (sa.String(40), sa.String(10), sa.Text(), sa.Text()), strict=True):

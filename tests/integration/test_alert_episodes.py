@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Alert, AlertFlag, AuditEvent
-from tests.conftest import NOW, log_in
+from tests.conftest import NOW, PASSWORD, log_in
 
 THREE_SIGNS = {"sign_pus", "sign_fever", "sign_blisters"}
 CLOSED_BY_CORRECTION = (
@@ -321,7 +321,9 @@ def test_the_dashboard_counts_patients_and_alerts_never_flags(busy_clinic, clini
     dashboard = page_of(clinic_browser.get("/clinic/"))
     assert "3 open alerts</strong> for\n      2 patients." in dashboard
     assert "Open alerts: <strong>2</strong> patients" in dashboard
-    rows = re.findall(r'<h2><a href="/clinic/patients/\d+">([^<]+)</a></h2>\s*<p class="need-label">(.*?)</p>', dashboard)
+    rows = re.findall(
+        r'<h2><a href="/clinic/patients/\d+">([^<]+)</a></h2>\s*<p class="need-label">(.*?)</p>', dashboard
+    )
     assert [(name, re.sub(r"\s+", " ", label)) for name, label in rows] == [
         ("Ada Lovelace", "<strong>Open alerts</strong> · 2 open alerts"),
         ("Bea Brown", "<strong>Open alerts</strong> · 1 open alert"),
@@ -404,7 +406,8 @@ def test_acknowledging_needs_the_csrf_token(db, busy_clinic, ada, practitioner, 
     login_page = page_of(browser.get("/auth/login"))
     token = hidden_value(login_page, "csrf_token")
     log_in_response = browser.post(
-        "/auth/login", data={"email": practitioner.email, "password": "correct-horse-battery-staple", "csrf_token": token}
+        "/auth/login",
+        data={"email": practitioner.email, "password": PASSWORD, "csrf_token": token},
     )
     assert log_in_response.status_code == 302
     (alert, *_) = alerts(db, Alert.patient_id == ada.id)
