@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 4
 THREADS ?= 1
 
-.PHONY: run dev test test-fast lint format explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-load bench-photos audit static-compressed redis-deps clean
+.PHONY: run dev test test-fast lint format explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos audit static-compressed redis-deps plotly-bundle clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -103,7 +103,7 @@ explore: $(VENV)/.dev-installed
 
 # Every budget with pass/fail (dashboard queries, Lighthouse pages, server load), and the Dash
 # baseline the pages are compared with (figures only). Results: docs/benchmarks.md.
-bench: bench-dashboard bench-lighthouse bench-dash bench-load bench-photos
+bench: bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos
 
 bench-dashboard: $(VENV)/.dev-installed
 	$(PY) bench/dashboard.py --requests 50
@@ -125,6 +125,10 @@ bench-lighthouse: $(VENV)/.dev-installed browser-deps bench/node_modules/.instal
 bench-dash: $(VENV)/.dev-installed browser-deps bench/node_modules/.installed .venv-dash/.installed
 	$(PY) bench/dash_baseline.py
 
+# Time to the first chart on a first visit (emulated mid phone), Afterglow's session page beside the Dash page.
+bench-time-to-chart: $(VENV)/.dev-installed browser-deps .venv-dash/.installed
+	$(PY) bench/time_to_chart.py --runs 7
+
 bench-load: $(VENV)/.dev-installed
 	$(PY) bench/load.py
 
@@ -140,6 +144,12 @@ bench-photos: $(VENV)/.dev-installed
 # bandit over the code (fails on medium/high), pip-audit over the pins (says so when it cannot check).
 audit: .venv-audit/.installed
 	scripts/audit
+
+# plotly.js with only the trace types the app draws, built from its npm package by tools/plotly-bundle.
+# The output is committed (static/vendor/plotly/), so `make run` needs no npm; run this to update it.
+plotly-bundle:
+	npm ci --prefix tools/plotly-bundle --no-audit --no-fund --ignore-scripts
+	node tools/plotly-bundle/build.mjs
 
 clean:
 	rm -rf $(VENV) .venv-audit .venv-dash .pytest_cache .hypothesis

@@ -19,15 +19,24 @@ def log_in_as(page, server, email):
 )
 def test_status_charts_and_aftercare_at_360px(page, seeded_server, course, status):
     log_in_as(page, seeded_server, DEMO_PATIENTS[course])
+    plotly_requests = []
+    page.on("request", lambda request: "/vendor/plotly/" in request.url and plotly_requests.append(request.url))
     page.locator(".cards .card h2 a").first.click()
 
     expect(page.locator(".status-words")).to_have_text(status)
     expect(page.get_by_role("heading", name="What to do now")).to_be_visible()
     for key in ("first-week", "thirty-days"):
         chart = page.locator(f".chart-{key}")
-        chart.scroll_into_view_if_needed()  # plotly.js is fetched when a chart nears the screen
+        chart.scroll_into_view_if_needed()  # plotly.js (preloaded) is run when a chart nears the screen
         expect(chart.locator("svg.main-svg").first).to_be_visible()  # plotly.js drew it
         expect(page.locator(f"#{key}-summary li").first).to_be_visible()
+    # Preloaded by the head and run by charts.js: one download. The app's bundle holds scatter and bar only.
+    assert len(plotly_requests) == 1 and "plotly-afterglow.min.js" in plotly_requests[0]
+    registered = sorted(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)"))
+    assert registered == ["bar", "scatter"]
+    drawn = page.evaluate("""[...document.querySelectorAll("[data-chart]")].flatMap((box) =>
+        JSON.parse(document.getElementById(box.dataset.chart).textContent).data.map((t) => t.type || "scatter"))""")
+    assert drawn and set(drawn) <= set(registered)
     # The patient's own points are drawn on the first-week chart.
     expect(page.locator(".chart-first-week .scatterlayer .point").first).to_be_attached()
     assert_fits_a_phone(page)

@@ -38,7 +38,7 @@ def test_a_typical_course_reads_on_track_with_both_charts_and_aftercare(patient_
     assert "You are on day 1 after the session: first 48 hours." in page
     assert set(chart_figures(page)) == {"first-week", "thirty-days"}
     assert "What to do now" in page and "sunscreen" in page.lower()
-    assert 'data-plotly-src="/static/vendor/plotly/plotly-basic.min.js' in page
+    assert 'data-plotly-src="/static/vendor/plotly/plotly-afterglow.min.js' in page
 
 
 def test_a_slow_course_reads_slower_than_typical(patient_client, patient, make_session, make_log):
@@ -86,16 +86,24 @@ def test_charts_are_json_that_cannot_break_out_of_the_script_tag(patient_client,
 
 
 def test_plotly_is_served_by_the_app_and_only_loaded_where_there_is_a_chart(patient_client, treatment):
-    response = patient_client.get("/static/vendor/plotly/plotly-basic.min.js")
+    response = patient_client.get("/static/vendor/plotly/plotly-afterglow.min.js")
     assert response.status_code == 200
     assert "javascript" in response.content_type
     response.close()
+    assert patient_client.get("/static/vendor/plotly/plotly-basic.min.js").status_code == 404  # the old prebuilt
     for url in ("/", f"/sessions/{treatment.id}/logs/new", "/sessions/new"):
         assert "plotly" not in patient_client.get(url).get_data(as_text=True)
     page = patient_client.get(f"/sessions/{treatment.id}").get_data(as_text=True)
-    # Fetched by static/js/charts.js when a chart nears the screen: never blocking the first paint.
-    assert re.search(r'data-plotly-src="/static/vendor/plotly/plotly-basic.min.js\?v=\w+"', page)
-    assert re.search(r'<script src="/static/js/charts.js\?v=\w+" defer>', page)
+    head = page.split("</head>")[0]
+    # Downloaded from the start (a preload in the head), never a script that blocks the words;
+    # charts.js runs the same URL (fingerprint and all), so the file is fetched once.
+    preload = re.search(
+        r'<link rel="preload" as="script" href="(/static/vendor/plotly/plotly-afterglow.min.js\?v=\w+)">', head
+    )
+    assert preload
+    assert re.search(r'<script src="/static/js/charts.js\?v=\w+" defer>', head)
+    assert not re.search(r"<script[^>]+plotly", page)
+    assert set(re.findall(r'data-plotly-src="([^"]+)"', page)) == {preload.group(1)}
     assert "cdn" not in page.lower()
 
 

@@ -1,13 +1,21 @@
-"""Static files: fingerprinted URLs, a year of caching, compressed copies only when they are current."""
+"""Static files: fingerprinted URLs, a year of caching, current compressed copies; plotly.js built in the repo."""
 
 import gzip
+import json
 import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from flask import url_for
 
 from app.factory import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+PLOTLY_DIR = ROOT / "static" / "vendor" / "plotly"
+BUNDLE_TOOL = ROOT / "tools" / "plotly-bundle"
 
 
 @pytest.fixture
@@ -56,3 +64,29 @@ def test_a_current_compressed_copy_is_served_and_a_stale_one_never(site):
     assert response.headers.get("Content-Encoding") is None
     assert b"edited after make run" in response.get_data()
     response.close()
+
+
+def test_plotly_is_the_bundle_built_in_the_repo_from_the_pinned_npm_package_not_a_prebuilt_file():
+    assert sorted(p.name for p in PLOTLY_DIR.iterdir() if not p.name.endswith((".gz", ".br"))) == [
+        "LICENSE",
+        "README",
+        "plotly-afterglow.min.js",
+    ]
+    pinned = json.loads((BUNDLE_TOOL / "package.json").read_text())["devDependencies"]["plotly.js"]
+    locked = json.loads((BUNDLE_TOOL / "package-lock.json").read_text())["packages"]["node_modules/plotly.js"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pinned) and locked["version"] == pinned
+    header = (PLOTLY_DIR / "plotly-afterglow.min.js").read_text()[:400]
+    assert f"plotly.js (Afterglow: scatter, bar - minified) v{pinned}" in header
+    assert f"Built by tools/plotly-bundle (make plotly-bundle) from the npm package plotly.js@{pinned}." in header
+    readme = (PLOTLY_DIR / "README").read_text()
+    assert "make plotly-bundle" in readme and f"plotly.js {pinned}" in readme
+
+
+@pytest.mark.skipif(
+    not (BUNDLE_TOOL / "node_modules" / "plotly.js").is_dir() or not shutil.which("node"),
+    reason="run `make plotly-bundle` once to install the bundle's build tools",
+)
+def test_the_committed_plotly_bundle_is_exactly_what_the_build_script_makes(tmp_path):
+    rebuilt = tmp_path / "plotly.min.js"
+    subprocess.run(["node", "build.mjs", "--out", str(rebuilt)], cwd=BUNDLE_TOOL, check=True, capture_output=True)
+    assert rebuilt.read_bytes() == (PLOTLY_DIR / "plotly-afterglow.min.js").read_bytes()
