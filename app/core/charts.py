@@ -1,33 +1,167 @@
-"""Plotly figures of a session's recovery: data in, figure JSON (plus a text summary) out.
+"""Plotly figures of recovery: data in, figure JSON (plus the sentences that say the same) out.
 
-No Flask here: views pass an assessment in and hand the result to the
-template, which embeds the figure as JSON for static/js/charts.js to draw
-with the plotly.js bundle served from static/vendor/.
+No Flask here: the services pass an assessment (or a patient's sessions, or a clinic's groups) in
+and hand the result to the template, which embeds the figure as JSON for static/js/charts.js to
+draw. Every figure is built from the same numbers as its sentences (app/core/recovery.py), so a
+chart never shows what its words deny: the shading is exactly the band the sentences call
+typical, and a point is drawn inside it exactly when its sentence says "within".
+
+Each chart speaks to an audience: "patient" (the patient's own pages: "your first week") or
+"clinic" (the practitioner's pages: "first week", "the patient's logs").
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.core import recovery
-from app.core.cohort import TIME_BUCKETS
+from app.core import comparison, recovery
+from app.core.cohort import TIME_BUCKETS, CohortGroup
 from app.core.recovery import DAY, WEEK
 from app.core.vocabulary import IMPROVEMENT_CHOICES, SHORT_IMPROVEMENT_LABELS, SYMPTOM_LABELS, SYMPTOMS
 
-BAND_STEP_HOURS = 3
+Audience = Literal["patient", "clinic"]
+PATIENT: Audience = "patient"
+CLINIC: Audience = "clinic"
+
 FIRST_WEEK_HOURS = WEEK
 TIMELINE_DAYS = 42  # to the end of the 4-6 week next-session window
 
 INK = "#1f1a1d"
 BRAND = "#7a2e4d"
+# Points above the band: another shape and another hue, 4.9:1 against white.
+ABOVE = "#b35900"
+LOG_LINE = "rgba(122, 46, 77, 0.45)"
 BAND_FILL = "rgba(30, 107, 58, 0.18)"
-BAND_EDGE = "rgba(30, 107, 58, 0.45)"
+BAND_EDGE = "rgba(30, 107, 58, 0.55)"
 MARK = "#5c5358"
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13, color=INK)
+# One colour and one marker shape per session or group, so neither colour alone tells them apart.
+PALETTE = ("#7a2e4d", "#1a5fb4", "#26734d", "#b35900", "#3d3846", "#a1162b")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x")
 # Worst first, so the scale reads upwards from "Worse" on the y axis. The chart has the short
 # words; the text summary beside it has the full ones.
 IMPROVEMENT_ORDER = list(reversed(IMPROVEMENT_CHOICES))
+
+# --- The first-week axis ------------------------------------------------------------------
+# A piecewise-linear x axis: hours 0-48 (the stretch the advice talks about) take the first 40% of
+# the width, hours 48-168 the other 60%. On a 7-day linear axis the first two days would get 29%,
+# about 80 px of a phone. Axis units run from 0 to 100; tick labels and hover texts give real hours.
+SPLIT_HOURS = 2 * DAY
+SPLIT_AT = 40.0
+AXIS_END = 100.0
+WEEK_TICK_HOURS = (0, 12, 24, 48, 96, 168)
+WEEK_TICK_TEXT = ("0", "12 h", "24 h", "48 h", "day 4", "day 7")
+MARKED_HOURS = (24, 48)  # the dotted, labelled lines: the seeds' "settles within 24-48 hours"
+
+# The shading reaches this far above the highest typical level and down to the axis floor, so a
+# point at the band's top level (or at 0) sits clearly inside it, and a point one level above sits
+# 0.7 of a level outside it.
+BAND_MARGIN = 0.3
+Y_FLOOR = -0.5
+Y_TOP = 4.5
+
+
+def week_x(hours: float) -> float:
+    """Where an hour since the session sits on the first-week axis (0 to 100).
+
+    Hours 0-48 map linearly onto 0-40 and hours 48-168 onto 40-100 (so 24 h is 20, 48 h is 40,
+    72 h is 52, 168 h is 100); hours outside the week are held at its ends.
+    """
+    hours = min(max(hours, 0.0), FIRST_WEEK_HOURS)
+    if hours <= SPLIT_HOURS:
+        return hours * SPLIT_AT / SPLIT_HOURS
+    return SPLIT_AT + (hours - SPLIT_HOURS) * (AXIS_END - SPLIT_AT) / (FIRST_WEEK_HOURS - SPLIT_HOURS)
+
+
+def band_outline(
+    steps: Sequence[recovery.BandStep], until_hours: float = FIRST_WEEK_HOURS
+) -> tuple[list[float], list[float]]:
+    """The shading of a band as a closed outline, in real hours and levels.
+
+    From the floor at hour 0, along the top of every step (its highest typical level plus
+    BAND_MARGIN), with a vertical edge at each step boundary, and back down to the floor: exactly the
+    levels `recovery.expected_band` calls typical. A step starts at its boundary hour, as in
+    `expected_band`.
+    """
+    hours: list[float] = [0.0]
+    levels: list[float] = [Y_FLOOR]
+    for step in steps:
+        if step.from_hours >= until_hours:
+            break
+        end = until_hours if step.to_hours is None else min(step.to_hours, until_hours)
+        top = round(step.band.high + BAND_MARGIN, 2)
+        hours += [float(step.from_hours), float(end)]
+        levels += [top, top]
+    hours.append(float(until_hours))
+    levels.append(Y_FLOOR)
+    return hours, levels
+
+
+def _band_trace(steps: Sequence[recovery.BandStep], name: str, show_legend: bool, symptom: str) -> go.Scatter:
+    hours, levels = band_outline(steps)
+    return go.Scatter(
+        x=[week_x(hour) for hour in hours],
+        y=levels,
+        mode="lines",
+        fill="toself",
+        fillcolor=BAND_FILL,
+        line=dict(width=1, color=BAND_EDGE),
+        name=name,
+        legendgroup="band",
+        showlegend=show_legend,
+        hoverinfo="skip",
+        meta=dict(role="band", symptom=symptom),
+    )
+
+
+def _week_axis(figure: go.Figure) -> None:
+    figure.update_xaxes(
+        range=[0, AXIS_END],
+        tickvals=[week_x(hour) for hour in WEEK_TICK_HOURS],
+        ticktext=list(WEEK_TICK_TEXT),
+        tickfont=dict(size=11),
+        fixedrange=True,
+    )
+
+
+def _vertical_line(figure: go.Figure, x: float, label: str, color: str, dash: str, row: int, width: int = 1) -> None:
+    """A line through every subplot with its label above the chart (row 0 just above, row 1 above that)."""
+    figure.add_shape(
+        type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper", line=dict(color=color, width=width, dash=dash)
+    )
+    figure.add_annotation(
+        x=x,
+        y=1,
+        xref="x",
+        yref="paper",
+        yanchor="bottom",
+        yshift=4 + 18 * row,
+        showarrow=False,
+        text=label,
+        font=dict(size=11, color=color),
+    )
+
+
+def _row_titles(figure: go.Figure, titles: Sequence[str]) -> None:
+    """Each subplot's title at its top right, where the typical band is low and no line label sits."""
+    for row, title in enumerate(titles, start=1):
+        axis = figure.layout["yaxis" if row == 1 else f"yaxis{row}"]
+        figure.add_annotation(
+            x=1,
+            y=axis.domain[1],
+            xref="paper",
+            yref="paper",
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"<b>{title}</b>",
+            font=dict(size=12, color=INK),
+        )
 
 
 @dataclass(frozen=True)
@@ -38,146 +172,236 @@ class Chart:
     title: str
     figure: dict
     summary: list[str]
+    # Optional longer text equivalent, shown folded under the summary (e.g. every point's sentence).
+    details_title: str = ""
+    details: list[str] = field(default_factory=list)
 
 
-def first_week_chart(assessment: recovery.Assessment) -> Chart:
-    """Hours 0-168: the typical band and the patient's logs for each symptom, with 24 h and 48 h marks."""
-    hours = [float(h) for h in range(0, int(FIRST_WEEK_HOURS) + 1, BAND_STEP_HOURS)]
-    figure = make_subplots(
-        rows=len(SYMPTOMS),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.07,
-        subplot_titles=[SYMPTOM_LABELS[s] for s in SYMPTOMS],
-    )
+# --- First week ---------------------------------------------------------------------------
+
+
+def first_week_chart(assessment: recovery.Assessment, audience: Audience = PATIENT) -> Chart:
+    """Hours 0-168: each symptom's typical band as exact steps, the logs within and above it, 24 h, 48 h and now."""
+    clinic = audience == CLINIC
+    figure = make_subplots(rows=len(SYMPTOMS), cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    shown: set[str] = set()  # legend entries already given, so each appears once
+
+    def first(role: str, has_points: bool) -> bool:
+        if not has_points or role in shown:
+            return False
+        shown.add(role)
+        return True
+
     for row, symptom in enumerate(SYMPTOMS, start=1):
-        bands = [recovery.expected_band(symptom, hour, assessment.depth, assessment.baseline) for hour in hours]
-        figure.add_trace(
-            go.Scatter(
-                x=hours,
-                y=[b.high for b in bands],
-                mode="lines",
-                fill="tozeroy",
-                fillcolor=BAND_FILL,
-                line=dict(width=1, color=BAND_EDGE),
-                name="Typical range",
-                showlegend=row == 1,
-                hoverinfo="skip",
-            ),
-            row=row,
-            col=1,
-        )
+        steps = recovery.band_steps(symptom, assessment.depth, assessment.baseline)
+        figure.add_trace(_band_trace(steps, "Typical range", first("band", True), symptom), row=row, col=1)
         points = [p for p in assessment.points_for(symptom) if p.hours_since <= FIRST_WEEK_HOURS]
         figure.add_trace(
             go.Scatter(
-                x=[round(p.hours_since, 1) for p in points],
+                x=[week_x(p.hours_since) for p in points],
                 y=[p.value for p in points],
-                mode="lines+markers",
-                name="Your logs",
-                showlegend=row == 1,
-                line=dict(color=BRAND, width=2),
-                marker=dict(size=9, color=BRAND),
-                hovertemplate="%{x:.0f} h: level %{y}<extra></extra>",
+                mode="lines",
+                line=dict(color=LOG_LINE, width=1.5),
+                name="The patient's logs" if clinic else "Your logs",
+                showlegend=first("line", bool(points)),
+                hoverinfo="skip",
+                meta=dict(role="line", symptom=symptom),
             ),
             row=row,
             col=1,
         )
-        figure.update_yaxes(range=[-0.2, 4.2], tickvals=[0, 1, 2, 3, 4], fixedrange=True, row=row, col=1)
-    for mark in (24, 48):
-        figure.add_vline(x=mark, line=dict(color=MARK, width=1, dash="dot"))
-    figure.update_xaxes(
-        range=[0, FIRST_WEEK_HOURS],
-        tickvals=[0, 24, 48, 72, 120, 168],
-        ticktext=["0", "24 h", "48 h", "day 3", "day 5", "day 7"],
-        fixedrange=True,
-    )
-    _style(figure, height=560)
+        for position, name, symbol, color in (
+            ("within", "Within the typical range", "circle", BRAND),
+            ("above", "Above the typical range", "triangle-up", ABOVE),
+        ):
+            chosen = [p for p in points if p.position == position]
+            figure.add_trace(
+                go.Scatter(
+                    x=[week_x(p.hours_since) for p in chosen],
+                    y=[p.value for p in chosen],
+                    customdata=[recovery.summarise_point(p) for p in chosen],
+                    mode="markers",
+                    name=name,
+                    legendgroup=position,
+                    showlegend=first(position, bool(chosen)),
+                    marker=dict(
+                        size=10 if position == "within" else 13,
+                        symbol=symbol,
+                        color=color,
+                        line=dict(color="#ffffff", width=1),
+                    ),
+                    hovertemplate="%{customdata}<extra></extra>",
+                    meta=dict(role=position, symptom=symptom),
+                ),
+                row=row,
+                col=1,
+            )
+        figure.update_yaxes(range=[Y_FLOOR, Y_TOP], tickvals=[0, 1, 2, 3, 4], fixedrange=True, row=row, col=1)
+    for hours in MARKED_HOURS:
+        _vertical_line(figure, week_x(hours), f"{hours} h", MARK, "dot", row=0)
+    if assessment.hours_since < FIRST_WEEK_HOURS:
+        _vertical_line(figure, week_x(assessment.hours_since), "Now", BRAND, "solid", row=1, width=2)
+    _row_titles(figure, [SYMPTOM_LABELS[s] for s in SYMPTOMS])
+    _week_axis(figure)
+    _style(figure, height=620, top=56, bottom=96)
+    figure.update_layout(legend=dict(y=-0.09))
     return Chart(
         "first-week",
-        "Your first week against the typical range",
+        "First week against the typical range" if clinic else "Your first week against the typical range",
         figure.to_plotly_json(),
-        first_week_summary(assessment),
+        first_week_summary(assessment, audience),
+        details_title="Every log against the typical range",
+        details=[recovery.summarise_point(point) for point in assessment.points],
     )
 
 
-def first_week_summary(assessment: recovery.Assessment) -> list[str]:
-    """The latest log of each symptom in words, then what is typical for this needle depth."""
+def depth_sentence(depth: recovery.DepthBand) -> str:
+    """What is typical for a needle depth, from the same milestones as the 30-day timeline."""
+    fades, peeling = (m for m in recovery.milestones(depth) if m.key in ("redness_fades", "peeling"))
+    return (
+        f"Typical for {depth.label.lower()} needles: {fades.label.lower()} "
+        f"({recovery.describe_hours_range(fades.from_hours, fades.to_hours)}); "
+        f"{peeling.label.lower()}, if any ({recovery.describe_hours_range(peeling.from_hours, peeling.to_hours)})."
+    )
+
+
+def baseline_sentence(baseline: recovery.Baseline, audience: Audience = PATIENT) -> str | None:
+    """ "Judged against your usual skin: redness 1." when the patient logged their usual skin."""
+    usual = [f"{SYMPTOM_LABELS[s].lower()} {getattr(baseline, s)}" for s in SYMPTOMS if getattr(baseline, s)]
+    if not usual:
+        return None
+    whose = "the patient's" if audience == CLINIC else "your"
+    return f"Judged against {whose} usual skin: {', '.join(usual)}."
+
+
+def first_week_summary(assessment: recovery.Assessment, audience: Audience = PATIENT) -> list[str]:
+    """The latest log of each symptom in words, the patient's usual skin, then what is typical for the depth."""
     latest_points = [points[-1] for s in SYMPTOMS if (points := assessment.points_for(s))]
     sentences = [recovery.summarise_point(point) for point in latest_points]
     if not sentences:
-        sentences.append("Nothing logged yet: your first log will appear here against the typical range.")
-    fade_hours = int(assessment.depth.fade_hours)
-    sentences.append(
-        f"Typical for {assessment.depth.label.lower()} needles: redness and swelling fade "
-        f"by about {fade_hours} hours; flaking, if any, from day 2 and gone by day 7."
-    )
+        sentences.append(
+            "Nothing logged yet for this session."
+            if audience == CLINIC
+            else "Nothing logged yet: your first log will appear here against the typical range."
+        )
+    if usual := baseline_sentence(assessment.baseline, audience):
+        sentences.append(usual)
+    sentences.append(depth_sentence(assessment.depth))
     return sentences
 
 
+# --- The 30-day timeline ------------------------------------------------------------------
+
 PHOTO_ROW = "Photos"
+# No bar narrower than this many days: at a 360 px phone (about 270 px of plot for 42 days) that is
+# about 29 px. A shorter stretch, or a single day such as "around day 30", is drawn this wide,
+# centred on its middle; its hover text and the summary give the real days.
+MIN_BAR_DAYS = 4.5
+INSIDE_LABEL_DAYS = 10  # bars at least this long carry their label inside
+
+
+def bar_span(milestone: recovery.Milestone) -> tuple[float, float]:
+    """The days a milestone's bar covers: its own, widened to MIN_BAR_DAYS around its middle, never before day 0."""
+    start, end = milestone.from_hours / DAY, milestone.to_hours / DAY
+    if end - start >= MIN_BAR_DAYS:
+        return start, end
+    middle = (start + end) / 2
+    start = max(0.0, middle - MIN_BAR_DAYS / 2)
+    return start, start + MIN_BAR_DAYS
 
 
 def thirty_day_chart(
-    assessment: recovery.Assessment, ratings: list[tuple[float, str]], photo_hours: list[float] = ()
+    assessment: recovery.Assessment,
+    ratings: list[tuple[float, str]],
+    photo_hours: Sequence[float] = (),
+    audience: Audience = PATIENT,
 ) -> Chart:
-    """Days 0-42: the typical milestones as bars, photo markers, the improvement ratings, and "you are here"."""
-    figure = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.1,
-        row_heights=[0.5, 0.5],
-        subplot_titles=["What typically happens", "How you rated your skin"],
-    )
-    for milestone in recovery.milestones(assessment.depth):
-        start, end = milestone.from_hours / DAY, milestone.to_hours / DAY
-        long_bar = end - start >= 10
+    """Days 0-42: the depth's milestones as bars, photo markers (before the session at day 0), ratings and today."""
+    clinic = audience == CLINIC
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16, row_heights=[0.58, 0.42])
+    timeline = recovery.milestones(assessment.depth)
+    photo_row = len(timeline)  # the photos' row comes after the milestones' (a category axis counts from 0)
+    for milestone in timeline:
+        start, end = bar_span(milestone)
+        inside = end - start >= INSIDE_LABEL_DAYS
         figure.add_trace(
             go.Bar(
                 y=[milestone.label],
-                x=[max(end - start, 0.6)],
+                x=[end - start],
                 base=[start],
                 orientation="h",
                 marker=dict(color=BAND_FILL, line=dict(color=BAND_EDGE, width=1)),
                 text=[milestone.short_label],
-                textposition="inside" if long_bar else "outside",
+                textposition="inside" if inside else "outside",
                 insidetextanchor="start",
+                constraintext="none",
                 cliponaxis=False,
                 textfont=dict(size=11, color=INK),
-                hovertemplate=f"{milestone.label}: {_day_range(milestone)}<extra></extra>",
+                hovertemplate=f"{milestone.label}: "
+                f"{recovery.describe_hours_range(milestone.from_hours, milestone.to_hours)}<extra></extra>",
                 showlegend=False,
+                meta=dict(role="milestone", key=milestone.key),
             ),
             row=1,
             col=1,
         )
     if photo_hours:
+        before = [hours for hours in photo_hours if hours < 0]
         figure.add_trace(
             go.Scatter(
-                x=[round(hours / DAY, 1) for hours in photo_hours],
+                x=[round(max(hours, 0.0) / DAY, 2) for hours in photo_hours],
                 y=[PHOTO_ROW] * len(photo_hours),
-                mode="markers+text",
-                text=["Photo"] + [""] * (len(photo_hours) - 1),
-                textposition="middle left",
-                marker=dict(symbol="square", size=11, color=BRAND),
-                textfont=dict(size=11, color=INK),
-                hovertemplate="Photo: day %{x:.0f}<extra></extra>",
+                mode="markers",
+                marker=dict(
+                    symbol=["square-open" if hours < 0 else "square" for hours in photo_hours], size=11, color=BRAND
+                ),
+                customdata=[_photo_words(hours) for hours in photo_hours],
+                hovertemplate="Photo: %{customdata}<extra></extra>",
                 showlegend=False,
                 cliponaxis=False,
+                meta=dict(role="photos"),
             ),
             row=1,
             col=1,
         )
+        # The row's name above its left end; "before" under the day-0 marker of photos taken before.
+        figure.add_annotation(
+            x=0,
+            y=photo_row,
+            xref="x",
+            yref="y",
+            xanchor="left",
+            yanchor="bottom",
+            yshift=7,
+            showarrow=False,
+            text=PHOTO_ROW,
+            font=dict(size=11, color=INK),
+        )
+        if before:
+            figure.add_annotation(
+                x=0,
+                y=photo_row,
+                xref="x",
+                yref="y",
+                xanchor="center",
+                yanchor="top",
+                yshift=-8,
+                showarrow=False,
+                text="before",
+                font=dict(size=11, color=INK),
+            )
     figure.update_yaxes(autorange="reversed", showticklabels=False, fixedrange=True, row=1, col=1)
     figure.add_trace(
         go.Scatter(
             x=[round(hours / DAY, 1) for hours, _ in ratings],
             y=[SHORT_IMPROVEMENT_LABELS[key] for _, key in ratings],
             mode="lines+markers",
-            name="Your rating",
+            name="The patient's rating" if clinic else "Your rating",
             line=dict(color=BRAND, width=2),
             marker=dict(size=10, color=BRAND),
             hovertemplate="day %{x:.0f}: %{y}<extra></extra>",
             showlegend=False,
+            meta=dict(role="ratings"),
         ),
         row=2,
         col=1,
@@ -186,66 +410,258 @@ def thirty_day_chart(
         type="category",
         categoryorder="array",
         categoryarray=[SHORT_IMPROVEMENT_LABELS[key] for key in IMPROVEMENT_ORDER],
-        range=[-0.5, len(IMPROVEMENT_ORDER) - 0.5],
+        range=[-0.5, len(IMPROVEMENT_ORDER) - 0.2],
+        showticklabels=False,
         fixedrange=True,
         row=2,
         col=1,
     )
+    # Each answer's words inside the plot, above its line: beside it they would take a third of a phone.
+    for index, key in enumerate(IMPROVEMENT_ORDER):
+        figure.add_annotation(
+            x=0,
+            y=index,
+            xref="paper",
+            yref="y2",
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            text=SHORT_IMPROVEMENT_LABELS[key],
+            font=dict(size=11, color=MARK),
+            bgcolor="rgba(255, 255, 255, 0.85)",
+        )
     today = assessment.hours_since / DAY
     here = min(today, TIMELINE_DAYS)
-    figure.add_vline(x=here, line=dict(color=BRAND, width=3))
+    figure.add_shape(type="line", x0=here, x1=here, y0=0, y1=1, xref="x", yref="paper", line=dict(color=BRAND, width=3))
     figure.add_annotation(
         x=here,
         y=1.0,
+        xref="x",
         yref="paper",
         yanchor="bottom",
-        yshift=22,
+        yshift=24,
         showarrow=False,
         xanchor="right" if here > TIMELINE_DAYS / 2 else "left",
-        text=f"You are here: day {int(today)}",
+        text=f"Day {int(today)} (today)" if clinic else f"You are here: day {int(today)}",
         font=dict(color=BRAND, size=12),
+        name="today",
+    )
+    _row_titles_left(
+        figure,
+        ["What typically happens", "How the patient rated their skin" if clinic else "How you rated your skin"],
     )
     figure.update_xaxes(range=[0, TIMELINE_DAYS], tickvals=[0, 7, 14, 21, 28, 35, 42], fixedrange=True)
     figure.update_xaxes(title_text="Days since the session", row=2, col=1)
-    _style(figure, height=430, top=70, bottom=50)
-    figure.update_layout(bargap=0.35)
+    _style(figure, height=460, top=64, bottom=50)
+    figure.update_layout(bargap=0.3)
     return Chart(
         "thirty-days",
-        "Your 30-day timeline",
+        "30-day timeline" if clinic else "Your 30-day timeline",
         figure.to_plotly_json(),
-        thirty_day_summary(assessment, ratings, photo_hours),
+        thirty_day_summary(assessment, ratings, photo_hours, audience),
     )
 
 
+def _row_titles_left(figure: go.Figure, titles: Sequence[str]) -> None:
+    for row, title in enumerate(titles, start=1):
+        axis = figure.layout["yaxis" if row == 1 else f"yaxis{row}"]
+        figure.add_annotation(
+            x=0,
+            y=axis.domain[1],
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            yshift=2,
+            showarrow=False,
+            text=f"<b>{title}</b>",
+            font=dict(size=12, color=INK),
+        )
+
+
+def _when(milestone: recovery.Milestone) -> str:
+    return recovery.describe_hours_range(milestone.from_hours, milestone.to_hours)
+
+
+def _photo_words(hours: float) -> str:
+    return "before the session" if hours < 0 else f"day {int(hours // DAY)}"
+
+
 def thirty_day_summary(
-    assessment: recovery.Assessment, ratings: list[tuple[float, str]], photo_hours: list[float] = ()
+    assessment: recovery.Assessment,
+    ratings: list[tuple[float, str]],
+    photo_hours: Sequence[float] = (),
+    audience: Audience = PATIENT,
 ) -> list[str]:
-    """Where the patient is on the timeline, what comes next, their ratings and photos so far."""
+    """Where the session is on the timeline, what comes next, the ratings and photos so far."""
+    clinic = audience == CLINIC
     day = int(assessment.hours_since // DAY)
-    sentences = [f"You are on day {day} after the session: {assessment.phase.label.lower()}."]
+    phase = assessment.phase.label.lower()
+    where = f"Day {day} after the session" if clinic else f"You are on day {day} after the session"
+    sentences = [f"{where}: {phase}."]
     upcoming = [m for m in recovery.milestones(assessment.depth) if m.to_hours > assessment.hours_since]
     if upcoming:
-        sentences.append("Still to come: " + "; ".join(f"{m.label.lower()} ({_day_range(m)})" for m in upcoming) + ".")
+        sentences.append("Still to come: " + "; ".join(f"{m.label.lower()} ({_when(m)})" for m in upcoming) + ".")
     if ratings:
         sentences.append(
-            "Your ratings: "
+            ("The patient's ratings: " if clinic else "Your ratings: ")
             + "; ".join(f"day {int(hours // DAY)}: {IMPROVEMENT_CHOICES[key].lower()}" for hours, key in ratings)
             + "."
         )
+    elif clinic:
+        sentences.append("From day 7 the log form asks the patient how their skin looks compared with before.")
     else:
         sentences.append("From day 7 the log form asks how your skin looks compared with before the session.")
     if photo_hours:
-        sentences.append("Photos taken on " + ", ".join(f"day {int(hours // DAY)}" for hours in photo_hours) + ".")
+        sentences.append("Photos: " + ", ".join(_photo_words(hours) for hours in sorted(photo_hours)) + ".")
     return sentences
 
 
-def _day_range(milestone: recovery.Milestone) -> str:
-    start, end = milestone.from_hours / DAY, milestone.to_hours / DAY
-    if start == end:
-        return f"around day {start:g}"
-    if end <= 2:
-        return f"{start * 24:g} to {end * 24:g} hours"
-    return f"days {start:g} to {end:g}"
+# --- Compare sessions ---------------------------------------------------------------------
+
+
+def compare_chart(courses: list[comparison.SessionCourse], audience: Audience = PATIENT) -> Chart:
+    """Redness, swelling and peeling of every session with logs, by hours since each session, one colour each."""
+    clinic = audience == CLINIC
+    drawn = comparison.with_logs(courses)
+    figure = make_subplots(rows=len(SYMPTOMS), cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    for index, course in enumerate(drawn):
+        timed = [(hours, log) for hours, log in course.timed_logs() if hours <= FIRST_WEEK_HOURS]
+        color, symbol = PALETTE[index % len(PALETTE)], SYMBOLS[index % len(SYMBOLS)]
+        for row, symptom in enumerate(SYMPTOMS, start=1):
+            label = SYMPTOM_LABELS[symptom]
+            figure.add_trace(
+                go.Scatter(
+                    x=[week_x(hours) for hours, _ in timed],
+                    y=[getattr(log, symptom) for _, log in timed],
+                    customdata=[
+                        f"{course.label}: {label.lower()} {getattr(log, symptom)} {recovery.describe_time(hours)}"
+                        for hours, log in timed
+                    ],
+                    mode="lines+markers",
+                    name=course.label,
+                    legendgroup=course.label,
+                    showlegend=row == 1,
+                    line=dict(color=color, width=2),
+                    marker=dict(color=color, symbol=symbol, size=9),
+                    hovertemplate="%{customdata}<extra></extra>",
+                    meta=dict(role="session", number=course.number, symptom=symptom),
+                ),
+                row=row,
+                col=1,
+            )
+            figure.update_yaxes(range=[Y_FLOOR, Y_TOP], tickvals=[0, 1, 2, 3, 4], fixedrange=True, row=row, col=1)
+    for hours in MARKED_HOURS:
+        _vertical_line(figure, week_x(hours), f"{hours} h", MARK, "dot", row=0)
+    _row_titles(figure, [SYMPTOM_LABELS[s] for s in SYMPTOMS])
+    _week_axis(figure)
+    _style(figure, height=600, top=40, bottom=96)
+    figure.update_layout(legend=dict(y=-0.09))
+    return Chart(
+        "compare",
+        "The patient's sessions compared" if clinic else "Compare with your other sessions",
+        figure.to_plotly_json(),
+        comparison.comparison_summary(courses),
+    )
+
+
+# --- The clinic's cohort ------------------------------------------------------------------
+
+
+def _cohort_points(group: CohortGroup) -> tuple[list[float], list[float]]:
+    midpoints = [(start + end) / 2 for start, end in TIME_BUCKETS]
+    shown = [(hours, value) for hours, value in zip(midpoints, group.median_redness, strict=True) if value is not None]
+    return [week_x(hours) for hours, _ in shown], [value for _, value in shown]
+
+
+def cohort_depth_chart(groups: list[CohortGroup]) -> Chart:
+    """Median redness of each needle-depth group over the first week, each against its own typical band."""
+    figure = make_subplots(rows=max(1, len(groups)), cols=1, shared_xaxes=True, vertical_spacing=0.12)
+    for row, group in enumerate(groups, start=1):
+        figure.add_trace(
+            _band_trace(recovery.band_steps("redness", group.depth), "Typical range", row == 1, "redness"),
+            row=row,
+            col=1,
+        )
+        x, y = _cohort_points(group)
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines+markers",
+                name="Median redness",
+                showlegend=row == 1,
+                line=dict(color=BRAND, width=2),
+                marker=dict(color=BRAND, size=8),
+                hovertemplate="median %{y}<extra></extra>",
+                meta=dict(role="median", group=group.key),
+            ),
+            row=row,
+            col=1,
+        )
+        figure.update_yaxes(range=[Y_FLOOR, Y_TOP], tickvals=[0, 1, 2, 3, 4], fixedrange=True, row=row, col=1)
+    _row_titles(figure, [f"{group.label}: {_sessions(group.sessions)}" for group in groups])
+    _week_axis(figure)
+    _style(figure, height=140 + 170 * max(1, len(groups)), top=40, bottom=90)
+    figure.update_layout(legend=dict(y=-0.06 if len(groups) > 1 else -0.2))
+    summary = [cohort_sentence(group) for group in groups] or ["No sessions with logs yet."]
+    title = "Redness by needle depth, each against its own typical range"
+    return Chart("by-depth", title, figure.to_plotly_json(), summary)
+
+
+def cohort_chart(groups: list[CohortGroup], title: str, key: str) -> Chart:
+    """Median redness of groups that mix needle depths (area, device): no single typical band applies."""
+    figure = go.Figure()
+    for index, group in enumerate(groups):
+        x, y = _cohort_points(group)
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines+markers",
+                name=f"{group.label} ({group.sessions})",
+                line=dict(color=PALETTE[index % len(PALETTE)], width=2),
+                marker=dict(color=PALETTE[index % len(PALETTE)], symbol=SYMBOLS[index % len(SYMBOLS)], size=8),
+                hovertemplate=f"{group.label}: median %{{y}}<extra></extra>",
+                meta=dict(role="median", group=group.key),
+            )
+        )
+    _week_axis(figure)
+    figure.update_yaxes(range=[Y_FLOOR, Y_TOP], tickvals=[0, 1, 2, 3, 4], title_text="Median redness", fixedrange=True)
+    _style(figure, height=380, bottom=110)
+    figure.update_layout(legend=dict(y=-0.2))
+    summary = [cohort_sentence(group) for group in groups] or ["No sessions with logs yet."]
+    if groups:
+        summary.append(
+            "These groups mix needle depths, so no single typical range is drawn; "
+            "the chart by needle depth shows each depth against its own."
+        )
+    return Chart(key, title, figure.to_plotly_json(), summary)
+
+
+def _sessions(count: int) -> str:
+    return f"{count} session{'s' if count != 1 else ''}"
+
+
+def cohort_sentence(group: CohortGroup) -> str:
+    """'Shallow (up to 0.5 mm): 12 sessions; redness at 1 or below after a median of 20 hours (10 of 12).'"""
+    sessions = _sessions(group.sessions)
+    if group.median_hours_to_settle is None:
+        sentence = f"{group.label}: {sessions}; none has logged redness at 1 or below yet."
+    else:
+        sentence = (
+            f"{group.label}: {sessions}; redness at 1 or below after a median of "
+            f"{group.median_hours_to_settle:.0f} hours ({group.settled} of {group.sessions})."
+        )
+    if group.depth is not None:
+        fades = next(m for m in recovery.milestones(group.depth) if m.key == "redness_fades")
+        sentence += (
+            f" Typical: {fades.label.lower()} ({recovery.describe_hours_range(fades.from_hours, fades.to_hours)})."
+        )
+    return sentence
+
+
+# --- Shared style -------------------------------------------------------------------------
 
 
 def _style(figure: go.Figure, height: int, top: int = 40, bottom: int = 40) -> None:
@@ -261,57 +677,3 @@ def _style(figure: go.Figure, height: int, top: int = 40, bottom: int = 40) -> N
     )
     figure.update_xaxes(gridcolor="#eee2e7", zeroline=False)
     figure.update_yaxes(gridcolor="#eee2e7", zeroline=False)
-
-
-def cohort_chart(groups, title, key) -> Chart:
-    """Median redness of the clinic's sessions per group over the first week, against the typical band."""
-    midpoints = [(start + end) / 2 for start, end in TIME_BUCKETS]
-    hours = [float(h) for h in range(0, int(FIRST_WEEK_HOURS) + 1, BAND_STEP_HOURS)]
-    bands = [recovery.expected_band("redness", hour, recovery.SHALLOW) for hour in hours]
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=hours,
-            y=[b.high for b in bands],
-            mode="lines",
-            fill="tozeroy",
-            fillcolor=BAND_FILL,
-            line=dict(width=1, color=BAND_EDGE),
-            name="Typical (shallow)",
-            hoverinfo="skip",
-        )
-    )
-    palette = [BRAND, "#1a5fb4", "#7a4b00", "#3d3846", "#26a269", "#c01c28"]
-    for index, group in enumerate(groups):
-        figure.add_trace(
-            go.Scatter(
-                x=[m for m, v in zip(midpoints, group.median_redness, strict=True) if v is not None],
-                y=[v for v in group.median_redness if v is not None],
-                mode="lines+markers",
-                name=f"{group.label} ({group.sessions})",
-                line=dict(color=palette[index % len(palette)], width=2),
-                hovertemplate="%{x:.0f} h: median %{y}<extra></extra>",
-            )
-        )
-    figure.update_xaxes(
-        range=[0, FIRST_WEEK_HOURS],
-        tickvals=[0, 24, 48, 72, 120, 168],
-        ticktext=["0", "24 h", "48 h", "day 3", "day 5", "day 7"],
-        fixedrange=True,
-    )
-    figure.update_yaxes(range=[-0.2, 4.2], tickvals=[0, 1, 2, 3, 4], title_text="Median redness", fixedrange=True)
-    _style(figure, height=380, bottom=110)
-    figure.update_layout(legend=dict(y=-0.2))
-    summary = [cohort_sentence(group) for group in groups] or ["No sessions with logs yet."]
-    return Chart(key, title, figure.to_plotly_json(), summary)
-
-
-def cohort_sentence(group) -> str:
-    """'Shallow (up to 0.5 mm): 12 sessions; redness at 1 or below after a median of 20 hours (10 of 12).'"""
-    sessions = f"{group.sessions} session{'s' if group.sessions != 1 else ''}"
-    if group.median_hours_to_settle is None:
-        return f"{group.label}: {sessions}; none has logged redness at 1 or below yet."
-    return (
-        f"{group.label}: {sessions}; redness at 1 or below after a median of "
-        f"{group.median_hours_to_settle:.0f} hours ({group.settled} of {group.sessions})."
-    )

@@ -1,9 +1,11 @@
-"""What a clinic can learn from its own patients: recovery by needle depth and by area. Pure Python."""
+"""What a clinic can learn from its own patients: recovery by needle depth, area and device. Pure Python."""
+
+from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
 
-from app.core.recovery import DEPTH_BANDS, depth_band
+from app.core.recovery import DEPTH_BANDS, DepthBand, depth_band
 
 # Hours after the session at which the clinic's median redness is drawn.
 TIME_BUCKETS = ((0, 12), (12, 24), (24, 48), (48, 72), (72, 120), (120, 168))
@@ -12,19 +14,25 @@ SETTLED_REDNESS = 1
 
 @dataclass(frozen=True)
 class CohortSession:
+    """One session of the clinic's patients: what it was, and its redness logs."""
+
     needle_depth_mm: float | None
     areas: tuple[str, ...]
     redness_by_hour: tuple[tuple[float, int], ...]  # (hours since the session, redness)
+    device: str | None = None  # a key of vocabulary.DEVICES
 
 
 @dataclass(frozen=True)
 class CohortGroup:
+    """Sessions that share a depth, an area or a device, summarised."""
+
     key: str
     label: str
     sessions: int
     settled: int  # sessions with a log showing redness at 1 or below
     median_hours_to_settle: float | None
     median_redness: tuple[float | None, ...]  # one per TIME_BUCKETS
+    depth: DepthBand | None = None  # a depth group's own band; None when the group mixes depths
 
 
 def hours_until_settled(redness_by_hour):
@@ -35,7 +43,7 @@ def hours_until_settled(redness_by_hour):
     return None
 
 
-def _group(key, label, sessions):
+def _group(key, label, sessions, depth=None):
     settle_times = [t for s in sessions if (t := hours_until_settled(s.redness_by_hour)) is not None]
     medians = []
     for start, end in TIME_BUCKETS:
@@ -48,6 +56,7 @@ def _group(key, label, sessions):
         len(settle_times),
         statistics.median(settle_times) if settle_times else None,
         tuple(medians),
+        depth,
     )
 
 
@@ -57,7 +66,7 @@ def by_depth(sessions):
     for band in DEPTH_BANDS:
         members = [s for s in sessions if depth_band(s.needle_depth_mm) == band]
         if members:
-            groups.append(_group(band.key, band.label, members))
+            groups.append(_group(band.key, band.label, members, depth=band))
     return groups
 
 
@@ -67,4 +76,13 @@ def by_area(sessions, area_labels):
         _group(area, label, members)
         for area, label in area_labels.items()
         if (members := [s for s in sessions if area in s.areas])
+    ]
+
+
+def by_device(sessions, device_labels):
+    """One group per device that has sessions, in the order of `device_labels`."""
+    return [
+        _group(device, label, members)
+        for device, label in device_labels.items()
+        if (members := [s for s in sessions if s.device == device])
     ]

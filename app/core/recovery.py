@@ -693,3 +693,32 @@ def status_message(assessment: Assessment) -> str:
         f"{assessment.phase.description} Keep following your aftercare; "
         "contact your clinic if anything worries you."
     )
+
+
+def clinic_status_message(assessment: Assessment) -> str:
+    """The status paragraph in the clinic's words: what the patient's logs show and what the patient was told."""
+    if assessment.latest is None:
+        return "Nothing is logged yet for this session, so there is nothing to compare with the typical course."
+    no_cause = " The app names no cause; the reasons the patient saw are listed below."
+    if assessment.most_urgent == TODAY:
+        actions = {flag.action for flag in assessment.flags if flag.severity == TODAY}
+        told = "to contact the clinic today"
+        if SEEK_CARE_NOW in actions:
+            told = (
+                "to seek medical care now if unwell or at 38 °C (100.4 °F) or higher, "
+                "otherwise to contact the clinic today"
+            )
+        products = " and to stop any new skin product" if STOP_NEW_PRODUCTS in actions else ""
+        return f"The patient was told {told}{products}.{no_cause}"
+    if assessment.most_urgent == SOON:
+        return (
+            "The patient's latest log is above the typical range, past the usual window for their needle depth. "
+            "They were told it is not urgent and to call the clinic during opening hours, or to mention it at "
+            f"their next visit if that is soon.{no_cause}"
+        )
+    if assessment.most_urgent == WATCH:
+        return (
+            "The patient's latest log is a little above the typical range for this stage. They were told this "
+            "usually settles on its own and to log again in a day or two. No alert is raised for this."
+        )
+    return f"The patient's latest log is within the typical range for this stage ({assessment.phase.label.lower()})."

@@ -2,10 +2,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.core import cohort
-from app.core.charts import cohort_chart
+from app.core.charts import cohort_chart, cohort_depth_chart
 from app.gallery.access import comparison_or_404
 from app.gallery.forms import CompareForm
-from app.models import AREAS, INVITE_PATIENT, INVITE_PRACTITIONER, ROLE_PRACTITIONER, utcnow
+from app.models import AREAS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, ROLE_PRACTITIONER, utcnow
 from app.practitioner import bp
 from app.practitioner.access import alert_of_my_clinic_or_404, patient_of_my_clinic_or_404
 from app.practitioner.forms import (
@@ -183,8 +183,9 @@ def export_clinic():
 def cohort_view():
     sessions = cohort_sessions(current_user.clinic_id)
     charts = [
-        cohort_chart(cohort.by_depth(sessions), "Redness by needle depth", "by-depth"),
+        cohort_depth_chart(cohort.by_depth(sessions)),
         cohort_chart(cohort.by_area(sessions, AREAS), "Redness by treated area", "by-area"),
+        cohort_chart(cohort.by_device(sessions, DEVICES), "Redness by device", "by-device"),
     ]
     return render_template("practitioner/cohort.html", charts=charts, session_count=len(sessions))
 

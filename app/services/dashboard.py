@@ -172,7 +172,7 @@ def clinic_dashboard(clinic_id, now, search="", need=None, page=1, per_page=PER_
 
 
 def cohort_sessions(clinic_id):
-    """Every session of the clinic's sharing patients with its redness logs, for the cohort view."""
+    """Every session of the clinic's sharing patients with its device and redness logs, for the cohort view."""
     clinic_patients = sa.select(CareLink.patient_id).where(
         CareLink.clinic_id == clinic_id, CareLink.withdrawn_at.is_(None)
     )
@@ -182,6 +182,7 @@ def cohort_sessions(clinic_id):
             TreatmentSession.performed_at,
             TreatmentSession.needle_depth_mm,
             TreatmentSession.areas,
+            TreatmentSession.device,
             SymptomLog.logged_at,
             SymptomLog.redness,
         )
@@ -190,8 +191,8 @@ def cohort_sessions(clinic_id):
         .order_by(TreatmentSession.id)
     )
     sessions = {}
-    for session_id, performed_at, depth, areas, logged_at, redness in rows:
-        entry = sessions.setdefault(session_id, (depth, tuple(areas or ()), []))
+    for session_id, performed_at, depth, areas, device, logged_at, redness in rows:
+        entry = sessions.setdefault(session_id, (depth, tuple(areas or ()), device, []))
         if logged_at is not None:
-            entry[2].append((hours_between(performed_at, logged_at), redness))
-    return [CohortSession(depth, areas, tuple(logs)) for depth, areas, logs in sessions.values()]
+            entry[3].append((hours_between(performed_at, logged_at), redness))
+    return [CohortSession(depth, areas, tuple(logs), device=device) for depth, areas, device, logs in sessions.values()]

@@ -33,7 +33,7 @@ def patient_record(clinic_id, patient, session_id=None):
         patient=patient,
         sessions=sessions,
         treatment=chosen,
-        report=session_reports.session_report(chosen) if chosen else None,
+        report=session_reports.session_report(chosen, audience="clinic") if chosen else None,
         alerts=alerts.alerts_for_patient(clinic_id, patient.id),
         notes=notes,
         audit=clinics.audit_for_patient(patient.id, limit=20),

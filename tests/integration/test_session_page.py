@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.models import SymptomLog
 
-STATUS_WORDS = ("On track", "Slower than typical", "Contact your clinic")
+STATUS_WORDS = ("No logs yet", "On track", "Slower than typical", "Contact your clinic")
 
 
 def status_on(page):
@@ -42,11 +42,11 @@ def test_a_typical_course_reads_on_track_with_both_charts_and_aftercare(patient_
 
 
 def test_a_slow_course_reads_slower_than_typical(patient_client, patient, make_session, make_log):
-    treatment = make_session(patient, hours_ago=98)
-    make_log(treatment, hours_after=96, redness=2, swelling=1, peeling=2)
+    treatment = make_session(patient, hours_ago=98)  # 0.5 mm: redness typically gone by 48 h, downtime 72 h
+    make_log(treatment, hours_after=96, redness=1, swelling=0, peeling=2)
     page = patient_client.get(f"/sessions/{treatment.id}").get_data(as_text=True)
     assert status_on(page) == "Slower than typical"
-    assert "Redness is still above the typical range" in page
+    assert "A little redness is still there on day 4." in page
 
 
 @pytest.mark.parametrize("sign", ["pus", "fever", "blisters", "rash", "worse_again"])
@@ -140,3 +140,103 @@ def test_a_rating_posted_before_day_7_is_ignored(patient_client, treatment, db):
     data = {"redness": "1", "swelling": "0", "peeling": "0", "improvement": "worse"}
     assert patient_client.post(f"/sessions/{treatment.id}/logs/new", data=data).status_code == 302
     assert db.session.scalar(sa.select(SymptomLog.improvement)) is None
+
+
+# --- Issue 14: charts that never contradict the text, one timeline, other sessions --------------
+
+
+def summary_items(page, key):
+    block = re.search(rf'<ul class="chart-summary" id="{key}-summary">(.*?)</ul>', page, re.S).group(1)
+    return re.findall(r"<li>(.*?)</li>", block)
+
+
+def details_items(page, key):
+    block = re.search(rf'<ul id="{key}-details">(.*?)</ul>', page, re.S).group(1)
+    return re.findall(r"<li>(.*?)</li>", block)
+
+
+def test_every_point_of_the_first_week_has_its_sentence_and_its_trace(patient_client, patient, make_session, make_log):
+    treatment = make_session(patient, hours_ago=40, needle_depth_mm=0.5)
+    make_log(treatment, hours_after=22, redness=2, swelling=1, peeling=0)
+    make_log(treatment, hours_after=30, redness=2, swelling=1, peeling=0)
+    page = patient_client.get(f"/sessions/{treatment.id}").get_data(as_text=True)
+    assert "Every log against the typical range" in page
+    assert details_items(page, "first-week") == [
+        "Redness 2 at 22 hours: within the typical range (up to 2)",
+        "Swelling 1 at 22 hours: within the typical range (up to 2)",
+        "Peeling 0 at 22 hours: within the typical range (up to 0)",
+        "Redness 2 at 30 hours: above the typical range (up to 1)",
+        "Swelling 1 at 30 hours: within the typical range (up to 1)",
+        "Peeling 0 at 30 hours: within the typical range (up to 1)",
+    ]
+    figure = chart_figures(page)["first-week"]
+    by_role = {(t["meta"]["role"], t["meta"]["symptom"]): t for t in figure["data"] if t["meta"]["role"] != "line"}
+    assert by_role[("within", "redness")]["customdata"] == ["Redness 2 at 22 hours: within the typical range (up to 2)"]
+    assert by_role[("above", "redness")]["customdata"] == ["Redness 2 at 30 hours: above the typical range (up to 1)"]
+    assert by_role[("above", "redness")]["name"] == "Above the typical range"
+
+
+def test_a_1_mm_session_page_states_one_fade_time(patient_client, patient, make_session, make_log):
+    treatment = make_session(patient, hours_ago=30, needle_depth_mm=1.0)
+    make_log(treatment, hours_after=28, redness=2, swelling=1)
+    page = patient_client.get(f"/sessions/{treatment.id}").get_data(as_text=True)
+    assert (
+        "Typical for medium (over 0.5 mm, up to 1.5 mm) needles: redness and swelling fade (48 to 96 hours); "
+        "peeling and flaking, if any (days 2 to 7)." in page
+    )
+    assert "Still to come: redness and swelling fade (48 to 96 hours);" in page
+    assert "24 to 48" not in page and "by about" not in page
+
+
+def test_a_photo_dated_before_the_session_is_on_the_timeline_at_day_0(patient_client, treatment, make_photo):
+    make_photo(treatment, hours_after=-20)
+    make_photo(treatment, hours_after=3)
+    page = patient_client.get(f"/sessions/{treatment.id}").get_data(as_text=True)
+    assert "Photos: before the session, day 0." in summary_items(page, "thirty-days")
+    photos = next(t for t in chart_figures(page)["thirty-days"]["data"] if t["meta"]["role"] == "photos")
+    assert photos["x"] == [0, 0.12] and photos["customdata"] == ["before the session", "day 0"]
+
+
+def test_a_patient_with_two_sessions_with_logs_compares_them_on_each_session_page(
+    patient_client, patient, make_session, make_log
+):
+    first = make_session(patient, hours_ago=24 * 40, needle_depth_mm=0.5)
+    make_log(first, hours_after=3, redness=3, swelling=2)
+    make_log(first, hours_after=40, redness=1, swelling=1)
+    empty = make_session(patient, hours_ago=24 * 20, needle_depth_mm=0.5)
+    latest = make_session(patient, hours_ago=50, needle_depth_mm=0.5)
+    make_log(latest, hours_after=3, redness=3, swelling=2)
+    make_log(latest, hours_after=28, redness=1, swelling=1)
+    for shown in (first, empty, latest):
+        page = patient_client.get(f"/sessions/{shown.id}").get_data(as_text=True)
+        assert "Compare with your other sessions" in page
+        assert summary_items(page, "compare") == [
+            "Session 3 settled about 12 hours sooner than session 1.",
+            "Session 1 (6 May): settled at 40 hours.",
+            "Session 2 (26 May): no logs yet.",
+            "Session 3 (13 Jun): settled at 28 hours.",
+            "Settled means redness and swelling at 1 or below and within the typical range, in one log and every "
+            "log after it.",
+        ]
+        names = [t["name"] for t in chart_figures(page)["compare"]["data"] if t["meta"]["symptom"] == "redness"]
+        assert names == ["Session 1 (6 May)", "Session 3 (13 Jun)"]
+
+
+def test_one_session_with_logs_has_nothing_to_compare(patient_client, patient, treatment, make_session, make_log):
+    make_log(treatment, hours_after=3)
+    make_session(patient, hours_ago=24 * 20)  # a second session, without logs
+    page = patient_client.get(f"/sessions/{treatment.id}").get_data(as_text=True)
+    assert "Compare with your other sessions" not in page
+    assert set(chart_figures(page)) == {"first-week", "thirty-days"}
+
+
+def test_the_comparison_holds_only_the_patients_own_sessions(
+    patient_client, patient, make_patient, make_session, make_log
+):
+    other = make_patient()
+    own, *theirs = [make_session(owner, hours_ago=60) for owner in (patient, other, other)]
+    for treatment in (own, *theirs):
+        make_log(treatment, hours_after=30, redness=1, swelling=1)
+    assert patient_client.get(f"/sessions/{theirs[0].id}").status_code == 404
+    # The other patient's two sessions with logs are never compared with the patient's one.
+    assert "Compare with your other sessions" not in patient_client.get(f"/sessions/{own.id}").get_data(as_text=True)
