@@ -1,12 +1,10 @@
 """The only place that decides who may see a photo: its patient, and their clinic while they share."""
 
 import sqlalchemy as sa
-from flask import abort, request
 from flask_login import current_user
 
 from app.extensions import db
 from app.models import CareLink, Photo, TreatmentSession
-from app.services import photos
 
 
 def viewable_photo_or_404(photo_id):
@@ -30,16 +28,3 @@ def own_photo_or_404(photo_id):
     return db.first_or_404(
         sa.select(Photo).join(Photo.session).where(Photo.id == photo_id, TreatmentSession.patient_id == current_user.id)
     )
-
-
-def comparison_or_404(patient_id):
-    """The patient's photos and the two the query string asks for (?before=&after=).
-
-    By default the first photo of the series and the latest; an id that is not
-    one of this patient's photos answers 404.
-    """
-    series = photos.photos_of_patient(patient_id)
-    try:
-        return photos.compare(series, request.args.get("before", type=int), request.args.get("after", type=int))
-    except photos.NotTheirPhoto:
-        abort(404)

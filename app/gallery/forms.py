@@ -1,33 +1,42 @@
-from wtforms import SelectField, SubmitField
+from datetime import timedelta
 
-from app.web.filters import local_time
-from app.web.forms import PHOTO_HINT, BaseForm, PhotoField
+from wtforms import SubmitField
+from wtforms.validators import ValidationError
+
+from app.models import utcnow
+from app.web.forms import PHOTO_HINT, BaseForm, LocalDateTimeField, PhotoField
+from app.web.timezones import viewer_zone
+
+# A phone's clock and ours may differ by a little; a photo "now" must still save (as a log does).
+CLOCK_TOLERANCE = timedelta(minutes=5)
+# A "before" photo comes from the days or weeks before the session; more than a year is a slip of the date.
+EARLIEST_BEFORE_SESSION = timedelta(days=365)
 
 
 class PhotoForm(BaseForm):
     photo = PhotoField("Photo", required=True, description=PHOTO_HINT)
+    # Not required: a post without a time means "now", as the field's default.
+    taken_at = LocalDateTimeField(
+        "Taken",
+        description="Now, or earlier for a photo taken before the session.",
+        default=utcnow,
+        tz=viewer_zone,
+    )
     submit = SubmitField("Save photo")
 
     FILE_FIELDS = ("photo",)
 
+    def __init__(self, treatment=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.treatment = treatment
 
-def photo_label(photo):
-    # Short enough for a phone-wide select; the captions give the session's date.
-    return f"{local_time(photo.taken_at, '%-d %b %Y %H:%M')} · day {photo.days_since_session}"
-
-
-class CompareForm(BaseForm):
-    """Which two photos to compare: a GET form (it changes nothing, so no CSRF token)."""
-
-    class Meta:
-        csrf = False
-
-    before = SelectField("Before", coerce=int, validate_choice=False)
-    after = SelectField("After", coerce=int, validate_choice=False)
-
-    @classmethod
-    def for_comparison(cls, comparison):
-        form = cls(formdata=None, data={"before": comparison.before.id, "after": comparison.after.id})
-        for field in (form.before, form.after):
-            field.choices = [(photo.id, photo_label(photo)) for photo in comparison.photos]
-        return form
+    def validate_taken_at(self, field):
+        if field.data is None:
+            return
+        if field.data > utcnow() + CLOCK_TOLERANCE:
+            raise ValidationError("That is in the future. Enter when the photo was taken.")
+        if self.treatment is not None and field.data < self.treatment.performed_at - EARLIEST_BEFORE_SESSION:
+            raise ValidationError(
+                "That is more than a year before the session. Enter when the photo was taken: "
+                "from a year before the session until now."
+            )

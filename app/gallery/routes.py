@@ -1,14 +1,14 @@
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.gallery import bp
-from app.gallery.access import comparison_or_404, own_photo_or_404, viewable_photo_or_404
-from app.gallery.forms import CompareForm, PhotoForm
+from app.gallery.access import own_photo_or_404, viewable_photo_or_404
+from app.gallery.forms import PhotoForm
 from app.models import ROLE_PATIENT
 from app.patient.access import get_own_session_or_404
 from app.services import logbook
 from app.services import photos as photo_service
-from app.web.forms import ConfirmForm
+from app.web.forms import CompareForm, ConfirmForm
 from app.web.view_helpers import accepts_photo, photo_rate_limit, render_form, role_required
 
 patient_required = role_required(ROLE_PATIENT)
@@ -20,10 +20,10 @@ patient_required = role_required(ROLE_PATIENT)
 @patient_required
 def new_photo(session_id):
     treatment = get_own_session_or_404(session_id)
-    form = PhotoForm()
+    form = PhotoForm(treatment)
     if form.validate_on_submit():
         try:
-            saved = logbook.add_photo(treatment, form.photo.data)
+            saved = logbook.add_photo(treatment, form.photo.data, form.taken_at.data)
         except logbook.PhotoRejected as rejected:
             form.photo.reject(rejected)  # nothing was stored: the form is shown again with the message
         else:
@@ -39,7 +39,8 @@ def new_photo(session_id):
 @bp.route("/photos")
 @patient_required
 def photos():
-    comparison = comparison_or_404(current_user.id)
+    wanted = (request.args.get("before", type=int), request.args.get("after", type=int))
+    comparison = photo_service.comparison_or_404(current_user.id, *wanted)
     return render_template(
         "gallery/photos.html",
         comparison=comparison,

@@ -3,8 +3,6 @@ from flask_login import current_user
 
 from app.core import cohort
 from app.core.charts import cohort_chart, cohort_depth_chart
-from app.gallery.access import comparison_or_404
-from app.gallery.forms import CompareForm
 from app.models import AREAS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, ROLE_PRACTITIONER, utcnow
 from app.practitioner import bp
 from app.practitioner.access import alert_of_my_clinic_or_404, patient_of_my_clinic_or_404
@@ -16,9 +14,9 @@ from app.practitioner.forms import (
     NoteForm,
     PatientInviteForm,
 )
-from app.services import alerts, clinics, exports, logbook, patient_records
+from app.services import alerts, clinics, exports, logbook, patient_records, photos
 from app.services.dashboard import clinic_dashboard, cohort_sessions
-from app.web.forms import SessionForm
+from app.web.forms import CompareForm, SessionForm
 from app.web.view_helpers import download, page_number, render_form, role_required
 
 practitioner_required = role_required(ROLE_PRACTITIONER)
@@ -90,7 +88,8 @@ def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge=N
 @practitioner_required
 def patient_photos(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
-    comparison = comparison_or_404(patient.id)
+    wanted = (request.args.get("before", type=int), request.args.get("after", type=int))
+    comparison = photos.comparison_or_404(patient.id, *wanted)
     clinics.record_audit(current_user, "view_photos", patient.id)
     return render_template(
         "practitioner/patient_photos.html",

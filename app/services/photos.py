@@ -23,7 +23,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
+from flask import abort, current_app
 
 from app.extensions import db
 from app.models import Photo, TreatmentSession
@@ -156,3 +156,28 @@ def compare(photos, before_id=None, after_id=None):
     if after is before and after_id is None and len(photos) > 1:
         after = photos[-1] if before is not photos[-1] else photos[0]
     return Comparison(photos, before, None if after is before else after)
+
+
+BEFORE_THE_SESSION = "Before the session"
+
+
+def taken_before_session(photo) -> bool:
+    """Whether the photo is a "before" photo, taken before its session (the upload form bounds how long before)."""
+    return photo.taken_at < photo.session.performed_at
+
+
+def when_taken(photo) -> str:
+    """A photo's short label: "Before the session", or the day after the session it was taken ("Day 3")."""
+    return BEFORE_THE_SESSION if taken_before_session(photo) else f"Day {photo.days_since_session}"
+
+
+def comparison_or_404(patient_id, before_id=None, after_id=None):
+    """The patient's photos and the two to compare (by default the first of the series and the latest).
+
+    The caller has already decided that the viewer may see this patient's photos; an id
+    that is not one of them answers 404, as if it did not exist.
+    """
+    try:
+        return compare(photos_of_patient(patient_id), before_id, after_id)
+    except NotTheirPhoto:
+        abort(404)

@@ -37,6 +37,8 @@ from zxcvbn import zxcvbn
 from app.core import images
 from app.core.vocabulary import AREAS, CONCERNS, DEVICES
 from app.models import utcnow
+from app.services import photos
+from app.web.filters import local_time
 from app.web.timezones import viewer_zone
 
 MIN_PASSWORD_LENGTH = 10
@@ -147,6 +149,10 @@ class LocalDateTimeField(DateTimeLocalField):
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
+        if not valuelist:
+            # Nothing sent: keep the field's data (say, an aware "now"), which WTForms would otherwise
+            # relabel as a time in ``tz`` without converting it, hours off for anyone outside UTC.
+            return
         super().process_formdata(valuelist)
         if self.data is not None and not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
             self.data = None
@@ -214,7 +220,8 @@ class PhotoField(FileField):
         self.errors = [*self.errors, str(rejection)]
 
 
-# Forms more than one blueprint shows: a session (by the patient or the clinic) and a confirmation.
+# Forms more than one blueprint shows: a session (by the patient or the clinic), a confirmation, and the
+# before/after photo picker.
 
 MAX_NOTE_LENGTH = 2000
 
@@ -304,6 +311,30 @@ class ConfirmForm(BaseForm):
     """An empty form: a POST with a CSRF token, for delete buttons."""
 
     submit = SubmitField("Delete")
+
+
+def photo_label(photo):
+    """A photo in the before/after picker: "Before the session" or its day after it, then when it was taken."""
+    # The words first: a phone-wide select may cut the end off; the captions give the session's date.
+    return f"{photos.when_taken(photo)} · {local_time(photo.taken_at, '%-d %b %Y %H:%M')}"
+
+
+class CompareForm(BaseForm):
+    """Which two photos to compare, on the patient's page and the clinic's: a GET form (no change, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    before = SelectField("Before", coerce=int, validate_choice=False)
+    after = SelectField("After", coerce=int, validate_choice=False)
+
+    @classmethod
+    def for_comparison(cls, comparison):
+        """The picker for an app.services.photos.Comparison, its two photos chosen."""
+        form = cls(formdata=None, data={"before": comparison.before.id, "after": comparison.after.id})
+        for field in (form.before, form.after):
+            field.choices = [(photo.id, photo_label(photo)) for photo in comparison.photos]
+        return form
 
 
 # Account forms the auth and invites blueprints both show.

@@ -1,15 +1,20 @@
-// Photos: a before/after slider over the side-by-side pair, and a camera view with the
+// Photos: a before/after slider below the side-by-side pair, and a camera view with the
 // first photo as a faint guide. Both are extras: without them the page works as it is.
 (function () {
   "use strict";
 
-  // Before/after slider: the after photo laid over the before one, revealed from the left.
+  // Before/after slider: the before photo on the left of a divider, the after photo on its
+  // right, and a range input right under it whose thumb is the divider's handle. The frame
+  // spans exactly the thumb's travel (app.css), so the divider stays over the thumb's centre.
   var pair = document.querySelector("[data-compare]");
   var before = pair && pair.querySelector("[data-compare-before]");
   var after = pair && pair.querySelector("[data-compare-after]");
   if (before && after) {
     var slider = document.createElement("div");
     slider.className = "compare-slider";
+    var label = document.createElement("label");
+    label.htmlFor = "compare-divider";
+    label.textContent = "Move the divider: before photo on its left, after photo on its right";
     var frame = document.createElement("div");
     frame.className = "slider-frame";
     frame.style.aspectRatio = before.getAttribute("width") + " / " + before.getAttribute("height");
@@ -19,27 +24,35 @@
     over.removeAttribute("data-compare-after");
     under.alt = "";  // the figures above already describe both photos
     over.alt = "";
+    under.className = "slider-before";
     over.className = "slider-after";
     frame.appendChild(under);
     frame.appendChild(over);
-    var label = document.createElement("label");
-    label.htmlFor = "compare-reveal";
-    label.textContent = "Slide right to show more of the after photo, left for more of the before photo";
+    [["Before", "slider-side slider-side-before"], ["After", "slider-side slider-side-after"], ["", "slider-divider"]]
+      .forEach(function (part) {
+        var mark = document.createElement("span");
+        mark.className = part[1];
+        mark.textContent = part[0];
+        mark.setAttribute("aria-hidden", "true");  // the slider's label names the sides
+        frame.appendChild(mark);
+      });
     var range = document.createElement("input");
     range.type = "range";
-    range.id = "compare-reveal";
+    range.id = "compare-divider";
+    range.className = "slider-range";
     range.min = "0";
     range.max = "100";
     range.value = "50";
-    function reveal() {
-      // The after photo covers the right-hand part of the frame: value% of it.
-      frame.style.setProperty("--reveal", (100 - range.value) + "%");
-      range.setAttribute("aria-valuetext", range.value + "% after photo");
+    function place() {
+      // The divider sits where the thumb is: value% of the way across the frame.
+      frame.style.setProperty("--divider", range.value + "%");
+      range.setAttribute("aria-valuetext",
+        range.value + "% before photo on the left, " + (100 - range.value) + "% after photo on the right");
     }
-    range.addEventListener("input", reveal);
-    reveal();
-    slider.appendChild(frame);
+    range.addEventListener("input", place);
+    place();
     slider.appendChild(label);
+    slider.appendChild(frame);
     slider.appendChild(range);
     pair.parentNode.insertBefore(slider, pair.nextSibling);
   }

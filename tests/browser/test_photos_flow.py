@@ -11,14 +11,19 @@ from playwright.sync_api import expect
 
 from app.cli import DEMO_PATIENTS
 from app.extensions import db
-from app.models import Photo, SymptomLog
+from app.models import Photo, SymptomLog, TreatmentSession, User
 from tests import sample_images
+from tests.browser.conftest import PHONE
 from tests.browser.test_patient_flow import assert_fits_a_phone, choose
 from tests.browser.test_session_page import log_in_as
+from tests.conftest import store_photo
 
 # Far apart in hue, so a JPEG re-encoding cannot blur one into another.
 RED, GREEN, BLUE = (200, 30, 30), (30, 170, 40), (30, 50, 200)
+SLIDER_LABEL = "Move the divider: before photo on its left, after photo on its right"
 DEMO_ZONE = ZoneInfo("Europe/London")  # the typical demo patient's zone, in which the log form is read
+PHONE_ZONE = ZoneInfo("Europe/Paris")  # the test browser's (tests/browser/conftest.py)
+DATE = r"\d{1,2} [A-Z][a-z]{2} \d{4}"  # a date as pages show it: 5 Jun 2026
 
 
 def caption(role, day):
@@ -96,6 +101,10 @@ def test_take_photos_and_compare_before_and_after_at_360px(page, seeded_server, 
     expect(photos_section).to_contain_text("No photos of this session yet.")
     page.get_by_role("link", name="Take a photo").click()
     expect(page.get_by_role("heading", name="Take a photo")).to_be_visible()
+    # When it was taken: now in the patient's zone (logging in from the phone made it Paris, not
+    # the demo's London), unless they say otherwise.
+    offered = datetime.strptime(page.get_by_label("Taken").input_value(), "%Y-%m-%dT%H:%M")
+    assert abs(offered.replace(tzinfo=PHONE_ZONE) - datetime.now(PHONE_ZONE)) < timedelta(minutes=2)
     assert_fits_a_phone(page)
 
     page.get_by_label("Photo", exact=True).set_input_files(not_a_photo)
@@ -183,27 +192,26 @@ def test_take_photos_and_compare_before_and_after_at_360px(page, seeded_server, 
     finally:
         served.dispose()
 
-    # The slider: the before on the left of the divide, the after on the right; its value is
-    # the share of the frame the after photo covers, which is what a screen reader hears.
-    slider = page.get_by_label("Slide right to show more of the after photo, left for more of the before photo")
-    expect(slider).to_have_attribute("id", "compare-reveal")
+    # The slider: the before photo left of the divider, the after photo right of it, the divider
+    # over the thumb (test_the_divider_follows_the_thumb_… drags it about).
+    slider = page.get_by_label(SLIDER_LABEL)
+    expect(slider).to_have_attribute("id", "compare-divider")
     expect(slider).to_have_value("50")
-    frame = page.locator(".slider-frame")
-    assert frame.evaluate("el => el.style.getPropertyValue('--reveal')") == "50%"
     slider.scroll_into_view_if_needed()
+    expect(page.locator(".slider-side-before")).to_have_text("Before")
+    expect(page.locator(".slider-side-after")).to_have_text("After")
     assert colour_at(page, ".slider-frame", 0.4) == BLUE
     assert colour_at(page, ".slider-frame", 0.6) == GREEN
 
     slider.fill("80")
-    expect(slider).to_have_attribute("aria-valuetext", "80% after photo")
-    assert frame.evaluate("el => el.style.getPropertyValue('--reveal')") == "20%"
-    assert colour_at(page, ".slider-frame", 0.1) == BLUE
-    assert colour_at(page, ".slider-frame", 0.3) == GREEN
+    expect(slider).to_have_attribute("aria-valuetext", "80% before photo on the left, 20% after photo on the right")
+    assert colour_at(page, ".slider-frame", 0.7) == BLUE
+    assert colour_at(page, ".slider-frame", 0.9) == GREEN
 
     slider.focus()
     page.keyboard.press("Home")  # as a keyboard or switch user would
-    assert frame.evaluate("el => el.style.getPropertyValue('--reveal')") == "100%"
-    assert colour_at(page, ".slider-frame", 0.9) == BLUE
+    expect(slider).to_have_value("0")
+    assert colour_at(page, ".slider-frame", 0.1) == GREEN
     assert_fits_a_phone(page)
 
     # Another pair: the first photo taken (of the older session) against the latest.
@@ -222,9 +230,159 @@ def test_take_photos_and_compare_before_and_after_at_360px(page, seeded_server, 
     wait_until_images_load(page, ".compare-pair img, .slider-frame img")
     assert image_colour(page, "img[data-compare-before]") == RED
     assert image_colour(page, "img[data-compare-after]") == GREEN
-    expect(page.locator("#compare-reveal")).to_have_value("50")  # a fresh slider for the new pair
-    page.locator("#compare-reveal").scroll_into_view_if_needed()
+    expect(page.locator("#compare-divider")).to_have_value("50")  # a fresh slider for the new pair
+    page.locator("#compare-divider").scroll_into_view_if_needed()
     assert colour_at(page, ".slider-frame", 0.3) == RED
     assert colour_at(page, ".slider-frame", 0.7) == GREEN
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_fits_a_phone(page)
+
+
+def latest_session(email):
+    """The newest session of the patient with this email (needs an app context)."""
+    return db.session.scalar(
+        sa.select(TreatmentSession)
+        .join(TreatmentSession.patient)
+        .where(User.email == email)
+        .order_by(TreatmentSession.performed_at.desc())
+        .limit(1)
+    )
+
+
+def close_to(colour, rgb, tolerance=60):
+    return sum((a - b) ** 2 for a, b in zip(colour, rgb[:3], strict=True)) <= tolerance**2
+
+
+def divide_in_frame(page, before_colour, after_colour):
+    """Where, across the screen, the before photo gives way to the after photo in the slider's frame.
+
+    Read from the pixels shown (a row 70% down the frame, below the side labels), so whatever the
+    markup, it is where the phone draws the divide: (last before-photo x, first after-photo x).
+    """
+    box = page.locator(".slider-frame").bounding_box()
+    png = page.screenshot(clip=box, animations="disabled")
+    with Image.open(io.BytesIO(png)) as shot:
+        row = [shot.convert("RGB").getpixel((x, int(shot.height * 0.7))) for x in range(shot.width)]
+    # With the divider at an end, one photo fills the frame: the other "ends" just outside it.
+    last_before = max((x for x, rgb in enumerate(row) if close_to(before_colour, rgb)), default=-1)
+    first_after = min((x for x, rgb in enumerate(row) if close_to(after_colour, rgb)), default=len(row))
+    # Nothing of the before photo right of the divide, nothing of the after photo left of it.
+    assert not any(close_to(after_colour, rgb) for rgb in row[: max(last_before, 0)])
+    assert not any(close_to(before_colour, rgb) for rgb in row[first_after + 1 :])
+    return box["x"] + last_before, box["x"] + first_after
+
+
+def thumb_centre(page):
+    """The x of the slider thumb's centre, from the pixels drawn (the thumb is the page's brand colour)."""
+    box = page.locator("#compare-divider").bounding_box()
+    png = page.screenshot(clip=box, animations="disabled")
+    brand = (0x7A, 0x2E, 0x4D)
+    with Image.open(io.BytesIO(png)) as shot:
+        rgb = shot.convert("RGB")
+        y = shot.height // 2 + 8  # below the track, through the thumb only
+        columns = [x for x in range(shot.width) if close_to(brand, rgb.getpixel((x, y)), tolerance=30)]
+    assert columns, "no thumb drawn"
+    return box["x"] + (columns[0] + columns[-1] + 1) / 2
+
+
+def assert_divider_over_thumb(page, thumb_x, before_colour, after_colour):
+    """The divide the phone shows, and the divider line, are where the thumb is (within a pixel or two)."""
+    last_before, first_after = divide_in_frame(page, before_colour, after_colour)
+    assert first_after - last_before <= 6, (last_before, first_after)  # the divider line and its edges only
+    assert last_before - 2 <= thumb_x <= first_after + 2, (last_before, thumb_x, first_after)
+    line = page.locator(".slider-divider").bounding_box()
+    assert abs(line["x"] + line["width"] / 2 - thumb_x) <= 1.5, (line, thumb_x)
+
+
+def test_the_divider_follows_the_thumb_and_before_photos_are_labelled_at_360px(page, seeded_server):
+    app = seeded_server.flask_app
+    with app.app_context():
+        treatment = latest_session(DEMO_PATIENTS["typical"])  # 32 hours ago
+        # A true "before" photo, two days before the session, and one from the day after it.
+        first = store_photo(treatment, hours_after=-48, colour=RED, size=(800, 600))
+        store_photo(treatment, hours_after=26, colour=GREEN, size=(800, 600))
+        first_id = first.id
+    log_in_as(page, seeded_server, DEMO_PATIENTS["typical"])
+    page.goto(seeded_server.url + "/photos")
+    wait_until_images_load(page, ".compare-pair img, .slider-frame img")
+
+    figures = page.locator(".compare-pair .photo-figure")
+    expect(figures.first.locator("figcaption")).to_contain_text(", before the session of")
+    expect(page.locator(".photo-grid li").first).to_contain_text(", before the session of")
+    picker = page.locator("form.compare-choice").get_by_label("Before")
+    picked_label = re.compile(rf"^Before the session · {DATE} \d\d:\d\d$")
+    expect(picker.locator(f"option[value='{first_id}']")).to_have_text(picked_label)
+    expect(page.get_by_text("Taken 3 days apart.")).to_be_visible()
+
+    slider = page.get_by_role("slider", name=SLIDER_LABEL)
+    slider.scroll_into_view_if_needed()
+    frame = page.locator(".slider-frame").bounding_box()
+    track = slider.bounding_box()
+    assert frame["x"] + frame["width"] <= 360 and track["x"] + track["width"] <= 360
+    assert_fits_a_phone(page)
+
+    # As it opens: the thumb in the middle, and the divider right above it.
+    expect(slider).to_have_value("50")
+    expect(slider).to_have_attribute("aria-valuetext", "50% before photo on the left, 50% after photo on the right")
+    middle = thumb_centre(page)
+    assert abs(middle - (track["x"] + track["width"] / 2)) <= 1
+    assert_divider_over_thumb(page, middle, RED, GREEN)
+
+    # Dragged with a finger (a mouse here) to a quarter of the way, then to near the right end:
+    # the thumb stays under the pointer, and the divider with it.
+    page.mouse.move(middle, track["y"] + track["height"] / 2)
+    page.mouse.down()
+    for fraction in (0.25, 0.9):
+        pointer = track["x"] + track["width"] * fraction
+        page.mouse.move(pointer, track["y"] + track["height"] / 2, steps=8)
+        assert abs(thumb_centre(page) - pointer) <= 2
+        assert_divider_over_thumb(page, pointer, RED, GREEN)
+    page.mouse.up()
+    # The value is the share of the frame left of the divider: the before photo's share.
+    assert abs(int(slider.input_value()) - (pointer - frame["x"]) / frame["width"] * 100) <= 1
+
+    # With the keyboard, as a switch or screen reader user would: to each end, and a step back.
+    slider.focus()
+    page.keyboard.press("Home")
+    expect(slider).to_have_value("0")
+    expect(slider).to_have_attribute("aria-valuetext", "0% before photo on the left, 100% after photo on the right")
+    _, first_after = divide_in_frame(page, RED, GREEN)
+    assert first_after <= frame["x"] + 2  # all of the after photo
+    assert abs(thumb_centre(page) - frame["x"]) <= 1.5
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")
+    expect(slider).to_have_value("99")
+    assert_divider_over_thumb(page, thumb_centre(page), RED, GREEN)
+    slider.fill("30")
+    expect(slider).to_have_attribute("aria-valuetext", "30% before photo on the left, 70% after photo on the right")
+    at_30 = thumb_centre(page)
+    assert abs(at_30 - (frame["x"] + frame["width"] * 0.3)) <= 1.5
+    assert_divider_over_thumb(page, at_30, RED, GREEN)
+    assert_fits_a_phone(page)
+
+
+def test_without_javascript_the_pair_stands_side_by_side_before_on_the_left_at_360px(browser, seeded_server):
+    app = seeded_server.flask_app
+    with app.app_context():
+        treatment = latest_session(DEMO_PATIENTS["typical"])
+        store_photo(treatment, hours_after=-48, colour=RED, size=(800, 600))
+        store_photo(treatment, hours_after=26, colour=GREEN, size=(800, 600))
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, timezone_id="Europe/Paris")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        log_in_as(page, seeded_server, DEMO_PATIENTS["typical"])
+        page.goto(seeded_server.url + "/photos")
+        expect(page.locator(".compare-slider")).to_have_count(0)  # no slider without JavaScript
+        wait_until_images_load(page, ".compare-pair img")
+        before, after = page.locator("img[data-compare-before]"), page.locator("img[data-compare-after]")
+        assert image_colour(page, "img[data-compare-before]") == RED
+        assert image_colour(page, "img[data-compare-after]") == GREEN
+        before_box, after_box = before.bounding_box(), after.bounding_box()
+        assert before_box["x"] + before_box["width"] <= after_box["x"] and after_box["x"] + after_box["width"] <= 360
+        figures = page.locator(".compare-pair .photo-figure figcaption")
+        expect(figures.first).to_contain_text(re.compile(rf"^Before · {DATE}, before the session of"))
+        expect(figures.last).to_contain_text(re.compile(rf"^After · {DATE}, day 1 after the session of"))
+        assert_fits_a_phone(page)
+    finally:
+        context.close()

@@ -1,6 +1,7 @@
-"""Progress photos through the views: uploading, bad files, metadata, comparing, deleting."""
+"""Progress photos through the views: uploading, dating, bad files, metadata, comparing, deleting."""
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,13 @@ def post_multipart(client, url, fields, photo=None):
     return client.post(url, data=payload, content_type=f"multipart/form-data; boundary={boundary}")
 
 
-def upload(client, treatment, data, filename="photo.jpg"):
-    return post_multipart(client, f"/sessions/{treatment.id}/photos/new", {}, (data, filename))
+def upload(client, treatment, data, filename="photo.jpg", **fields):
+    return post_multipart(client, f"/sessions/{treatment.id}/photos/new", fields, (data, filename))
+
+
+def squeezed(response):
+    """The page with each run of whitespace as one space, as a browser shows it."""
+    return " ".join(response.get_data(as_text=True).split())
 
 
 def stored_files(app):
@@ -249,3 +255,113 @@ def test_deleting_the_account_deletes_every_photo_file(
     response = patient_client.post("/my-data/delete", data={"password": "correct-horse-battery-staple"})
     assert response.status_code == 302
     assert stored_files(app) == [] and photo_count(db) == 0
+
+
+# The `treatment` fixture's session took place at 06:00 UTC on 14 June 2026; it is now 12:00 UTC on 15 June.
+
+
+def test_the_photo_form_offers_now_in_the_patients_time_zone(client, make_patient, make_session):
+    patient = make_patient(timezone="Europe/Berlin")
+    treatment = make_session(patient, hours_ago=30)
+    log_in(client, patient)
+    page = client.get(f"/sessions/{treatment.id}/photos/new").get_data(as_text=True)
+    assert '<label for="taken_at">Taken</label>' in page
+    assert 'name="taken_at" type="datetime-local" value="2026-06-15T14:00"' in page
+
+
+def test_a_before_photo_is_stored_with_its_time_and_labelled_before_the_session(db, client, make_patient, make_session):
+    patient = make_patient(timezone="Europe/Berlin")
+    treatment = make_session(patient, hours_ago=30)
+    log_in(client, patient)
+    # Two days before the session, in the patient's own time (UTC+2 in June).
+    response = upload(client, treatment, jpeg(), taken_at="2026-06-12T09:30")
+    assert response.status_code == 302
+    later = upload(client, treatment, jpeg(colour=(90, 60, 50)))
+    assert later.status_code == 302
+    before, after = db.session.scalars(sa.select(Photo).order_by(Photo.id)).all()
+    assert before.taken_at == datetime(2026, 6, 12, 7, 30, tzinfo=UTC)
+    assert after.taken_at == datetime(2026, 6, 15, 12, 0, tzinfo=UTC)  # no time sent: now
+
+    gallery = squeezed(client.get("/photos"))
+    assert "<strong>Before</strong> · 12 Jun 2026, before the session of 14 Jun" in gallery
+    assert "<strong>After</strong> · 15 Jun 2026, day 1 after the session of 14 Jun" in gallery
+    assert f'<option selected value="{before.id}">Before the session · 12 Jun 2026 09:30</option>' in gallery
+    assert f'<option value="{after.id}">Day 1 · 15 Jun 2026 14:00</option>' in gallery
+    assert "Taken 3 days apart." in gallery
+    session_page = squeezed(client.get(f"/sessions/{treatment.id}"))
+    assert '<span class="muted">Before the session</span>' in session_page
+    assert '<span class="muted">Day 1</span>' in session_page
+
+
+BAD_TIMES = {
+    "in the future": ("2026-06-15T12:06", "That is in the future. Enter when the photo was taken."),
+    "not a time": ("last Tuesday", "Enter a date and time, for example 2026-05-01 18:30."),
+    "empty": ("", "Enter a date and time, for example 2026-05-01 18:30."),
+    "more than a year before the session": (
+        "2025-06-14T05:59",
+        "That is more than a year before the session. Enter when the photo was taken: "
+        "from a year before the session until now.",
+    ),
+    "a year no one means": ("0001-01-01T00:00", "Enter a date between 2000 and 2100."),
+}
+
+
+@pytest.mark.parametrize("taken_at, message", list(BAD_TIMES.values()), ids=list(BAD_TIMES))
+def test_a_bad_time_gets_a_message_next_to_the_field_and_nothing_is_stored(
+    app, db, patient_client, treatment, taken_at, message
+):
+    response = upload(patient_client, treatment, jpeg(), taken_at=taken_at)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="taken_at-error"><span class="visually-hidden">Error: </span>{message}</p>' in page
+    assert 'aria-describedby="taken_at-hint taken_at-error"' in page
+    assert photo_count(db) == 0 and stored_files(app) == []
+
+
+@pytest.mark.parametrize(
+    "taken_at, stored",
+    [
+        ("2025-06-14T06:00", datetime(2025, 6, 14, 6, 0, tzinfo=UTC)),  # exactly a year before the session
+        ("2026-06-15T12:05", datetime(2026, 6, 15, 12, 0, tzinfo=UTC)),  # a phone's clock 5 minutes ahead: now
+        ("2026-06-15T11:54", datetime(2026, 6, 15, 11, 54, tzinfo=UTC)),  # 6 minutes ago, as it says
+    ],
+)
+def test_times_at_the_edges_are_kept(db, patient_client, treatment, taken_at, stored):
+    assert upload(patient_client, treatment, jpeg(), taken_at=taken_at).status_code == 302
+    assert db.session.scalar(sa.select(Photo.taken_at)) == stored
+
+
+def test_a_photo_dated_now_to_the_minute_comes_after_one_sent_with_a_log_a_moment_before(
+    db, patient_client, treatment, frozen_time
+):
+    frozen_time.move_to("2026-06-15 12:00:30Z")
+    response = post_multipart(
+        patient_client,
+        f"/sessions/{treatment.id}/logs/new",
+        {"redness": "1", "swelling": "1", "peeling": "0"},
+        (jpeg(colour=(200, 90, 80)), "photo.jpg"),
+    )
+    assert response.status_code == 302
+    frozen_time.move_to("2026-06-15 12:00:50Z")
+    # The form's default, "now" to the minute: 12:00, which is before the log's photo.
+    assert upload(patient_client, treatment, jpeg(), taken_at="2026-06-15T12:00").status_code == 302
+    first, second = db.session.scalars(sa.select(Photo).order_by(Photo.id)).all()
+    assert first.taken_at == datetime(2026, 6, 15, 12, 0, 30, tzinfo=UTC)
+    assert second.taken_at == datetime(2026, 6, 15, 12, 0, 50, tzinfo=UTC)
+
+
+def test_the_clinic_sees_before_photos_labelled_and_cannot_ask_for_another_patients_photo(
+    client, patient, treatment, make_photo, make_clinic, make_practitioner, share, make_patient, make_session
+):
+    clinic = make_clinic()
+    share(patient, clinic)
+    before, after = make_photo(treatment, hours_after=-26), make_photo(treatment, hours_after=20)
+    theirs = make_photo(make_session(make_patient(), hours_ago=5))
+    log_in(client, make_practitioner(clinic))
+    url = f"/clinic/patients/{patient.id}/photos"
+    page = squeezed(client.get(url))
+    assert f'src="/photos/{before.id}/screen.jpg"' in page and f'src="/photos/{after.id}/screen.jpg"' in page
+    assert "13 Jun 2026, before the session of 14 Jun" in page
+    assert f'<option selected value="{before.id}">Before the session · 13 Jun 2026 04:00</option>' in page
+    assert client.get(f"{url}?before={theirs.id}").status_code == 404
+    assert client.get(f"{url}?after={theirs.id}").status_code == 404
