@@ -64,8 +64,8 @@ def patient_detail(patient_id):
     return _patient_page(patient, session_id=request.args.get("session", type=int))
 
 
-def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge=None, status=422):
-    """The patient detail page; a form passed in with errors is shown with them, and ``status``.
+def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge=None):
+    """The patient detail page; a form passed in with errors is shown with them, and status 422.
 
     ``failed_acknowledge``: (alert id, or "all", form) of an acknowledgement refused.
     """
@@ -81,7 +81,7 @@ def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge=N
         urgency_words=alerts.URGENCY_WORDS,
     )
     has_errors = (note_form and note_form.errors) or failed_acknowledge is not None
-    return html, status if has_errors else 200
+    return html, 422 if has_errors else 200
 
 
 @bp.route("/patients/<id:patient_id>/photos")
@@ -124,7 +124,7 @@ def acknowledge_alert(alert_id):
             done = alerts.acknowledge(alert, current_user, form.note.data, form.seen_flag_ids())
         except alerts.UnseenFlags:
             form.note.errors.append(UNSEEN_FLAGS)
-            return _patient_page(alert.patient, failed_acknowledge=(alert.id, form), status=409)
+            return _patient_page(alert.patient, failed_acknowledge=(alert.id, form))
     flash("Alert acknowledged." if done else "This alert was already acknowledged.", "success" if done else "info")
     return redirect(url_for(".patient_detail", patient_id=alert.patient_id) + "#alerts")
 
@@ -142,7 +142,7 @@ def acknowledge_all_alerts(patient_id):
         )
     except alerts.UnseenFlags:
         form.note.errors.append(UNSEEN_FLAGS)
-        return _patient_page(patient, failed_acknowledge=("all", form), status=409)
+        return _patient_page(patient, failed_acknowledge=("all", form))
     if count:
         flash(f"{count} open alert{'s' if count != 1 else ''} acknowledged.", "success")
     else:

@@ -6,7 +6,17 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
-from app.models import Alert, AuditEvent, CareLink, Invite, Photo, PractitionerNote, SymptomLog, TreatmentSession
+from app.models import (
+    Alert,
+    AlertFlag,
+    AuditEvent,
+    CareLink,
+    Invite,
+    Photo,
+    PractitionerNote,
+    SymptomLog,
+    TreatmentSession,
+)
 from tests.conftest import NOW, log_in
 
 ANONYMOUS, PATIENT_A, PATIENT_B = "anonymous", "patient_a", "patient_b"
@@ -46,6 +56,7 @@ MATRIX = [
     ("GET", P, LOGIN, 404, 404, 200, 404),
     ("POST", P + "/notes", LOGIN, 404, 404, P, 404),
     ("POST", "/clinic/alerts/{alert}/acknowledge", LOGIN, 404, 404, P, 404),
+    ("POST", P + "/alerts/acknowledge", LOGIN, 404, 404, P, 404),
     ("GET", P + "/sessions/new", LOGIN, 404, 404, 200, 404),
     ("POST", P + "/sessions/new", LOGIN, 404, 404, P, 404),
     ("GET", P + "/logs.csv", LOGIN, 404, 404, 200, 404),
@@ -89,14 +100,9 @@ def world(make_clinic, make_practitioner, make_patient, make_session, make_log, 
     make_log(make_session(patient_b, hours_ago=20), hours_after=2)
     a_link = share(patient_a, clinic1)
     share(patient_b, clinic2)
-    alert = Alert(
-        clinic_id=clinic1.id,
-        patient_id=patient_a.id,
-        session_id=a_session.id,
-        flag_key="worse_again",
-        severity="contact",
-        reason="Redder again on day 3.",
-        action="Call the patient today.",
+    alert = Alert(clinic_id=clinic1.id, patient_id=patient_a.id, session_id=a_session.id)
+    alert.flags.append(
+        AlertFlag(flag_key="sign_worse_again", severity="today", reason="Redder again on day 3.", action="Call today.")
     )
     db.session.add(alert)
     db.session.commit()
@@ -108,7 +114,13 @@ def world(make_clinic, make_practitioner, make_patient, make_session, make_log, 
             OTHER_CLINIC: make_practitioner(clinic2, name="Dr Two"),
         },
         ids=dict(
-            session=a_session.id, log=a_log.id, link=a_link.id, patient=patient_a.id, alert=alert.id, photo=a_photo.id
+            session=a_session.id,
+            log=a_log.id,
+            link=a_link.id,
+            patient=patient_a.id,
+            alert=alert.id,
+            alert_flag=alert.flags[0].id,
+            photo=a_photo.id,
         ),
     )
 
@@ -138,6 +150,9 @@ def form_data(ids):
         "peeling": "4",  # logs
         "body": "Called Ada, all fine.",  # private note
         f"alert-{ids['alert']}-note": "Called Ada, advised a cool compress.",  # acknowledgement
+        f"alert-{ids['alert']}-seen": str(ids["alert_flag"]),
+        "all-alerts-note": "Called Ada about everything.",  # acknowledging all
+        "all-alerts-seen": str(ids["alert_flag"]),
         "patient-name": "New Patient",
         "patient-submit": "Create invite",  # patient invite
     }
@@ -227,7 +242,11 @@ def test_practitioner_of_a_stores_a_private_note(db, world, client_as):
 def test_practitioner_of_a_acknowledges_the_alert(db, world, client_as):
     alert_id = world.ids["alert"]
     response = client_as(OWN_CLINIC).post(
-        f"/clinic/alerts/{alert_id}/acknowledge", data={f"alert-{alert_id}-note": "Called Ada; cool compress."}
+        f"/clinic/alerts/{alert_id}/acknowledge",
+        data={
+            f"alert-{alert_id}-note": "Called Ada; cool compress.",
+            f"alert-{alert_id}-seen": world.ids["alert_flag"],
+        },
     )
     assert response.status_code == 302
     alert = db.session.get(Alert, alert_id)
@@ -285,6 +304,7 @@ def test_after_a_withdraws_consent_their_clinic_loses_access(db, world, client_a
     assert (
         client.post(f"/clinic/alerts/{alert}/acknowledge", data={f"alert-{alert}-note": "Too late."}).status_code == 404
     )
+    assert client.post(f"/clinic/patients/{patient}/alerts/acknowledge", data={}).status_code == 404
     assert client.post(f"/clinic/patients/{patient}/notes", data={"body": "Too late."}).status_code == 404
     assert client.get(f"/clinic/patients/{patient}/photos").status_code == 404
     for variant in ("screen", "thumb"):

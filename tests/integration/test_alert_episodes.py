@@ -281,7 +281,7 @@ def test_a_sign_that_joins_after_the_page_was_shown_is_not_acknowledged_unread(
     assert flag_keys(alert) == {"sign_pus", "sign_fever"}
     data = {f"alert-{alert.id}-note": "Called about the pus.", f"alert-{alert.id}-seen": seen}
     refused = clinic_browser.post(f"/clinic/alerts/{alert.id}/acknowledge", data=data)
-    assert refused.status_code == 409
+    assert refused.status_code == 422
     refused_page = page_of(refused)
     assert "A new warning sign was added since this page was opened." in refused_page
     assert "Called about the pus." in refused_page  # the note is kept
@@ -381,7 +381,7 @@ def test_acknowledge_all_refuses_an_alert_the_page_did_not_show(
     response = clinic_browser.post(
         f"/clinic/patients/{ada.id}/alerts/acknowledge", data={"all-alerts-note": "Both.", "all-alerts-seen": seen}
     )
-    assert response.status_code == 409 and "A new warning sign was added" in page_of(response)
+    assert response.status_code == 422 and "A new warning sign was added" in page_of(response)
     assert all(a.is_open for a in alerts(db, Alert.patient_id == ada.id, Alert.clinic_id == clinic.id))
 
 
@@ -397,7 +397,7 @@ def test_acknowledging_another_clinics_alert_or_patient_answers_404_and_changes_
     assert other.post("/clinic/alerts/999999/acknowledge", data={}).status_code == 404
     # Ada shares with both: the other clinic's acknowledge-all reaches only its own alerts (here
     # refused, as the page it was sent from showed none of them).
-    assert other.post(f"/clinic/patients/{ada.id}/alerts/acknowledge", data={"all-alerts-seen": ""}).status_code == 409
+    assert other.post(f"/clinic/patients/{ada.id}/alerts/acknowledge", data={"all-alerts-seen": ""}).status_code == 422
     assert all(a.is_open for a in alerts(db))
 
 

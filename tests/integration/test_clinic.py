@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from app.models import Alert, AuditEvent, CareLink, Clinic, Invite, PractitionerNote, TreatmentSession, User
+from app.models import Alert, AlertFlag, AuditEvent, CareLink, Clinic, Invite, PractitionerNote, TreatmentSession, User
 from app.services import clinics
 from tests.conftest import NOW, log_in
 
@@ -231,8 +231,9 @@ def test_a_red_flag_in_a_saved_log_becomes_an_alert_once(app, shared_patient, ma
     browser.post(f"/sessions/{treatment.id}/logs/new", data=data | {"logged_at": "2026-06-15T10:00"})
     browser.post(f"/sessions/{treatment.id}/logs/new", data=data)
     alert = db.session.scalar(sa.select(Alert))
-    assert count(db, Alert) == 1  # the same open flag is not raised twice
-    assert alert.flag_key == "sign_pus" and alert.patient_id == shared_patient.id and alert.is_open
+    assert count(db, Alert) == 1 and count(db, AlertFlag) == 1  # the same open flag is not raised twice
+    assert [flag.flag_key for flag in alert.flags] == ["sign_pus"]
+    assert alert.patient_id == shared_patient.id and alert.is_open
     db.session.refresh(treatment)
     assert treatment.status == "contact"
 
@@ -249,27 +250,23 @@ def test_acknowledging_an_alert_keeps_it_in_the_record(
     practitioner_client, practitioner, shared_patient, make_session, db
 ):
     treatment = make_session(shared_patient)
-    alert = Alert(
-        clinic_id=practitioner.clinic_id,
-        patient_id=shared_patient.id,
-        session_id=treatment.id,
-        flag_key="sign_fever",
-        severity="contact",
-        reason="Fever.",
-        action="Call.",
-    )
+    alert = Alert(clinic_id=practitioner.clinic_id, patient_id=shared_patient.id, session_id=treatment.id)
+    alert.flags.append(AlertFlag(flag_key="sign_fever", severity="today", reason="Fever.", action="Call."))
     db.session.add(alert)
     db.session.commit()
-    empty = practitioner_client.post(f"/clinic/alerts/{alert.id}/acknowledge", data={f"alert-{alert.id}-note": ""})
-    assert empty.status_code == 422 and "Say briefly what was done" in empty.get_data(as_text=True)
+    too_long = practitioner_client.post(
+        f"/clinic/alerts/{alert.id}/acknowledge", data={f"alert-{alert.id}-note": "x" * 2001}
+    )
+    assert too_long.status_code == 422 and "cannot be longer than 2000" in too_long.get_data(as_text=True)
     response = practitioner_client.post(
-        f"/clinic/alerts/{alert.id}/acknowledge", data={f"alert-{alert.id}-note": "Called; advised GP visit."}
+        f"/clinic/alerts/{alert.id}/acknowledge",
+        data={f"alert-{alert.id}-note": "Called; advised GP visit.", f"alert-{alert.id}-seen": str(alert.flags[0].id)},
     )
     assert response.status_code == 302
     db.session.refresh(alert)
     assert alert.acknowledged_by_id == practitioner.id and alert.acknowledgement_note == "Called; advised GP visit."
     page = practitioner_client.get(f"/clinic/patients/{shared_patient.id}").get_data(as_text=True)
-    assert "Acknowledged:" in page and "Called; advised GP visit." in page
+    assert "<strong>Acknowledged</strong>" in page and "Called; advised GP visit." in page and "Fever." in page
 
 
 def test_private_notes(practitioner_client, shared_patient, db):
@@ -294,17 +291,9 @@ def test_dashboard_sorts_by_need(
         for hours in log_hours:
             make_log(treatment, hours_after=hours, redness=1, swelling=0)
         if alert:
-            db.session.add(
-                Alert(
-                    clinic_id=clinic.id,
-                    patient_id=patient.id,
-                    session_id=treatment.id,
-                    flag_key="sign_pus",
-                    severity="contact",
-                    reason="r",
-                    action="a",
-                )
-            )
+            episode = Alert(clinic_id=clinic.id, patient_id=patient.id, session_id=treatment.id)
+            episode.flags.append(AlertFlag(flag_key="sign_pus", severity="today", reason="r", action="a"))
+            db.session.add(episode)
             db.session.commit()
         return patient
 

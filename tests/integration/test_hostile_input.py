@@ -56,7 +56,7 @@ from werkzeug.test import encode_multipart
 from app.config import Config
 from app.core.recovery import IMPROVEMENT_CHOICES
 from app.core.vocabulary import CONTACT
-from app.models import AREAS, CONCERNS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, Alert, Photo
+from app.models import AREAS, CONCERNS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, Alert, AlertFlag, Photo
 from app.services import password_resets, signups
 from app.services.clinics import create_invite, normalise_code
 from app.web.timezones import known_zones
@@ -429,6 +429,7 @@ class World:
     invite_token: str
     team_token: str
     links: dict = field(default_factory=dict)  # tokens of emailed links: sign-ups of each kind, a password reset
+    alert_flag_id: int = 0  # the open alert's one flag, as its page shows it
 
 
 def signup_fields(**more):
@@ -508,7 +509,7 @@ NO_ERRORS_NEEDED = ()
 def all_forms(world):
     """Every form-accepting POST endpoint, with the world's ids filled in."""
     s, lg, p, a = world.session_id, world.log_id, world.patient_id, world.alert_id
-    ack = f"alert-{a}-note"
+    ack, seen = f"alert-{a}-note", st.just(str(world.alert_flag_id))
     return {
         "signup": Form("/auth/signup", None, signup_fields(), signup_poisons(), empty_post=((422,), ("email",))),
         "signup_finish": Form(
@@ -781,13 +782,26 @@ def all_forms(world):
             url_template="/clinic/patients/{}/notes",
             empty_post=((422,), ("body",)),
         ),
+        # The note is optional; a post without the flags its page showed is refused beside the note.
         "acknowledge_alert": Form(
             f"/clinic/alerts/{a}/acknowledge",
             "practitioner",
-            {ack: st.just("Called the patient."), f"alert-{a}-submit": st.just("Acknowledge")},
-            [poison(ack, required_text(2000))],
+            {ack: st.just("Called the patient."), f"alert-{a}-seen": seen, f"alert-{a}-submit": st.just("Acknowledge")},
+            [poison(ack, first_wins(longer_than(2000)))],
             url_template="/clinic/alerts/{}/acknowledge",
             empty_post=((422,), (ack,)),
+        ),
+        "acknowledge_all_alerts": Form(
+            f"/clinic/patients/{p}/alerts/acknowledge",
+            "practitioner",
+            {
+                "all-alerts-note": st.just("Called the patient."),
+                "all-alerts-seen": seen,
+                "all-alerts-submit": st.just("Acknowledge all open alerts"),
+            },
+            [poison("all-alerts-note", first_wins(longer_than(2000)))],
+            url_template="/clinic/patients/{}/alerts/acknowledge",
+            empty_post=((422,), ("all-alerts-note",)),
         ),
     }
 
@@ -822,6 +836,7 @@ FORM_NAMES = [
     "invites",
     "note",
     "acknowledge_alert",
+    "acknowledge_all_alerts",
 ]
 ID_OR_KEY_FORMS = [
     "signup_finish",
@@ -843,6 +858,7 @@ ID_OR_KEY_FORMS = [
     "join_team_finish",
     "note",
     "acknowledge_alert",
+    "acknowledge_all_alerts",
 ]
 
 
@@ -859,14 +875,14 @@ def world(db, make_clinic, make_practitioner, make_patient, make_session, make_l
     treatment = make_session(patient, hours_ago=30, status=CONTACT)
     log = make_log(treatment, hours_after=2, worse_again=True)
     link = share(patient, clinic)
-    alert = Alert(
-        clinic_id=clinic.id,
-        patient_id=patient.id,
-        session_id=treatment.id,
-        flag_key="sign_worse_again",
-        severity="contact",
-        reason="Redder again on day 3.",
-        action="Call the patient today.",
+    alert = Alert(clinic_id=clinic.id, patient_id=patient.id, session_id=treatment.id)
+    alert.flags.append(
+        AlertFlag(
+            flag_key="sign_worse_again",
+            severity="today",
+            reason="Skin that gets worse again after getting better needs checking.",
+            action="Contact your clinic today.",
+        )
     )
     photo = Photo(session=treatment, taken_at=NOW, file_key="world-photo", width=4, height=3)
     db.session.add_all([alert, photo])
@@ -881,7 +897,17 @@ def world(db, make_clinic, make_practitioner, make_patient, make_session, make_l
         "reset": password_resets.link_token(patient),
     }
     return World(
-        patient.id, treatment.id, log.id, link.id, alert.id, photo.id, invite.code, invite_token, team_token, links
+        patient.id,
+        treatment.id,
+        log.id,
+        link.id,
+        alert.id,
+        photo.id,
+        invite.code,
+        invite_token,
+        team_token,
+        links,
+        alert.flags[0].id,
     )
 
 

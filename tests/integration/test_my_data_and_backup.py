@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.extensions import db as _db
 from app.factory import create_app
-from app.models import Alert, AuditEvent, CareLink, PractitionerNote, SymptomLog, TreatmentSession, User
+from app.models import Alert, AlertFlag, AuditEvent, CareLink, PractitionerNote, SymptomLog, TreatmentSession, User
 from tests.conftest import PASSWORD, make_config
 
 
@@ -55,17 +55,11 @@ def test_deleting_the_account_needs_the_password_then_erases_everything(
     treatment = make_session(patient)
     make_log(treatment)
     share(patient, clinic)
+    alert = Alert(clinic_id=clinic.id, patient_id=patient.id, session_id=treatment.id)
+    alert.flags.append(AlertFlag(flag_key="sign_fever", severity="today", reason="r", action="a"))
     db.session.add_all(
         [
-            Alert(
-                clinic_id=clinic.id,
-                patient_id=patient.id,
-                session_id=treatment.id,
-                flag_key="k",
-                severity="contact",
-                reason="r",
-                action="a",
-            ),
+            alert,
             PractitionerNote(clinic_id=clinic.id, patient_id=patient.id, author_id=doctor.id, body="private"),
             AuditEvent(clinic_id=clinic.id, actor_id=doctor.id, patient_id=patient.id, action="view_patient"),
         ]
@@ -81,7 +75,7 @@ def test_deleting_the_account_needs_the_password_then_erases_everything(
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, patient_id) is None
-    for model in (TreatmentSession, SymptomLog, CareLink, Alert, PractitionerNote, AuditEvent):
+    for model in (TreatmentSession, SymptomLog, CareLink, Alert, AlertFlag, PractitionerNote, AuditEvent):
         assert count(db, model) == 0, model.__name__
     assert count(db, User) == 1  # the practitioner stays
     assert patient_client.get("/sessions/new").status_code == 302  # logged out

@@ -17,7 +17,7 @@ from werkzeug.test import encode_multipart
 
 from app.core import recovery
 from app.gallery.forms import PhotoForm
-from app.models import Alert, AuditEvent, CareLink, Photo, SymptomLog, TreatmentSession, utcnow
+from app.models import Alert, AlertFlag, AuditEvent, CareLink, Photo, SymptomLog, TreatmentSession, utcnow
 from app.services import logbook
 from tests.conftest import NOW, log_in
 from tests.sample_images import jpeg
@@ -64,21 +64,43 @@ def fresh_assessment(treatment):
     return recovery.assess(facts, entries, utcnow(), include_points=False)
 
 
+# The severities that make a clinic alert (issue 14: "today" and "soon", never "watch").
+ALERTING = ("today", "soon")
+
+
 def red_flags(treatment):
-    return {flag.key for flag in fresh_assessment(treatment).flags if flag.severity == "contact"}
+    return {flag.key for flag in fresh_assessment(treatment).flags if flag.severity in ALERTING}
+
+
+def held_flags(db, session_id):
+    """(clinic, flag key) of the flags the session's current (not ended) alert episodes still hold."""
+    db.session.rollback()  # read what the requests committed, nothing cached
+    episodes = db.session.scalars(sa.select(Alert).where(Alert.session_id == session_id, Alert.ended_at.is_(None)))
+    return {(alert.clinic_id, flag.flag_key) for alert in episodes for flag in alert.flags if flag.cleared_at is None}
 
 
 def open_alerts(db, session_id):
-    return {
-        (alert.clinic_id, alert.flag_key)
-        for alert in db.session.scalars(
-            sa.select(Alert).where(Alert.session_id == session_id, Alert.acknowledged_at.is_(None))
-        )
-    }
+    db.session.rollback()
+    return db.session.scalars(
+        sa.select(Alert).where(Alert.session_id == session_id, Alert.acknowledged_at.is_(None))
+    ).all()
+
+
+def assert_episodes_are_whole(db, session_id):
+    """One open episode at most per clinic; an open one holds a flag; an ended one is closed and holds none."""
+    alerts = db.session.scalars(sa.select(Alert).where(Alert.session_id == session_id)).all()
+    open_clinics = [alert.clinic_id for alert in alerts if alert.is_open]
+    assert len(open_clinics) == len(set(open_clinics)), f"session {session_id}"
+    for alert in alerts:
+        raised = [flag for flag in alert.flags if flag.cleared_at is None]
+        if alert.ended_at is None:
+            assert raised, f"alert {alert.id}"
+        else:
+            assert not alert.is_open and not raised, f"alert {alert.id}"
 
 
 def assert_every_record_agrees_with_the_model(db):
-    """For every session: stored status == a fresh assessment's; open alerts == its red flags on each sharing clinic."""
+    """For every session: stored status == a fresh assessment's; its alerts hold its red flags at each clinic."""
     db.session.rollback()  # read what the requests committed, nothing cached
     sessions = db.session.scalars(sa.select(TreatmentSession).order_by(TreatmentSession.id)).all()
     assert sessions
@@ -90,7 +112,8 @@ def assert_every_record_agrees_with_the_model(db):
             )
         ).all()
         expected = {(clinic_id, key) for clinic_id in sharing for key in red_flags(treatment)}
-        assert open_alerts(db, treatment.id) == expected, f"session {treatment.id}"
+        assert held_flags(db, treatment.id) == expected, f"session {treatment.id}"
+        assert_episodes_are_whole(db, treatment.id)
 
 
 def assert_done(response):
@@ -188,7 +211,7 @@ def test_every_kind_of_change_by_the_patient_keeps_status_and_alerts_true(
     for _ in range(2):
         assert_done(patient.post(f"/sessions/{treatment.id}/logs/new", data=offline_log))
         assert_every_record_agrees_with_the_model(db)
-    assert len(open_alerts(db, treatment.id)) == 1
+    assert len(open_alerts(db, treatment.id)) == 1 and len(held_flags(db, treatment.id)) == 1
     # The same id with other answers stores nothing, and changes nothing.
     conflict = patient.post(f"/sessions/{treatment.id}/logs/new", data=offline_log | {"fever": "y"})
     assert conflict.status_code == 409
@@ -257,28 +280,26 @@ def test_the_demo_seeder_and_refresh_statuses_keep_status_and_alerts_true(app, d
     assert_every_record_agrees_with_the_model(db)
 
     # Rows changed behind the model's back (a fix by hand, or a change to the model after an upgrade):
-    # a session moved a week back, whose redness is now a week old, and an alert for a flag no log gives.
-    # refresh-statuses puts both right.
+    # a session moved a week back, whose logs now mean something else, and an alert for a flag no log
+    # gives on the same patient's first session. refresh-statuses puts both right.
     treatment = db.session.scalars(sa.select(TreatmentSession).where(TreatmentSession.series_number == 2)).one()
     treatment.performed_at -= timedelta(days=8)
-    clinic_id = db.session.scalar(sa.select(CareLink.clinic_id).where(CareLink.patient_id == treatment.patient_id))
-    db.session.add(
-        Alert(
-            clinic_id=clinic_id,
-            patient_id=treatment.patient_id,
-            session_id=treatment.id,
-            flag_key="sign_fever",
-            severity="contact",
-            reason="Fever.",
-            action="Call.",
+    first = db.session.scalars(
+        sa.select(TreatmentSession).where(
+            TreatmentSession.patient_id == treatment.patient_id, TreatmentSession.series_number == 1
         )
-    )
+    ).one()
+    assert red_flags(first) == set()
+    assert treatment.status != fresh_assessment(treatment).status  # the stored status is out of date
+    clinic_id = db.session.scalar(sa.select(CareLink.clinic_id).where(CareLink.patient_id == treatment.patient_id))
+    stale = Alert(clinic_id=clinic_id, patient_id=treatment.patient_id, session_id=first.id)
+    stale.flags.append(AlertFlag(flag_key="sign_fever", severity="today", reason="Fever.", action="Call."))
+    db.session.add(stale)
     db.session.commit()
     result = runner.invoke(args=["refresh-statuses"])
     assert result.exit_code == 0 and "Statuses refreshed: 5." in result.output
     assert_every_record_agrees_with_the_model(db)
-    assert red_flags(the_only(db, TreatmentSession, TreatmentSession.id == treatment.id)) == {"persistent_redness"}
-    stale = the_only(db, Alert, Alert.flag_key == "sign_fever")
+    stale = the_only(db, Alert, Alert.flags.any(AlertFlag.flag_key == "sign_fever"))
     assert stale.closed_automatically and "the statuses were refreshed" in stale.acknowledgement_note
 
 
@@ -314,12 +335,12 @@ def test_an_alert_a_correction_takes_away_is_closed_with_a_note_the_clinic_reads
     assert not alert.is_open and alert.closed_automatically and alert.acknowledged_by_id is None
     assert alert.acknowledgement_note == (
         "Closed automatically after the patient corrected a log: "
-        "the recovery model no longer raises this flag for the session."
+        "the recovery model no longer raises any of its flags for the session."
     )
     assert_every_record_agrees_with_the_model(db)
 
     page = clinic_browser.get(f"/clinic/patients/{sharing_patient.id}").get_data(as_text=True)
-    assert "Closed automatically:</strong> Pus or yellow crust" in page
+    assert "<strong>Closed automatically</strong>" in page and "<strong>Pus or yellow crust" in page
     assert "after the patient corrected a log" in page
     assert "Acknowledge alert" not in page and "A former practitioner" not in page
     dashboard = clinic_browser.get("/clinic/").get_data(as_text=True)
@@ -332,9 +353,11 @@ def test_an_alert_a_practitioner_acknowledged_keeps_their_note_after_a_correctio
 ):
     log = save_log(db, patient_browser, logged_session, fever="y")
     alert = the_only(db, Alert)
+    seen = " ".join(str(flag.id) for flag in alert.flags)
     assert_done(
         clinic_browser.post(
-            f"/clinic/alerts/{alert.id}/acknowledge", data={f"alert-{alert.id}-note": "Called; no fever now."}
+            f"/clinic/alerts/{alert.id}/acknowledge",
+            data={f"alert-{alert.id}-note": "Called; no fever now.", f"alert-{alert.id}-seen": seen},
         )
     )
     assert_done(patient_browser.post(f"/logs/{log.id}/edit", data=log_form(NOW - timedelta(hours=1), redness="1")))
@@ -343,16 +366,19 @@ def test_an_alert_a_practitioner_acknowledged_keeps_their_note_after_a_correctio
     assert not alert.closed_automatically
 
 
-def test_a_correction_closes_only_the_flags_it_takes_away_and_a_flag_that_comes_back_is_raised_again(
+def test_a_correction_clears_only_the_flags_it_takes_away_and_a_flag_that_comes_back_joins_the_open_alert(
     db, logged_session, patient_browser
 ):
     log = save_log(db, patient_browser, logged_session, pus="y", fever="y")
-    assert {key for _, key in open_alerts(db, logged_session.id)} == {"sign_pus", "sign_fever"}
+    clinic_id = the_only(db, Alert).clinic_id
+    assert held_flags(db, logged_session.id) == {(clinic_id, "sign_pus"), (clinic_id, "sign_fever")}
 
     assert_done(
         patient_browser.post(f"/logs/{log.id}/edit", data=log_form(NOW - timedelta(hours=1), redness="1", pus="y"))
     )
-    assert {key for _, key in open_alerts(db, logged_session.id)} == {"sign_pus"}
+    assert held_flags(db, logged_session.id) == {(clinic_id, "sign_pus")}
+    alert = the_only(db, Alert)  # one alert all along
+    assert alert.is_open and {flag.flag_key for flag in alert.flags} == {"sign_pus", "sign_fever"}
     assert_every_record_agrees_with_the_model(db)
 
     assert_done(
@@ -360,9 +386,8 @@ def test_a_correction_closes_only_the_flags_it_takes_away_and_a_flag_that_comes_
             f"/logs/{log.id}/edit", data=log_form(NOW - timedelta(hours=1), redness="1", pus="y", fever="y")
         )
     )
-    assert {key for _, key in open_alerts(db, logged_session.id)} == {"sign_pus", "sign_fever"}
-    fever_alerts = db.session.scalars(sa.select(Alert).where(Alert.flag_key == "sign_fever").order_by(Alert.id)).all()
-    assert [alert.is_open for alert in fever_alerts] == [False, True]  # the closed one stays as history
+    assert held_flags(db, logged_session.id) == {(clinic_id, "sign_pus"), (clinic_id, "sign_fever")}
+    assert the_only(db, Alert).is_open
     assert_every_record_agrees_with_the_model(db)
 
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.core import vocabulary
-from app.models import Alert, SymptomLog, TreatmentSession
+from app.models import AlertFlag, SymptomLog, TreatmentSession
 from tests.conftest import log_in
 
 WARNING_SIGNS = ["pus", "fever", "blisters", "rash", "worse_again"]
@@ -73,7 +73,7 @@ def test_rewording_a_status_changes_the_pages_not_the_stored_key(
     assert '<span class="status-words">Please call your clinic</span>' in browser.get(
         f"/sessions/{treatment.id}"
     ).get_data(as_text=True)
-    assert db.session.scalar(sa.select(Alert.flag_key)) == "sign_fever"
+    assert db.session.scalars(sa.select(AlertFlag.flag_key)).all() == ["sign_fever"]
     assert set(db.session.scalars(sa.select(TreatmentSession.status))) == {"contact"}
 
 
