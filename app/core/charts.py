@@ -318,7 +318,7 @@ def thirty_day_chart(
 ) -> Chart:
     """Days 0-42: the depth's milestones as bars, photo markers (before the session at day 0), ratings and today."""
     clinic = audience == CLINIC
-    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16, row_heights=[0.58, 0.42])
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16, row_heights=[0.55, 0.45])
     timeline = recovery.milestones(assessment.depth)
     photo_row = len(timeline)  # the photos' row comes after the milestones' (a category axis counts from 0)
     for milestone in timeline:
@@ -425,6 +425,7 @@ def thirty_day_chart(
             yref="y2",
             xanchor="left",
             yanchor="bottom",
+            yshift=5,  # clear of a rating's marker on the line below
             showarrow=False,
             text=SHORT_IMPROVEMENT_LABELS[key],
             font=dict(size=11, color=MARK),
@@ -452,7 +453,7 @@ def thirty_day_chart(
     )
     figure.update_xaxes(range=[0, TIMELINE_DAYS], tickvals=[0, 7, 14, 21, 28, 35, 42], fixedrange=True)
     figure.update_xaxes(title_text="Days since the session", row=2, col=1)
-    _style(figure, height=460, top=64, bottom=50)
+    _style(figure, height=480, top=64, bottom=50)
     figure.update_layout(bargap=0.3)
     return Chart(
         "thirty-days",
