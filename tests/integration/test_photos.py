@@ -208,10 +208,12 @@ def test_comparing_with_someone_elses_photo_is_a_404(patient_client, treatment, 
     assert patient_client.get(f"/photos/{theirs.id}/thumb.jpg").status_code == 404
 
 
-def test_the_30_day_timeline_marks_the_photos(patient_client, treatment, make_photo):
+def test_the_30_day_timeline_marks_the_photos_before_the_session_too(patient_client, treatment, make_photo):
     make_photo(treatment, hours_after=2)
+    # A "before" photo through the form, two days before the session.
+    assert upload(patient_client, treatment, jpeg(), taken_at="2026-06-12T06:00").status_code == 302
     page = patient_client.get(f"/sessions/{treatment.id}").get_data(as_text=True)
-    assert "Photos taken on day 0." in page
+    assert "Photos: before the session, day 0." in page
     assert '"name": "Photos"' in page or '"Photos"' in page
 
 
