@@ -1,12 +1,14 @@
 // Draws the figures the server embedded as JSON with plotly.js (the app's own bundle: scatter and bar).
-// Pages with charts preload plotly.js in their head, so it downloads while the words (status,
-// aftercare, summaries) are parsed and shown, and is already here when a chart comes near the screen.
-// It is run only then (about a second of a phone's CPU), and each chart is drawn in a task of its own,
-// so the page stays quick to respond while it is read. Without JavaScript the text summaries remain.
+// The words come first: once the page has painted them, plotly.js (294 KB) starts downloading, so it
+// never competes with the text for a slow connection yet is usually here before the patient reaches a
+// chart. It is run only when a chart comes near the screen (about a second of a phone's CPU), and each
+// chart is drawn in a task of its own, so the page stays quick to respond while it is read.
+// Without JavaScript the text summaries remain.
 (function () {
   "use strict";
   var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
   if (!boxes.length) { return; }
+  var src = boxes[0].getAttribute("data-plotly-src");
   var config = { displayModeBar: false, responsive: true, scrollZoom: false };
   var waiting = [];
   var requested = false;
@@ -25,10 +27,22 @@
     if (requested) { return; }
     requested = true;
     var script = document.createElement("script");
-    script.src = box.getAttribute("data-plotly-src"); // the preloaded file: no second download
+    script.src = src; // the preloaded file: no second download
     script.onload = function () { waiting.forEach(drawSoon); };
     document.head.appendChild(script);
   }
+
+  function preload() {
+    if (requested) { return; }
+    var link = document.createElement("link");
+    link.rel = "preload";
+    link.as = "script";
+    link.href = src;
+    document.head.appendChild(link);
+  }
+
+  // After the next paint: the frame's callbacks run before it is painted, a task queued there after.
+  requestAnimationFrame(function () { setTimeout(preload, 0); });
 
   if (!("IntersectionObserver" in window)) { boxes.forEach(drawSoon); return; }
   var observer = new IntersectionObserver(function (entries) {
