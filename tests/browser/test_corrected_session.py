@@ -82,6 +82,6 @@ def test_after_the_patient_corrects_a_session_the_clinic_sees_the_same_status_an
         row.get_by_role("link", name="Cora Corrected").click()
         open_alerts = clinic_page.locator(".alert-open")
         expect(open_alerts).to_have_count(1)
-        expect(open_alerts).to_contain_text("Redness is still there after 7 days")
+        expect(open_alerts).to_contain_text("Redness is still clearly visible on day 9")
     finally:
         clinic_context.close()
