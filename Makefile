@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 4
 THREADS ?= 1
 
-.PHONY: run dev test test-fast lint format explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos audit static-compressed redis-deps plotly-bundle clean
+.PHONY: run dev test test-fast lint format explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos audit static-compressed redis-deps plotly-bundle mutation clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -151,5 +151,14 @@ plotly-bundle:
 	npm ci --prefix tools/plotly-bundle --no-audit --no-fund --ignore-scripts
 	node tools/plotly-bundle/build.mjs
 
+# Mutation testing of the pure core's rules (config: [tool.mutmut] in pyproject.toml): a fresh run over
+# recovery, aftercare, triage and cohort against tests/unit, then the score over every mutant that changes
+# more than wording, and each survivor (tools/mutation_report.py; fails under 95% or on a rule survivor).
+MUTATION_CHILDREN ?= 2
+mutation: $(VENV)/.dev-installed
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN)
+	$(PY) tools/mutation_report.py
+
 clean:
-	rm -rf $(VENV) .venv-audit .venv-dash .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-audit .venv-dash .pytest_cache .hypothesis mutants

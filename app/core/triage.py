@@ -34,10 +34,9 @@ NEED_LABELS = {
 def overdue_check_in(performed_at: datetime, last_logged_at: datetime | None, now: datetime) -> timedelta | None:
     """How long past due the next log is, or None if none is due (or the session is in the future)."""
     since_session = now - performed_at
-    if since_session < timedelta(0):
-        return None
     for window, interval in CHECK_IN_RULES:
         if since_session < window:
+            # Counted from the session at the earliest, so before it (in the future) nothing is due yet.
             last_seen = max(last_logged_at or performed_at, performed_at)
             overdue = now - last_seen - interval
             return overdue if overdue > timedelta(0) else None
@@ -61,7 +60,7 @@ def need_of(open_alerts: int, status: str | None, overdue: timedelta | None, has
 
 def describe_overdue(overdue: timedelta) -> str:
     """'5 hours overdue', '2 days overdue'."""
-    hours = max(int(overdue.total_seconds() // 3600), 1)
+    hours = max(overdue // timedelta(hours=1), 1)
     if hours < 48:
         return f"{hours} hour{'s' if hours != 1 else ''} overdue"
     return f"{hours // 24} days overdue"
