@@ -27,8 +27,10 @@ instance/secret_key:
 	mkdir -p instance
 	umask 077 && $(PYTHON_SYSTEM) -c 'import secrets; print(secrets.token_hex(32))' > $@
 
+# Statuses are re-assessed after an upgrade: the recovery model's rules may have changed with the code.
 migrate: $(VENV)/.runtime-installed instance/secret_key
 	$(VENV)/bin/flask --app wsgi db upgrade
+	$(VENV)/bin/flask --app wsgi refresh-statuses
 
 # gzip and brotli copies next to each static file, served by WhiteNoise to browsers that accept them.
 static-compressed: $(VENV)/.runtime-installed

@@ -38,12 +38,12 @@ TYPICAL_WHOLE_COURSE = TYPICAL_FIRST_DAYS + [
     (24 * 14, dict(improvement="improved")),
     (24 * 30, dict(improvement="much_improved", note="Fine lines look softer.")),
 ]
-# Still pink and puffy on day 4 after 0.5 mm needles: slower than typical, not alarming.
+# A little pink and puffy on day 4 after 0.5 mm needles: slower than typical, not alarming.
 SLOW_COURSE = [
     (2, dict(redness=3, swelling=3, pain=4)),
     (24, dict(redness=3, swelling=2, pain=2)),
     (50, dict(redness=2, swelling=2, peeling=1, pain=1)),
-    (96, dict(redness=2, swelling=1, peeling=2, note="Still pink, especially around the nose.")),
+    (96, dict(redness=1, swelling=1, peeling=2, note="Still a little pink, especially around the nose.")),
 ]
 # Logged once, the evening of the session, then nothing: a missed check-in.
 MISSED_COURSE = [(3, dict(redness=3, swelling=2, pain=3))]

@@ -9,8 +9,8 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.core import recovery
-from app.core.recovery import hours_since_session
-from app.core.vocabulary import AREAS, CONCERNS, DEVICES, IMPROVEMENT_CHOICES, ON_TRACK, WARNING_SIGNS
+from app.core.recovery import Baseline, hours_since_session
+from app.core.vocabulary import AREAS, CONCERNS, DEVICES, IMPROVEMENT_CHOICES, NO_LOGS, WARNING_SIGNS
 from app.extensions import db
 
 
@@ -132,6 +132,14 @@ class UserLogin(db.Model):
         return f"<UserLogin {self.id} user={self.user_id}>"
 
 
+# All three levels of the usual skin, each 0-4, with the moment it was logged; or none of them.
+USUAL_SKIN_CHECK = (
+    "(usual_skin_logged_at IS NULL AND usual_redness IS NULL AND usual_swelling IS NULL AND usual_peeling IS NULL)"
+    " OR (usual_skin_logged_at IS NOT NULL"
+    " AND usual_redness BETWEEN 0 AND 4 AND usual_swelling BETWEEN 0 AND 4 AND usual_peeling BETWEEN 0 AND 4)"
+)
+
+
 class TreatmentSession(db.Model):
     """One microneedling treatment, as the patient (or later the clinic) records it."""
 
@@ -149,7 +157,12 @@ class TreatmentSession(db.Model):
     # The recovery status as of the latest log, kept so the clinic dashboard can
     # sort thousands of patients without re-running the model for each. A key of
     # vocabulary.STATUS_WORDS, never the words, so rewording needs no migration.
-    status: so.Mapped[str] = so.mapped_column(sa.String(24), default=ON_TRACK, server_default=ON_TRACK)
+    status: so.Mapped[str] = so.mapped_column(sa.String(24), default=NO_LOGS, server_default=NO_LOGS)
+    # "My usual skin", logged by the patient as it was before the session: all three levels or none.
+    usual_redness: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
+    usual_swelling: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
+    usual_peeling: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
+    usual_skin_logged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # Set when the clinic recorded the session: device, depth and areas are then its record.
     recorded_by_clinic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("clinic.id", ondelete="SET NULL"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
@@ -172,7 +185,15 @@ class TreatmentSession(db.Model):
         sa.CheckConstraint(
             "needle_depth_mm IS NULL OR (needle_depth_mm >= 0 AND needle_depth_mm <= 3)", name="needle_depth"
         ),
+        sa.CheckConstraint(USUAL_SKIN_CHECK, name="usual_skin"),
     )
+
+    @property
+    def usual_skin(self) -> Baseline | None:
+        """The patient's usual skin before this session, if they logged it."""
+        if self.usual_skin_logged_at is None:
+            return None
+        return Baseline(self.usual_redness, self.usual_swelling, self.usual_peeling)
 
     @property
     def device_label(self) -> str:

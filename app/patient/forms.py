@@ -144,3 +144,17 @@ class DeleteAccountForm(BaseForm):
     def validate_password(self, field):
         if not self.user.check_password(field.data or ""):
             raise ValidationError("That is not your password. Nothing was deleted.")
+
+
+class UsualSkinForm(BaseForm):
+    """How the skin usually looks, before any treatment: later levels are judged against it."""
+
+    redness = ChoiceScoreField(SCORE_LABELS["redness"], levels=_levels("redness"))
+    swelling = ChoiceScoreField(SCORE_LABELS["swelling"], levels=_levels("swelling"))
+    peeling = ChoiceScoreField(SCORE_LABELS["peeling"], levels=_levels("peeling"))
+    submit = SubmitField("Save my usual skin")
+
+    @classmethod
+    def for_session(cls, treatment):
+        usual = treatment.usual_skin
+        return cls(data=usual.__dict__ if usual else None)

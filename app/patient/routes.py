@@ -6,7 +6,7 @@ from flask_login import current_user, logout_user
 from app.models import ROLE_PATIENT, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
-from app.patient.forms import DeleteAccountForm, LogForm
+from app.patient.forms import DeleteAccountForm, LogForm, UsualSkinForm
 from app.services import clinics, exports, logbook, personal_data, session_reports
 from app.web.forms import ConfirmForm, SessionForm
 from app.web.view_helpers import (
@@ -82,6 +82,31 @@ def delete_session(session_id):
         what="session",
         cancel_url=url_for(".session_detail", session_id=treatment.id),
     )
+
+
+@bp.route("/sessions/<id:session_id>/usual-skin", methods=["GET", "POST"])
+@patient_required
+def usual_skin(session_id):
+    treatment = get_own_session_or_404(session_id)
+    form = UsualSkinForm.for_session(treatment)
+    if form.validate_on_submit():
+        if not logbook.set_usual_skin(treatment, form.redness.data, form.swelling.data, form.peeling.data):
+            abort(404)  # deleted a moment ago by another request
+        flash("Usual skin saved. Your logs are now compared with it.", "success")
+        return redirect(url_for(".session_detail", session_id=session_id))
+    return render_form("patient/usual_skin_form.html", form, treatment=treatment, remove_form=ConfirmForm())
+
+
+@bp.route("/sessions/<id:session_id>/usual-skin/remove", methods=["POST"])
+@patient_required
+def remove_usual_skin(session_id):
+    treatment = get_own_session_or_404(session_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not logbook.remove_usual_skin(treatment):
+        abort(404)
+    flash("Usual skin removed. Your logs are compared with the typical range alone.", "info")
+    return redirect(url_for(".session_detail", session_id=session_id))
 
 
 @bp.route("/sessions/<id:session_id>/logs/new", methods=["GET", "POST"])

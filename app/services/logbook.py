@@ -252,6 +252,33 @@ def edit_session(treatment, fill):
     return True
 
 
+def set_usual_skin(treatment, redness, swelling, peeling):
+    """Keep the patient's usual skin for this session (levels 0-4) and re-assess against it.
+
+    False if the session was deleted a moment ago by another request.
+    """
+    if _locked_session(treatment.id) is None:
+        db.session.rollback()
+        return False
+    treatment.usual_redness, treatment.usual_swelling, treatment.usual_peeling = redness, swelling, peeling
+    treatment.usual_skin_logged_at = utcnow()
+    _reassess(treatment, "the patient logged their usual skin")
+    db.session.commit()
+    return True
+
+
+def remove_usual_skin(treatment):
+    """Forget the usual skin: levels are judged against the typical band alone again."""
+    if _locked_session(treatment.id) is None:
+        db.session.rollback()
+        return False
+    treatment.usual_redness = treatment.usual_swelling = treatment.usual_peeling = None
+    treatment.usual_skin_logged_at = None
+    _reassess(treatment, "the patient removed their usual skin")
+    db.session.commit()
+    return True
+
+
 def delete_session(treatment):
     """Delete the session with its logs, photos (files too) and alerts.
 

@@ -44,6 +44,9 @@ def export_patient(patient: User) -> dict:
                 "notes": s.notes,
                 "status": STATUS_WORDS[s.status],
                 "recorded_by_clinic": s.recorded_by_clinic_id is not None,
+                "usual_skin": (
+                    {**s.usual_skin.__dict__, "logged_at": _iso(s.usual_skin_logged_at)} if s.usual_skin else None
+                ),
                 "logs": [
                     {
                         "logged_at": _iso(log.logged_at),

@@ -25,7 +25,10 @@ LOG_ENTRY_COLUMNS = (
 
 
 def session_facts(treatment: TreatmentSession) -> recovery.SessionFacts:
-    return recovery.SessionFacts(treatment.performed_at, treatment.needle_depth_mm)
+    """What the model needs to know about a session: when, how deep, and the patient's usual skin."""
+    return recovery.SessionFacts(
+        treatment.performed_at, treatment.needle_depth_mm, treatment.usual_skin or recovery.NO_BASELINE
+    )
 
 
 def log_entry(log) -> recovery.LogEntry:
