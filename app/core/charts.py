@@ -147,17 +147,19 @@ def _vertical_line(figure: go.Figure, x: float, label: str, color: str, dash: st
     )
 
 
-def _row_titles(figure: go.Figure, titles: Sequence[str]) -> None:
-    """Each subplot's title at its top right, where the typical band is low and no line label sits."""
+def _row_titles(figure: go.Figure, titles: Sequence[str], side: str = "right") -> None:
+    """Each subplot's title at its top: on the right where the typical band is low and no line
+    label sits (the first-week charts), or on the left above the rows' own labels (the timeline)."""
     for row, title in enumerate(titles, start=1):
         axis = figure.layout["yaxis" if row == 1 else f"yaxis{row}"]
         figure.add_annotation(
-            x=1,
+            x=1 if side == "right" else 0,
             y=axis.domain[1],
             xref="paper",
             yref="paper",
-            xanchor="right",
+            xanchor=side,
             yanchor="bottom",
+            yshift=0 if side == "right" else 2,
             showarrow=False,
             text=f"<b>{title}</b>",
             font=dict(size=12, color=INK),
@@ -447,9 +449,10 @@ def thirty_day_chart(
         font=dict(color=BRAND, size=12),
         name="today",
     )
-    _row_titles_left(
+    _row_titles(
         figure,
         ["What typically happens", "How the patient rated their skin" if clinic else "How you rated your skin"],
+        side="left",
     )
     figure.update_xaxes(range=[0, TIMELINE_DAYS], tickvals=[0, 7, 14, 21, 28, 35, 42], fixedrange=True)
     figure.update_xaxes(title_text="Days since the session", row=2, col=1)
@@ -461,23 +464,6 @@ def thirty_day_chart(
         figure.to_plotly_json(),
         thirty_day_summary(assessment, ratings, photo_hours, audience),
     )
-
-
-def _row_titles_left(figure: go.Figure, titles: Sequence[str]) -> None:
-    for row, title in enumerate(titles, start=1):
-        axis = figure.layout["yaxis" if row == 1 else f"yaxis{row}"]
-        figure.add_annotation(
-            x=0,
-            y=axis.domain[1],
-            xref="paper",
-            yref="paper",
-            xanchor="left",
-            yanchor="bottom",
-            yshift=2,
-            showarrow=False,
-            text=f"<b>{title}</b>",
-            font=dict(size=12, color=INK),
-        )
 
 
 def _when(milestone: recovery.Milestone) -> str:

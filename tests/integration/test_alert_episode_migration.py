@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.factory import create_app
-from tests.conftest import PASSWORD, make_config
+from tests.conftest import PASSWORD
+from tests.migrations import app_at_revision
 
 BEFORE, AFTER = "5e1f0c1d2a04", "5e1f0c1d2a05"
 T1, T2, T3, T4 = (datetime(2026, 6, 1, hour, 0) for hour in (9, 10, 11, 12))
@@ -33,21 +33,11 @@ OLD_ALERTS = [
 @pytest.fixture
 def old_database(tmp_path):
     """An app on its own database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set) at BEFORE, with alerts."""
-    url = make_config(tmp_path)["SQLALCHEMY_DATABASE_URI"].replace("test.db", "episodes.db")
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=url))
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["db", "upgrade", BEFORE])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        fill_old_schema()
-        db.session.remove()
-    yield app
-    runner.invoke(args=["db", "downgrade", "base"])
-    with app.app_context():
-        db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    with app_at_revision(tmp_path, BEFORE, "episodes.db") as app:
+        with app.app_context():
+            fill_old_schema()
+            db.session.remove()
+        yield app
 
 
 def fill_old_schema():

@@ -7,8 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.factory import create_app
-from tests.conftest import make_config
+from tests.migrations import app_at_revision
 
 BEFORE, AFTER = "5e1f0c1d2a05", "5e1f0c1d2a06"
 WHEN = datetime(2026, 6, 1, 9, 0)
@@ -17,33 +16,23 @@ WHEN = datetime(2026, 6, 1, 9, 0)
 @pytest.fixture
 def old_database(tmp_path):
     """An app on its own database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set) at BEFORE, with data."""
-    url = make_config(tmp_path)["SQLALCHEMY_DATABASE_URI"].replace("test.db", "usual-skin.db")
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=url))
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["db", "upgrade", BEFORE])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        for sql in (
-            'INSERT INTO "user" (id, email, name, password_hash, role, timezone, created_at) VALUES '
-            "(1, 'a@example.com', '', 'x', 'patient', 'UTC', :when)",
-            # Session 1 has a log; session 2 has none but was stored as on track, as before this revision.
-            "INSERT INTO treatment_session (id, patient_id, performed_at, device, areas, concerns, notes, status, "
-            "created_at) VALUES (1, 1, :when, 'derma_pen', '[]', '[]', '', 'slower', :when), "
-            "(2, 1, :when, 'derma_pen', '[]', '[]', '', 'on_track', :when)",
-            "INSERT INTO symptom_log (id, session_id, logged_at, redness, swelling, peeling, bruising, pus, fever, "
-            "blisters, rash, worse_again, note, client_id, created_at) VALUES "
-            "(1, 1, :when, 2, 1, 0, false, false, false, false, false, false, 'a', 'id-1', :when)",
-        ):
-            db.session.execute(sa.text(sql), {"when": WHEN})
-        db.session.commit()
-        db.session.remove()
-    yield app
-    runner.invoke(args=["db", "downgrade", "base"])
-    with app.app_context():
-        db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    with app_at_revision(tmp_path, BEFORE, "usual-skin.db") as app:
+        with app.app_context():
+            for sql in (
+                'INSERT INTO "user" (id, email, name, password_hash, role, timezone, created_at) VALUES '
+                "(1, 'a@example.com', '', 'x', 'patient', 'UTC', :when)",
+                # Session 1 has a log; session 2 has none but was stored as on track, as before this revision.
+                "INSERT INTO treatment_session (id, patient_id, performed_at, device, areas, concerns, notes, status, "
+                "created_at) VALUES (1, 1, :when, 'derma_pen', '[]', '[]', '', 'slower', :when), "
+                "(2, 1, :when, 'derma_pen', '[]', '[]', '', 'on_track', :when)",
+                "INSERT INTO symptom_log (id, session_id, logged_at, redness, swelling, peeling, bruising, pus, fever, "
+                "blisters, rash, worse_again, note, client_id, created_at) VALUES "
+                "(1, 1, :when, 2, 1, 0, false, false, false, false, false, false, 'a', 'id-1', :when)",
+            ):
+                db.session.execute(sa.text(sql), {"when": WHEN})
+            db.session.commit()
+            db.session.remove()
+        yield app
 
 
 def statuses():
