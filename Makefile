@@ -103,8 +103,8 @@ explore: $(VENV)/.dev-installed
 	echo "== $$rounds rounds in $(MINUTES) minutes; $$failed found a failure =="; \
 	[ $$failed -eq 0 ]
 
-# Every budget with pass/fail (dashboard queries, Lighthouse pages, server load), and the Dash
-# baseline the pages are compared with (figures only). Results: docs/benchmarks.md.
+# Every budget with pass/fail (dashboard queries, Lighthouse pages, the first chart's time, server
+# load), and the Dash baseline the pages are compared with (figures only). Results: docs/benchmarks.md.
 bench: bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos
 
 bench-dashboard: $(VENV)/.dev-installed
