@@ -105,7 +105,7 @@ explore: $(VENV)/.dev-installed
 
 # Every budget with pass/fail (dashboard queries, Lighthouse pages, the first chart's time, server
 # load), and the Dash baseline the pages are compared with (figures only). Results: docs/benchmarks.md.
-bench: bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos
+bench: bench-dashboard bench-lighthouse bench-dash bench-load bench-photos bench-time-to-chart
 
 bench-dashboard: $(VENV)/.dev-installed
 	$(PY) bench/dashboard.py --requests 50

@@ -1,8 +1,9 @@
 // Builds static/vendor/plotly/plotly-afterglow.min.js from the pinned plotly.js npm package (make plotly-bundle).
 //
-// plotly.js documents two ways to a bundle with fewer trace types (CUSTOM_BUNDLE.md and BUILDING.md in
-// its package): `npm run custom-bundle -- --traces scatter,bar` in a clone of its repository, or an
-// index that requires lib/core and registers lib/<trace>, bundled by one's own tool. The npm package
+// plotly.js documents two ways to a bundle with fewer trace types: `npm run custom-bundle -- --traces
+// scatter,bar` in a clone of its repository (CUSTOM_BUNDLE.md), or an index that requires lib/core and
+// registers lib/<trace>, bundled by one's own tool (README.md, "Alternative ways to load and build", and
+// BUILDING.md). The npm package
 // ships no build tasks, so this does the second with the settings of plotly.js's own esbuild-config.js
 // (an IIFE defining the global Plotly, global = window, AMD off, ES2016, minified), and strips the
 // attribute metadata (descriptions and the like, used only by its schema tools) as its bundle task does.
