@@ -501,6 +501,11 @@ LOG_POISONS = [
     poison("logged_at", BAD_LOGGED_AT),
     poison("note", first_wins(longer_than(2000))),
 ]
+BAD_TAKEN_AT = st.one_of(
+    UNPARSEABLE_DATE,
+    between(datetime(1900, 1, 1, tzinfo=NOW.tzinfo), SESSION_START - timedelta(days=366)),  # over a year before
+    between(NOW + timedelta(minutes=6), datetime(2100, 12, 31, 23, 59, tzinfo=NOW.tzinfo)),  # in the future
+)
 BAD_CSRF_TOKEN = [Poison(None, st.fixed_dictionaries({"csrf_token": maybe_missing(HOSTILE)}))]
 CONFIRM_FIELDS = {"submit": st.just("Delete")}
 NO_ERRORS_NEEDED = ()
@@ -630,11 +635,32 @@ def all_forms(world):
         "new_photo": Form(
             f"/sessions/{s}/photos/new",
             "patient",
-            {"submit": st.just("Save photo")},
-            [poison("photo", maybe_missing(HOSTILE))],
+            {
+                # Before the session is allowed: a true "before" photo.
+                "taken_at": st.sampled_from(["2026-06-15T11:00", "2026-06-01 09:00"]),
+                "submit": st.just("Save photo"),
+            },
+            [poison("photo", maybe_missing(HOSTILE)), poison("taken_at", BAD_TAKEN_AT)],
             url_template="/sessions/{}/photos/new",
             empty_post=((422,), ("photo",)),
             max_body=PHOTO_REQUEST_MAX_BYTES,
+        ),
+        "usual_skin": Form(
+            f"/sessions/{s}/usual-skin",
+            "patient",
+            {**{name: st.sampled_from([str(n) for n in range(5)]) for name in SCORE_FIELDS}},
+            [poison(name, bad_score(4)) for name in SCORE_FIELDS],
+            url_template="/sessions/{}/usual-skin",
+            empty_post=((422,), SCORE_FIELDS),
+        ),
+        "remove_usual_skin": Form(
+            f"/sessions/{s}/usual-skin/remove",
+            "patient",
+            {"submit": st.just("Remove my usual skin")},
+            BAD_CSRF_TOKEN,
+            csrf=True,
+            url_template="/sessions/{}/usual-skin/remove",
+            empty_post=((400,), NO_ERRORS_NEEDED),
         ),
         "delete_photo": Form(
             f"/photos/{world.photo_id}/delete",
@@ -820,6 +846,8 @@ FORM_NAMES = [
     "edit_session",
     "record_session",
     "new_log",
+    "usual_skin",
+    "remove_usual_skin",
     "new_photo",
     "delete_photo",
     "edit_log",
@@ -845,6 +873,8 @@ ID_OR_KEY_FORMS = [
     "edit_session",
     "record_session",
     "new_log",
+    "usual_skin",
+    "remove_usual_skin",
     "new_photo",
     "delete_photo",
     "edit_log",
