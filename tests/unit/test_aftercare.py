@@ -95,6 +95,7 @@ def test_back_to_the_usual_routine_says_whether_the_skin_was_seen_settled():
     assert aftercare_for(24 * 40, log(24 * 40))[-1].text == (
         "Your skin has settled: you can go back to your usual skincare routine."
     )
+    assert aftercare_for(24 * 40, None)[-1].why == "Expected reactions settle within a week."
 
 
 def test_each_item_says_what_to_do_and_why():

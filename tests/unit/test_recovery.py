@@ -6,7 +6,7 @@ worked out by the code under test. Boundaries are tried at the moment itself and
 """
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import pytest
 from hypothesis import given, settings
@@ -98,7 +98,7 @@ def test_depth_groups_come_shallow_to_deep():
 
 @pytest.mark.parametrize("depth", [-0.1, -1e-9, float("nan")])
 def test_impossible_depth_is_refused(depth):
-    with pytest.raises(ValueError, match="needle depth must be 0 mm or more"):
+    with pytest.raises(ValueError, match="^needle depth must be 0 mm or more$"):
         depth_band(depth)
     with pytest.raises(ValueError):
         SessionFacts(performed_at=PERFORMED, needle_depth_mm=depth)
@@ -203,7 +203,7 @@ def test_times_before_the_session_count_as_hour_zero(symptom, high):
 
 
 def test_a_time_that_is_not_a_number_or_an_unknown_symptom_is_refused():
-    with pytest.raises(ValueError, match="hours_since must be a number"):
+    with pytest.raises(ValueError, match="^hours_since must be a number$"):
         expected_band("redness", float("nan"), SHALLOW)
     with pytest.raises(ValueError, match="unknown symptom: 'pain'"):
         expected_band("pain", 10, SHALLOW)
@@ -356,6 +356,18 @@ def test_naive_datetimes_are_refused():
         LogEntry(logged_at=datetime(2025, 3, 1, 9), redness=0, swelling=0, peeling=0)
     with pytest.raises(ValueError, match="now must be timezone-aware"):
         assess(session(), [], datetime(2025, 3, 1, 9))
+
+
+class NoOffset(tzinfo):
+    """A time zone that does not know its offset: such a time is naive, whatever its tzinfo says."""
+
+    def utcoffset(self, moment):
+        return None
+
+
+def test_a_time_zone_without_an_offset_is_refused():
+    with pytest.raises(ValueError, match="performed_at must be timezone-aware"):
+        SessionFacts(performed_at=datetime(2025, 3, 1, 9, tzinfo=NoOffset()), needle_depth_mm=0.5)
 
 
 @pytest.mark.parametrize(

@@ -94,9 +94,10 @@ def test_warning_sign_reasons_name_no_diagnosis():
 def test_swelling_at_the_top_of_the_scale_is_for_today_even_in_the_first_hour():
     result = run([log(0, swelling=4)])
     assert found(result) == [("spreading_swelling", "today"), ("above_typical_swelling", "watch")]
-    assert result.flags[0].action == (
+    assert (result.flags[0].reason, result.flags[0].action) == (
+        "Swelling that spreads beyond the treated area or closes the eyes is more than expected.",
         "Contact your clinic today. If the swelling keeps spreading, or breathing or swallowing "
-        "feels difficult, seek medical care now."
+        "feels difficult, seek medical care now.",
     )
     assert result.status == CONTACT
 
