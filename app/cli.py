@@ -21,6 +21,17 @@ DEMO_PATIENTS = {
 }
 DEMO_PRACTITIONER_EMAIL = "demo.practitioner@afterglow.example"
 DEMO_CLINIC = "Afterglow Demo Clinic"
+# How the demo's patients reach the clinic (a drama-range number: 020 7946 0xxx is reserved for fiction).
+DEMO_CLINIC_PROFILE = dict(
+    phone="+44 20 7946 0123",
+    email="desk@afterglow.example",
+    timezone="Europe/London",
+    **{f"hours_{day}": "09:00-18:00" for day in ("monday", "tuesday", "wednesday", "thursday", "friday")},
+    hours_saturday="10:00-14:00",
+    hours_sunday="",
+    after_hours_advice="Call NHS 111 for advice, or leave a message: we call back the next morning.",
+    emergency_advice="If your face swells fast or you find it hard to breathe, call 999.",
+)
 DEMO_PATIENT_EMAIL = DEMO_PATIENTS["typical"]
 
 # (hours after the session, {field: value}) — scores not given are 0.
@@ -111,6 +122,8 @@ def seed_demo():
     Running it again replaces the earlier demo data.
     """
     clinic = db.session.scalar(sa.select(Clinic).where(Clinic.name == DEMO_CLINIC)) or Clinic(name=DEMO_CLINIC)
+    for field, value in DEMO_CLINIC_PROFILE.items():
+        setattr(clinic, field, value)
     _replace_user(DEMO_PRACTITIONER_EMAIL, role=ROLE_PRACTITIONER, clinic=clinic, name="Dr Demo Practitioner")
     face = dict(device="derma_pen", needle_depth_mm=0.5, areas=["face"])
     patients = {

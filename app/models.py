@@ -47,6 +47,20 @@ class Clinic(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The profile patients see: the phone as typed (tel: links drop the punctuation), hours per weekday
+    # as "09:00-17:30" or empty for closed, read in ``timezone``.
+    phone: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
+    hours_monday: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    hours_tuesday: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    hours_wednesday: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    hours_thursday: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    hours_friday: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    hours_saturday: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    hours_sunday: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    after_hours_advice: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    emergency_advice: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     members: so.WriteOnlyMapped["User"] = so.relationship(back_populates="clinic")
 
@@ -375,6 +389,8 @@ class Alert(db.Model):
     acknowledged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     acknowledged_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     acknowledgement_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # Written for the patient and shown on their pages; the note above stays within the clinic.
+    message_to_patient: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     patient: so.Mapped[User] = so.relationship(foreign_keys=[patient_id])
     acknowledged_by: so.Mapped[User | None] = so.relationship(foreign_keys=[acknowledged_by_id])
@@ -476,6 +492,7 @@ AUDIT_ACTIONS = {
     "record_session": "Recorded a session",
     "acknowledge_alert": "Acknowledged an alert",
     "acknowledge_all_alerts": "Acknowledged all open alerts",
+    "edit_clinic_profile": "Edited the clinic profile",
 }
 
 

@@ -7,7 +7,7 @@ from app.models import ROLE_PATIENT, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
 from app.patient.forms import DeleteAccountForm, LogForm, UsualSkinForm
-from app.services import clinics, exports, logbook, personal_data, session_reports
+from app.services import clinic_contact, clinics, exports, logbook, personal_data, session_reports
 from app.web.forms import ConfirmForm, SessionForm
 from app.web.view_helpers import (
     accepts_photo,
@@ -47,7 +47,13 @@ def new_session():
 def session_detail(session_id):
     treatment = get_own_session_or_404(session_id)
     report = session_reports.session_report(treatment)
-    return render_template("patient/session_detail.html", treatment=treatment, report=report)
+    return render_template(
+        "patient/session_detail.html",
+        treatment=treatment,
+        report=report,
+        contacts=clinic_contact.contacts_for_patient(current_user.id),
+        clinic_alerts=clinic_contact.alerts_for_patient_session(current_user.id, treatment.id),
+    )
 
 
 @bp.route("/sessions/<id:session_id>/edit", methods=["GET", "POST"])

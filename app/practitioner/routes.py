@@ -9,12 +9,13 @@ from app.practitioner.access import alert_of_my_clinic_or_404, patient_of_my_cli
 from app.practitioner.forms import (
     AcknowledgeAllForm,
     AcknowledgeForm,
+    ClinicProfileForm,
     ColleagueInviteForm,
     DashboardFilterForm,
     NoteForm,
     PatientInviteForm,
 )
-from app.services import alerts, clinics, exports, logbook, patient_records, photos
+from app.services import alerts, clinic_contact, clinics, exports, logbook, patient_records, photos
 from app.services.dashboard import clinic_dashboard, cohort_sessions
 from app.web.forms import CompareForm, SessionForm
 from app.web.view_helpers import download, page_number, render_form, role_required
@@ -121,7 +122,9 @@ def acknowledge_alert(alert_id):
         if not form.validate_on_submit():
             return _patient_page(alert.patient, failed_acknowledge=(alert.id, form))
         try:
-            done = alerts.acknowledge(alert, current_user, form.note.data, form.seen_flag_ids())
+            done = alerts.acknowledge(
+                alert, current_user, form.note.data, form.seen_flag_ids(), form.message_to_patient.data
+            )
         except alerts.UnseenFlags:
             form.note.errors.append(UNSEEN_FLAGS)
             return _patient_page(alert.patient, failed_acknowledge=(alert.id, form))
@@ -138,7 +141,12 @@ def acknowledge_all_alerts(patient_id):
         return _patient_page(patient, failed_acknowledge=("all", form))
     try:
         count = alerts.acknowledge_all(
-            current_user.clinic_id, patient, current_user, form.note.data, form.seen_flag_ids()
+            current_user.clinic_id,
+            patient,
+            current_user,
+            form.note.data,
+            form.seen_flag_ids(),
+            form.message_to_patient.data,
         )
     except alerts.UnseenFlags:
         form.note.errors.append(UNSEEN_FLAGS)
@@ -220,3 +228,16 @@ def invites():
     return render_template(
         "practitioner/invites.html", patient_form=patient_form, colleague_form=colleague_form, created=created
     ), status
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@practitioner_required
+def clinic_profile():
+    clinic = current_user.clinic
+    # Filled from the clinic only to show it: a posted form missing a field must not keep the stored value.
+    form = ClinicProfileForm(obj=None if request.method == "POST" else clinic)
+    if form.validate_on_submit():
+        clinic_contact.update_profile(clinic, current_user, form.data)
+        flash("Clinic profile saved. Patients see it wherever they are asked to contact you.", "success")
+        return redirect(url_for(".clinic_profile"))
+    return render_form("practitioner/clinic_profile.html", form, contact=clinic_contact.contact_of(clinic, utcnow()))

@@ -25,8 +25,8 @@ def raised_flag_ids(episodes):
     return {flag.id for episode in episodes for flag in episode.raised_flags}
 
 
-def acknowledge(alert, practitioner, note, seen_flag_ids):
-    """Acknowledge one open episode with the practitioner's note (may be empty), and audit it.
+def acknowledge(alert, practitioner, note, seen_flag_ids, message_to_patient=""):
+    """Acknowledge one open episode with the practitioner's note and message to the patient (may be empty); audit it.
 
     ``seen_flag_ids``: the raised flags the practitioner's page showed. True if it was
     acknowledged now; False if it was no longer open (a double submit, a colleague,
@@ -34,13 +34,20 @@ def acknowledge(alert, practitioner, note, seen_flag_ids):
     nothing, if a flag joined it since the page was shown.
     """
     return (
-        _acknowledge(sa.select(Alert).where(Alert.id == alert.id), practitioner, alert.patient_id, note, seen_flag_ids)
+        _acknowledge(
+            sa.select(Alert).where(Alert.id == alert.id),
+            practitioner,
+            alert.patient_id,
+            note,
+            seen_flag_ids,
+            message_to_patient=message_to_patient,
+        )
         == 1
     )
 
 
-def acknowledge_all(clinic_id, patient, practitioner, note, seen_flag_ids):
-    """Acknowledge every open episode of the patient at the clinic with one note, and audit it once.
+def acknowledge_all(clinic_id, patient, practitioner, note, seen_flag_ids, message_to_patient=""):
+    """Acknowledge every open episode of the patient at the clinic with one note and message, and audit it once.
 
     Returns how many were acknowledged (0 if none was open: nothing changes). Raises
     UnseenFlags, changing nothing, if a flag or an episode the page did not show is open now.
@@ -52,10 +59,13 @@ def acknowledge_all(clinic_id, patient, practitioner, note, seen_flag_ids):
         note,
         seen_flag_ids,
         action="acknowledge_all_alerts",
+        message_to_patient=message_to_patient,
     )
 
 
-def _acknowledge(episodes_query, practitioner, patient_id, note, seen_flag_ids, action="acknowledge_alert"):
+def _acknowledge(
+    episodes_query, practitioner, patient_id, note, seen_flag_ids, action="acknowledge_alert", message_to_patient=""
+):
     episodes_query = episodes_query.where(Alert.acknowledged_at.is_(None))
     session_ids = db.session.scalars(episodes_query.with_only_columns(Alert.session_id).distinct()).all()
     # The logbook locks a session's row while it re-assesses it, so no flag can join these
@@ -79,7 +89,12 @@ def _acknowledge(episodes_query, practitioner, patient_id, note, seen_flag_ids, 
     acknowledged = db.session.execute(
         sa.update(Alert)
         .where(Alert.id.in_(episode_ids), Alert.acknowledged_at.is_(None))
-        .values(acknowledged_at=utcnow(), acknowledged_by_id=practitioner.id, acknowledgement_note=note or "")
+        .values(
+            acknowledged_at=utcnow(),
+            acknowledged_by_id=practitioner.id,
+            acknowledgement_note=note or "",
+            message_to_patient=message_to_patient or "",
+        )
     ).rowcount
     clinics.add_audit_event(practitioner, action, patient_id)
     db.session.commit()

@@ -4,10 +4,14 @@ Triage, a red-flag patient, an alert, a note, an invite.
 """
 
 import re
+from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from app.cli import DEMO_CLINIC, DEMO_PASSWORD, DEMO_PRACTITIONER_EMAIL
+from app.cli import DEMO_CLINIC, DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
+from app.extensions import db
+from app.models import Alert, User
 from tests.browser.conftest import PHONE, VIEWPORTS
 from tests.browser.test_patient_flow import assert_fits_a_phone
 from tests.mailbox import Outbox
@@ -94,3 +98,59 @@ def test_triage_acknowledge_note_and_invite_a_patient(browser, page, live_server
     expect(rows).to_have_count(5)
     expect(rows.last.locator("h2")).to_have_text("Nora Newcomer")
     expect(rows.last.locator(".need-label")).to_contain_text("No session yet")
+
+
+def test_a_red_flag_puts_the_clinic_one_tap_away_and_the_patient_sees_who_saw_it(browser, page, seeded_server):
+    """Issue 15 done when, at 360x740: call link and hours; acknowledged with a message; the patient sees who saw it."""
+    with seeded_server.flask_app.app_context():
+        alert = db.session.scalars(
+            sa.select(Alert).join(User, User.id == Alert.patient_id).where(User.email == DEMO_PATIENTS["red_flag"])
+        ).one()
+        session_url = f"{seeded_server.url}/sessions/{alert.session_id}"
+        # Rita's zone is Australia/Sydney: the time she is shown, written out from the stored moment.
+        alerted_at = alert.created_at.astimezone(ZoneInfo("Australia/Sydney")).strftime("%H:%M")
+
+    patient_context = browser.new_context(viewport=PHONE, timezone_id="Australia/Sydney", locale="en-GB")
+    try:
+        rita = patient_context.new_page()
+        rita.set_default_timeout(10_000)
+        rita.goto(seeded_server.url + "/auth/login")
+        rita.get_by_label("Email").fill(DEMO_PATIENTS["red_flag"])
+        rita.get_by_label("Password").fill(DEMO_PASSWORD)
+        rita.get_by_role("button", name="Log in").click()
+        rita.goto(session_url)
+
+        status = rita.locator(".status")
+        expect(status.locator(".status-words")).to_have_text("Contact your clinic")
+        call = status.get_by_role("link", name=f"Call {DEMO_CLINIC}: +44 20 7946 0123")
+        expect(call).to_have_attribute("href", "tel:+442079460123")
+        assert call.bounding_box()["height"] >= 44
+        expect(status.locator(".clinic-hours")).to_have_text(
+            re.compile(r"(Open today 09:00–18:00|Open today 10:00–14:00|Closed today) \(Europe/London time\): ")
+        )
+        expect(rita.get_by_text(f"Your clinic, {DEMO_CLINIC}, was alerted at {alerted_at}")).to_be_visible()
+        expect(rita.get_by_text("Nobody at the clinic has marked it as seen yet.")).to_be_visible()
+        assert_fits_a_phone(rita)
+
+        # The practitioner acknowledges it, with a private note and a message for Rita.
+        page.goto(seeded_server.url + "/auth/login")
+        page.get_by_label("Email").fill(DEMO_PRACTITIONER_EMAIL)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("link", name="Rita Redflag").click()
+        open_alert = page.locator(".alert-open")
+        open_alert.get_by_label("What was done").fill("Private: check her antibiotic allergy.")
+        open_alert.get_by_label("Message to the patient").fill("We will call you at 4 pm. Keep the area clean.")
+        open_alert.get_by_role("button", name="Acknowledge alert").click()
+        expect(page.get_by_text("Alert acknowledged.")).to_be_visible()
+        assert_fits_a_phone(page)
+
+        rita.reload()
+        seen = rita.locator(".clinic-alert")
+        expect(seen).to_contain_text(f"was alerted at {alerted_at}")
+        expect(seen).to_contain_text(re.compile(r"Seen by Dr Demo Practitioner at \d\d:\d\d"))
+        expect(seen.locator(".clinic-message")).to_have_text("We will call you at 4 pm. Keep the area clean.")
+        expect(rita.locator("body")).not_to_contain_text("antibiotic allergy")
+        assert_fits_a_phone(rita)
+    finally:
+        patient_context.close()

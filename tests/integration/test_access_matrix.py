@@ -11,6 +11,7 @@ from app.models import (
     AlertFlag,
     AuditEvent,
     CareLink,
+    Clinic,
     Invite,
     Photo,
     PractitionerNote,
@@ -65,6 +66,8 @@ MATRIX = [
     ("GET", "/clinic/audit", LOGIN, 404, 404, 200, 200),
     ("GET", "/clinic/invites", LOGIN, 404, 404, 200, 200),
     ("POST", "/clinic/invites", LOGIN, 404, 404, 200, 200),
+    ("GET", "/clinic/profile", LOGIN, 404, 404, 200, 200),
+    ("POST", "/clinic/profile", LOGIN, 404, 404, "/clinic/profile", "/clinic/profile"),  # each its own clinic's
     ("GET", S + "/photos/new", LOGIN, 200, 404, 404, 404),
     ("GET", "/photos", LOGIN, 200, 200, 404, 404),
     ("GET", "/photos?after={photo}", LOGIN, 200, 404, 404, 404),
@@ -155,6 +158,9 @@ def form_data(ids):
         "all-alerts-seen": str(ids["alert_flag"]),
         "patient-name": "New Patient",
         "patient-submit": "Create invite",  # patient invite
+        "name": "Glow Clinic",
+        "phone": "020 7946 0000",
+        "timezone": "Europe/London",  # clinic profile
     }
 
 
@@ -174,6 +180,7 @@ def database_state(db, ids):
         "invites": count(Invite),
         "audit events": count(AuditEvent),
         "photos": count(Photo),
+        "clinic phones": tuple(db.session.scalars(sa.select(Clinic.phone).order_by(Clinic.id))),
         "A's session": tuple(
             db.session.execute(
                 sa.select(TreatmentSession.performed_at, TreatmentSession.device, TreatmentSession.areas).where(

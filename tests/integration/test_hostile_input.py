@@ -506,6 +506,24 @@ BAD_TAKEN_AT = st.one_of(
     between(datetime(1900, 1, 1, tzinfo=NOW.tzinfo), SESSION_START - timedelta(days=366)),  # over a year before
     between(NOW + timedelta(minutes=6), datetime(2100, 12, 31, 23, 59, tzinfo=NOW.tzinfo)),  # in the future
 )
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A phone is digits, spaces and + - ( ), with six digits or more; empty is allowed.
+BAD_PHONE = st.one_of(
+    st.sampled_from(["call me", "0207 946 0000 ext. 5", "12345", "+44 20 7946 0000#", "٠٢٠٧٩٤٦٠٠٠٠"]),
+    HOSTILE.filter(lambda raw: cleaned(raw).strip() and not re.fullmatch(r"[0-9 +()-]*", cleaned(raw).strip())),
+    longer_than(40),
+)
+BAD_OPTIONAL_EMAIL = st.one_of(
+    st.sampled_from(["not-an-email", "a@", "@example.com", "a b@example.com", "<a@example.com>"]),
+    HOSTILE.filter(lambda raw: cleaned(raw).strip() and "@" not in raw),
+    longer_than(254),
+)
+# Opening hours need a colon ("09:00-17:30"); or close before they open.
+BAD_HOURS = st.one_of(
+    st.sampled_from(["9-5", "17:00-09:00", "24:00-25:00", "09:00", "closed"]),
+    HOSTILE.filter(lambda raw: cleaned(raw).strip() and ":" not in raw),
+    longer_than(20),
+)
 BAD_CSRF_TOKEN = [Poison(None, st.fixed_dictionaries({"csrf_token": maybe_missing(HOSTILE)}))]
 CONFIRM_FIELDS = {"submit": st.just("Delete")}
 NO_ERRORS_NEEDED = ()
@@ -829,6 +847,30 @@ def all_forms(world):
             url_template="/clinic/patients/{}/alerts/acknowledge",
             empty_post=((422,), ("all-alerts-note",)),
         ),
+        "clinic_profile": Form(
+            "/clinic/profile",
+            "practitioner",
+            {
+                "name": st.sampled_from(["Glow Clinic", "Clínica Ngũgĩ ✨"]),
+                "phone": st.sampled_from(["", "+44 (20) 7946-0000", "020 7946 0000"]),
+                "email": st.sampled_from(["", "desk@glow.example"]),
+                "timezone": st.sampled_from(["Europe/London", "Asia/Kolkata"]),
+                **{f"hours_{day}": st.sampled_from(["", "09:00-17:30", "8:15 - 12:00"]) for day in WEEKDAYS},
+                "after_hours_advice": st.sampled_from(["", "Call 111."]),
+                "emergency_advice": st.sampled_from(["", "Call 999."]),
+                "submit": st.just("Save clinic profile"),
+            },
+            [
+                poison("name", required_text(120)),
+                poison("phone", first_wins(BAD_PHONE)),
+                poison("email", first_wins(BAD_OPTIONAL_EMAIL)),
+                poison("timezone", BAD_ZONE),
+                *(poison(f"hours_{day}", first_wins(BAD_HOURS)) for day in ("monday", "sunday")),
+                poison("after_hours_advice", first_wins(longer_than(2000))),
+                poison("emergency_advice", first_wins(longer_than(2000))),
+            ],
+            empty_post=((422,), ("name", "timezone")),
+        ),
     }
 
 
@@ -865,6 +907,7 @@ FORM_NAMES = [
     "note",
     "acknowledge_alert",
     "acknowledge_all_alerts",
+    "clinic_profile",
 ]
 ID_OR_KEY_FORMS = [
     "signup_finish",

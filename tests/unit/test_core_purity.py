@@ -34,6 +34,7 @@ def test_the_core_holds_the_domain_modules():
         "app.core.cohort",
         "app.core.charts",
         "app.core.images",
+        "app.core.opening_hours",
     } <= set(CORE_MODULES)
 
 
