@@ -831,7 +831,10 @@ def all_forms(world):
             f"/clinic/alerts/{a}/acknowledge",
             "practitioner",
             {ack: st.just("Called the patient."), f"alert-{a}-seen": seen, f"alert-{a}-submit": st.just("Acknowledge")},
-            [poison(ack, first_wins(longer_than(2000)))],
+            [
+                poison(ack, first_wins(longer_than(2000))),
+                poison(f"alert-{a}-message_to_patient", first_wins(longer_than(1000))),
+            ],
             url_template="/clinic/alerts/{}/acknowledge",
             empty_post=((422,), (ack,)),
         ),
@@ -843,7 +846,10 @@ def all_forms(world):
                 "all-alerts-seen": seen,
                 "all-alerts-submit": st.just("Acknowledge all open alerts"),
             },
-            [poison("all-alerts-note", first_wins(longer_than(2000)))],
+            [
+                poison("all-alerts-note", first_wins(longer_than(2000))),
+                poison("all-alerts-message_to_patient", first_wins(longer_than(1000))),
+            ],
             url_template="/clinic/patients/{}/alerts/acknowledge",
             empty_post=((422,), ("all-alerts-note",)),
         ),
