@@ -85,18 +85,18 @@ def _rows_statement(clinic_id, search):
         .subquery()
     )
     statement = (
-        sa.select(
-            User.id,
+        sa.select(  # labelled with DashboardRow's fields
+            User.id.label("patient_id"),
             User.name,
             User.email,
-            latest_session.c.id,
+            latest_session.c.id.label("session_id"),
             latest_session.c.performed_at,
             latest_session.c.status,
-            SymptomLog.logged_at,
+            SymptomLog.logged_at.label("last_logged_at"),
             SymptomLog.redness,
             SymptomLog.swelling,
             SymptomLog.peeling,
-            sa.func.coalesce(open_alerts.c.count, 0),
+            sa.func.coalesce(open_alerts.c.count, 0).label("open_alerts"),
         )
         .join(
             CareLink,
@@ -120,36 +120,12 @@ def _escape_like(text):
 
 def clinic_dashboard(clinic_id, now, search="", need=None, page=1, per_page=PER_PAGE):
     """One page of the clinic's patients, most in need first."""
-    rows = []
-    for (
-        patient_id,
-        name,
-        email,
-        session_id,
-        performed_at,
-        status,
-        last_logged_at,
-        redness,
-        swelling,
-        peeling,
-        open_alert_count,
-    ) in db.session.execute(_rows_statement(clinic_id, _escape_like(search or ""))):
-        rows.append(
-            DashboardRow(
-                patient_id,
-                name,
-                email,
-                session_id,
-                performed_at,
-                status,
-                last_logged_at,
-                redness,
-                swelling,
-                peeling,
-                open_alert_count,
-                triage(open_alert_count, status, performed_at, last_logged_at, now),
-            )
+    rows = [
+        DashboardRow(
+            **row, triage=triage(row["open_alerts"], row["status"], row["performed_at"], row["last_logged_at"], now)
         )
+        for row in db.session.execute(_rows_statement(clinic_id, _escape_like(search or ""))).mappings()
+    ]
     counts = dict.fromkeys(NEED_ORDER, 0)
     for row in rows:
         counts[row.triage.need] += 1
