@@ -147,6 +147,19 @@ def _vertical_line(figure: go.Figure, x: float, label: str, color: str, dash: st
     )
 
 
+def _week_frame(figure: go.Figure, height: int, top: int, now_hours: float | None = None) -> None:
+    """What the first-week and the sessions-compared charts share: 24 h and 48 h lines, an optional "Now",
+    a title per symptom row, the hours axis, the style and the legend under the chart."""
+    for hours in MARKED_HOURS:
+        _vertical_line(figure, week_x(hours), f"{hours} h", MARK, "dot", row=0)
+    if now_hours is not None:
+        _vertical_line(figure, week_x(now_hours), "Now", BRAND, "solid", row=1, width=2)
+    _row_titles(figure, [SYMPTOM_LABELS[s] for s in SYMPTOMS])
+    _week_axis(figure)
+    _style(figure, height=height, top=top, bottom=96)
+    figure.update_layout(legend=dict(y=-0.09))
+
+
 def _row_titles(figure: go.Figure, titles: Sequence[str], side: str = "right") -> None:
     """Each subplot's title at its top: on the right where the typical band is low and no line
     label sits (the first-week charts), or on the left above the rows' own labels (the timeline)."""
@@ -239,14 +252,8 @@ def first_week_chart(assessment: recovery.Assessment, audience: Audience = PATIE
                 col=1,
             )
         figure.update_yaxes(range=[Y_FLOOR, Y_TOP], tickvals=[0, 1, 2, 3, 4], fixedrange=True, row=row, col=1)
-    for hours in MARKED_HOURS:
-        _vertical_line(figure, week_x(hours), f"{hours} h", MARK, "dot", row=0)
-    if assessment.hours_since < FIRST_WEEK_HOURS:
-        _vertical_line(figure, week_x(assessment.hours_since), "Now", BRAND, "solid", row=1, width=2)
-    _row_titles(figure, [SYMPTOM_LABELS[s] for s in SYMPTOMS])
-    _week_axis(figure)
-    _style(figure, height=620, top=56, bottom=96)
-    figure.update_layout(legend=dict(y=-0.09))
+    now = assessment.hours_since if assessment.hours_since < FIRST_WEEK_HOURS else None
+    _week_frame(figure, height=620, top=56, now_hours=now)
     return Chart(
         "first-week",
         "First week against the typical range" if clinic else "Your first week against the typical range",
@@ -538,12 +545,7 @@ def compare_chart(courses: list[comparison.SessionCourse], audience: Audience = 
                 col=1,
             )
             figure.update_yaxes(range=[Y_FLOOR, Y_TOP], tickvals=[0, 1, 2, 3, 4], fixedrange=True, row=row, col=1)
-    for hours in MARKED_HOURS:
-        _vertical_line(figure, week_x(hours), f"{hours} h", MARK, "dot", row=0)
-    _row_titles(figure, [SYMPTOM_LABELS[s] for s in SYMPTOMS])
-    _week_axis(figure)
-    _style(figure, height=600, top=40, bottom=96)
-    figure.update_layout(legend=dict(y=-0.09))
+    _week_frame(figure, height=600, top=40)
     return Chart(
         "compare",
         "The patient's sessions compared" if clinic else "Compare with your other sessions",
