@@ -7,6 +7,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
+from tests.conftest import log_in
 from tests.mailbox import Outbox, parse
 
 SMTP_USER, SMTP_PASSWORD = "afterglow", "smtp-secret-for-tests"
@@ -72,3 +73,29 @@ def mailing_app(app, smtp_server):
         MAIL_PASSWORD=SMTP_PASSWORD,
     )
     return app
+
+
+# A clinic, a practitioner's and a patient's logged-in clients: for the tests of alerts and of the
+# clinic's contact. Each file says who its `practitioner` and its patient `ada` (who shares with `clinic`) are.
+@pytest.fixture
+def clinic(make_clinic):
+    return make_clinic("Glow Clinic")
+
+
+@pytest.fixture
+def clinic_browser(app, practitioner):
+    browser = app.test_client()
+    log_in(browser, practitioner)
+    return browser
+
+
+@pytest.fixture
+def ada_session(make_session, ada):
+    return make_session(ada, hours_ago=30)
+
+
+@pytest.fixture
+def ada_browser(app, ada):
+    browser = app.test_client()
+    log_in(browser, ada)
+    return browser

@@ -56,11 +56,6 @@ def raised_keys(alert):
 
 
 @pytest.fixture
-def clinic(make_clinic):
-    return make_clinic("Glow Clinic")
-
-
-@pytest.fixture
 def practitioner(make_practitioner, clinic):
     return make_practitioner(clinic, name="Dr Glow")
 
@@ -70,25 +65,6 @@ def ada(make_patient, clinic, share):
     patient = make_patient(name="Ada Lovelace", email="ada@example.com")
     share(patient, clinic)
     return patient
-
-
-@pytest.fixture
-def ada_session(make_session, ada):
-    return make_session(ada, hours_ago=30)
-
-
-@pytest.fixture
-def ada_browser(app, ada):
-    browser = app.test_client()
-    log_in(browser, ada)
-    return browser
-
-
-@pytest.fixture
-def clinic_browser(app, practitioner):
-    browser = app.test_client()
-    log_in(browser, practitioner)
-    return browser
 
 
 def log(browser, treatment, **fields):

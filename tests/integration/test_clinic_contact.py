@@ -44,20 +44,8 @@ def hidden_value(page, name):
 
 
 @pytest.fixture
-def clinic(make_clinic):
-    return make_clinic("Glow Clinic")
-
-
-@pytest.fixture
 def practitioner(make_practitioner, clinic):
     return make_practitioner(clinic, name="Dr Rosa Glow")
-
-
-@pytest.fixture
-def clinic_browser(app, practitioner):
-    browser = app.test_client()
-    log_in(browser, practitioner)
-    return browser
 
 
 @pytest.fixture
@@ -72,18 +60,6 @@ def ada(make_patient, clinic, share):
     patient = make_patient(name="Ada", email="ada@example.com", timezone="Europe/Paris")
     share(patient, clinic)
     return patient
-
-
-@pytest.fixture
-def ada_session(make_session, ada):
-    return make_session(ada, hours_ago=30)
-
-
-@pytest.fixture
-def ada_browser(app, ada):
-    browser = app.test_client()
-    log_in(browser, ada)
-    return browser
 
 
 def log_pus(browser, treatment):
