@@ -77,6 +77,21 @@ class User(UserMixin, db.Model):
     clinic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("clinic.id"), index=True)
     timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Reminders (patients): by email unless unsubscribed, by push to each subscribed device unless turned
+    # off; none between the quiet hours ("HH:MM", in ``timezone``; start after end wraps past midnight).
+    remind_by_email: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    remind_by_push: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    quiet_hours_start: so.Mapped[str] = so.mapped_column(sa.String(5), default="21:00", server_default="21:00")
+    quiet_hours_end: so.Mapped[str] = so.mapped_column(sa.String(5), default="08:00", server_default="08:00")
+    # The private calendar feed's secret, kept only as its SHA-256; None when there is no feed (or it was revoked).
+    calendar_token_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    # The series the patient (or their clinic) plans: how many sessions (3-6), how many weeks apart (4-6).
+    planned_sessions: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
+    planned_interval_weeks: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
+    # Clinic notifications (practitioners): opted in per channel; when the last one went (at most one per 15 min).
+    notify_alerts_by_email: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    notify_alerts_by_push: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    alerts_notified_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     clinic: so.Mapped[Clinic | None] = so.relationship(back_populates="members")
     sessions: so.WriteOnlyMapped["TreatmentSession"] = so.relationship(
@@ -89,7 +104,13 @@ class User(UserMixin, db.Model):
     # The log-in this request came with (set by app.services.logins when the user is loaded or logs in); never stored.
     current_login = None
 
-    __table_args__ = (sa.CheckConstraint("role IN ('patient', 'practitioner')", name="role"),)
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('patient', 'practitioner')", name="role"),
+        sa.CheckConstraint("planned_sessions IS NULL OR planned_sessions BETWEEN 3 AND 6", name="planned_sessions"),
+        sa.CheckConstraint(
+            "planned_interval_weeks IS NULL OR planned_interval_weeks BETWEEN 4 AND 6", name="planned_interval_weeks"
+        ),
+    )
 
     def set_password(self, password: str) -> None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
@@ -514,3 +535,55 @@ class AuditEvent(db.Model):
     @property
     def action_label(self) -> str:
         return AUDIT_ACTIONS.get(self.action, self.action)
+
+
+class PushSubscription(db.Model):
+    """One browser's Web Push subscription (its endpoint and keys), removed when the push service says it is gone."""
+
+    __tablename__ = "push_subscription"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    endpoint: so.Mapped[str] = so.mapped_column(sa.String(1000), unique=True)
+    p256dh: so.Mapped[str] = so.mapped_column(sa.String(200))
+    auth: so.Mapped[str] = so.mapped_column(sa.String(100))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    user: so.Mapped[User] = so.relationship()
+
+
+DELIVERY_CHANNELS = ("email", "push")
+DELIVERY_SENDING = "sending"  # claimed by one sender; never claimed again unless it failed
+DELIVERY_SENT = "sent"
+DELIVERY_FAILED = "failed"  # to be retried at next_attempt_at
+DELIVERY_GAVE_UP = "gave_up"  # failed too often or too late to be worth sending
+
+
+class Delivery(db.Model):
+    """One message (a reminder or a clinic notification) to one user by one channel, recorded before it is sent.
+
+    The unique (user, key, channel) is what makes sending exactly once: a sender claims a
+    message by inserting its row, so a second run, or a second sender at the same moment,
+    finds it taken. ``key`` names what the message is for, e.g. "session-12:checkin-1".
+    """
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    session_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("treatment_session.id", ondelete="CASCADE"), index=True
+    )
+    key: so.Mapped[str] = so.mapped_column(sa.String(80))
+    channel: so.Mapped[str] = so.mapped_column(sa.String(10))
+    state: so.Mapped[str] = so.mapped_column(sa.String(10), default=DELIVERY_SENDING)
+    attempts: so.Mapped[int] = so.mapped_column(sa.SmallInteger, default=0)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
+    sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Why the last attempt failed (the error's kind, never the message's content or the address).
+    error: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "key", "channel"),
+        sa.CheckConstraint("channel IN ('email', 'push')", name="channel"),
+        sa.CheckConstraint("state IN ('sending', 'sent', 'failed', 'gave_up')", name="state"),
+    )

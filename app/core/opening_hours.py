@@ -23,7 +23,8 @@ class DayHours:
         return f"{self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
-def _parse_time(text: str) -> time:
+def parse_clock(text: str) -> time:
+    """A wall-clock time written "HH:MM" (24-hour); ValueError saying how to write it otherwise."""
     hours, sep, minutes = text.strip().partition(":")
     if not sep or not (hours.isascii() and hours.isdigit() and minutes.isascii() and minutes.isdigit()):
         raise ValueError(FORMAT_HELP)
@@ -40,7 +41,7 @@ def parse_day(text: str | None) -> DayHours | None:
     opens, sep, closes = text.partition("-")
     if not sep:
         raise ValueError(FORMAT_HELP)
-    hours = DayHours(_parse_time(opens), _parse_time(closes))
+    hours = DayHours(parse_clock(opens), parse_clock(closes))
     if hours.closes <= hours.opens:
         raise ValueError("The closing time must come after the opening time, the same day.")
     return hours

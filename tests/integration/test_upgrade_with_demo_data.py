@@ -51,6 +51,20 @@ EMPTY_PROFILE = {
     "after_hours_advice": "",
     "emergency_advice": "",
 }
+# 5e1f0c1d2a08: reminders by email and push with the default quiet hours, no calendar feed, no planned series,
+# no clinic notifications; nothing delivered yet.
+REMINDER_DEFAULTS = {
+    "remind_by_email": True,
+    "remind_by_push": True,
+    "quiet_hours_start": "21:00",
+    "quiet_hours_end": "08:00",
+    "calendar_token_hash": None,
+    "planned_sessions": None,
+    "planned_interval_weeks": None,
+    "notify_alerts_by_email": False,
+    "notify_alerts_by_push": False,
+    "alerts_notified_at": None,
+}
 KEY_OF_WORDS = {"On track": "on_track", "Slower than typical": "slower", "Contact your clinic": "contact"}
 
 
@@ -213,6 +227,8 @@ def test_the_previous_releases_demo_data_survives_the_upgrade(previous_release, 
             expected["alert"], expected["alert_flag"] = one_episode(before["alert"])
             expected["alert"] = [row | {"message_to_patient": ""} for row in expected["alert"]]
             expected["clinic"] = [row | EMPTY_PROFILE for row in before["clinic"]]
+            expected["user"] = [row | REMINDER_DEFAULTS for row in before["user"]]
+            expected["delivery"] = expected["push_subscription"] = []
             assert {table: len(rows) for table, rows in after.items()} == {
                 table: len(rows) for table, rows in expected.items()
             }
