@@ -514,6 +514,7 @@ AUDIT_ACTIONS = {
     "acknowledge_alert": "Acknowledged an alert",
     "acknowledge_all_alerts": "Acknowledged all open alerts",
     "edit_clinic_profile": "Edited the clinic profile",
+    "edit_series_plan": "Changed the planned series",
 }
 
 
