@@ -11,7 +11,7 @@ due, or a day has passed, it is dropped rather than sent.
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.core.opening_hours import parse_clock
@@ -97,7 +97,9 @@ def checkin_times(performed_at: datetime, zone: ZoneInfo) -> list[datetime]:
     """The moment of each check-in of CHECKIN_DAYS: day 0 in the evening, day N at the session's time N days on."""
     local = performed_at.astimezone(zone)
     evening = max(datetime.combine(local.date(), EVENING, tzinfo=zone), local + EVENING_AFTER_SESSION)
-    return [evening if day == 0 else performed_at + timedelta(days=day) for day in CHECKIN_DAYS]
+    # Days are added to the patient's wall clock (aware arithmetic in one zone is wall-clock arithmetic), so a
+    # check-in stays at the session's local time when the clocks change; in UTC again for exact durations.
+    return [evening if day == 0 else (local + timedelta(days=day)).astimezone(UTC) for day in CHECKIN_DAYS]
 
 
 def checkins(performed_at: datetime, zone: ZoneInfo, quiet: QuietHours) -> list[Reminder]:
