@@ -73,7 +73,7 @@ def _checkin_event(item, patient, zone):
         start=start,
         end=start + CHECKIN_LENGTH,
         url=log_url,
-        description=f"Log how your skin looks: {log_url}",
+        description=f"Check in on Afterglow: {log_url}",
     )
     event.add_component(Alarm.new_display(description=CHECKIN_SUMMARY, trigger=timedelta(0)))
     return event
