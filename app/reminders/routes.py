@@ -1,4 +1,4 @@
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from app.models import ROLE_PATIENT, utcnow
@@ -6,19 +6,13 @@ from app.reminders import bp
 from app.reminders.forms import ReminderSettingsForm
 from app.services import calendar_feed, reminder_settings
 from app.web.forms import ConfirmForm
-from app.web.view_helpers import role_required
+from app.web.view_helpers import render_form, role_required
 
 patient_required = role_required(ROLE_PATIENT)
 
 
-def _page(form, created_links=None):
-    page = render_template(
-        "reminders/settings.html",
-        form=form,
-        upcoming=reminder_settings.upcoming(current_user, utcnow()),
-        created_links=created_links,
-    )
-    return page, 422 if form.errors else 200
+# The new calendar token travels in the signed session cookie from the POST to the next page only.
+NEW_CALENDAR_TOKEN = "new_calendar_token"
 
 
 @bp.route("/reminders", methods=["GET", "POST"])
@@ -36,7 +30,12 @@ def settings():
         )
         flash("Reminder choices saved.", "success")
         return redirect(url_for(".settings"))
-    return _page(form)
+    return render_form(
+        "reminders/settings.html",
+        form,
+        upcoming=reminder_settings.upcoming(current_user, utcnow()),
+        created_links=calendar_feed.links_if_current(current_user, session.pop(NEW_CALENDAR_TOKEN, None)),
+    )
 
 
 @bp.route("/reminders/calendar", methods=["POST"])
@@ -44,9 +43,9 @@ def settings():
 def create_calendar():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    token = calendar_feed.create_link(current_user)
-    # Shown on this answer only: the database keeps the token's hash, never the link.
-    return _page(ReminderSettingsForm(formdata=None, obj=current_user), created_links=calendar_feed.feed_links(token))
+    # Shown on the next page only: the database keeps the token's hash, never the link.
+    session[NEW_CALENDAR_TOKEN] = calendar_feed.create_link(current_user)
+    return redirect(url_for(".settings"))
 
 
 @bp.route("/reminders/calendar/off", methods=["POST"])

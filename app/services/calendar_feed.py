@@ -58,6 +58,15 @@ def patient_for_token(token: str) -> User | None:
     )
 
 
+def links_if_current(patient: User, token: str | None) -> dict[str, str] | None:
+    """The feed's links for a token just created, unless it has been replaced or revoked since (or is None)."""
+    if not token or patient.calendar_token_hash is None:
+        return None
+    if not secrets.compare_digest(patient.calendar_token_hash, _token_hash(token)):
+        return None
+    return feed_links(token)
+
+
 def feed_links(token: str) -> dict[str, str]:
     """The feed's address to subscribe with (webcal://) and to copy (https:// as served)."""
     url = url_for("reminders.calendar_feed", token=token, _external=True)

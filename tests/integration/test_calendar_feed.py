@@ -38,8 +38,9 @@ def reader(app):
 def create_link(client):
     """Press "Add reminders to your phone's calendar"; the token shown on the page."""
     response = client.post("/reminders/calendar")
-    assert response.status_code == 200
-    (token,) = set(FEED_LINK.findall(response.get_data(as_text=True)))
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/reminders"
+    (token,) = set(FEED_LINK.findall(client.get("/reminders").get_data(as_text=True)))
     return token
 
 
@@ -55,8 +56,8 @@ def stored_hash(db, user):
 
 
 def test_the_link_is_shown_once_and_only_its_hash_is_kept(db, nora_client, nora):
-    response = nora_client.post("/reminders/calendar")
-    page = response.get_data(as_text=True)
+    assert nora_client.post("/reminders/calendar").status_code == 302
+    page = nora_client.get("/reminders").get_data(as_text=True)
     (token,) = set(FEED_LINK.findall(page))
     assert f'href="webcal://localhost/calendar/{token}.ics"' in page
     assert f'value="http://localhost/calendar/{token}.ics"' in page
@@ -66,6 +67,7 @@ def test_the_link_is_shown_once_and_only_its_hash_is_kept(db, nora_client, nora)
     again = nora_client.get("/reminders").get_data(as_text=True)
     assert token not in again
     assert "Your calendar is on." in again
+    assert token not in nora_client.get("/reminders").get_data(as_text=True)
 
 
 def test_the_feed_holds_each_check_in_at_its_time_in_the_patients_zone(nora_client, nora, reader, make_session):
@@ -174,3 +176,11 @@ def test_a_practitioner_cannot_have_a_feed(db, client, make_clinic, make_practit
     log_in(client, practitioner)
     assert client.post("/reminders/calendar").status_code == 404
     assert stored_hash(db, practitioner) is None
+
+
+def test_a_link_turned_off_before_it_was_shown_is_never_shown(nora_client):
+    assert nora_client.post("/reminders/calendar").status_code == 302
+    assert nora_client.post("/reminders/calendar/off").status_code == 302
+    page = nora_client.get("/reminders").get_data(as_text=True)
+    assert "/calendar/" not in page
+    assert "The calendar is off: its link no longer works." in page

@@ -165,7 +165,7 @@ def test_each_form_of_the_page_needs_its_csrf_token(db, protected_client, london
     saved = reload(db, londoner)
     assert (saved.quiet_hours_start, saved.calendar_token_hash) == ("21:00", None)
     token = hidden_csrf(protected_client.get("/reminders"))
-    assert protected_client.post("/reminders/calendar", data={"csrf_token": token}).status_code == 200
+    assert protected_client.post("/reminders/calendar", data={"csrf_token": token}).status_code == 302
     assert reload(db, londoner).calendar_token_hash is not None
     assert protected_client.post("/reminders/calendar/off").status_code == 400
     assert reload(db, londoner).calendar_token_hash is not None
