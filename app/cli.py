@@ -1,15 +1,18 @@
 """flask CLI commands: ``flask --app wsgi seed-demo`` and friends."""
 
+import signal
 import sqlite3
+import threading
 from datetime import timedelta
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
 from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, User, utcnow
-from app.services import logbook, personal_data
+from app.services import clinic_notifications, logbook, personal_data, reminders
 from app.web.forms import password_problem
 
 DEMO_PASSWORD = "peony-lantern-harbour"
@@ -82,6 +85,7 @@ def register(app):
     app.cli.add_command(refresh_statuses)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    app.cli.add_command(send_reminders)
 
 
 def _replace_user(email, role=ROLE_PATIENT, **fields):
@@ -240,3 +244,49 @@ def restore(path):
     db.engine.dispose()
     _copy_sqlite(path, target)
     click.echo(f"Restored {target} from {path}.")
+
+
+def send_pass():
+    """One pass: the reminders due now, the failed ones due a retry, then the clinics' notifications."""
+    app = current_app._get_current_object()
+    now = utcnow()
+    # No request to take the address from: links are built for PUBLIC_URL.
+    with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
+        report = reminders.send_due(now) + reminders.retry_failed(now) + clinic_notifications.notify_clinics(now)
+    db.session.rollback()  # ends the last read: no transaction held open until the next pass
+    return report
+
+
+@click.command("send-reminders")
+@click.option(
+    "--every",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Keep going, a pass every SECONDS, until SIGTERM or Ctrl-C (the pass under way is finished first).",
+)
+@with_appcontext
+def send_reminders(every):
+    """Send the reminders and clinic notifications due now, and retry failed ones: each message at most once."""
+    if every is None:
+        click.echo(send_pass())
+        return
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    click.echo(f"Sending reminders every {every} seconds; Ctrl-C or SIGTERM stops.")
+    try:
+        while not stop.is_set():
+            try:
+                report = send_pass()
+            except Exception:
+                # The database or the mail server away for a moment: logged, and tried again next pass.
+                current_app.logger.exception("A sending pass failed")
+                db.session.rollback()
+            else:
+                if report.sent or report.failed or report.gave_up or report.skipped:
+                    click.echo(f"{utcnow():%Y-%m-%d %H:%M:%S} UTC: {report}")
+            stop.wait(every)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo("Stopped sending reminders.")

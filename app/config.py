@@ -49,6 +49,10 @@ class Config:
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_FIX_HOPS = 0
 
+    # Where links in reminders and clinic notifications point: the sender (flask send-reminders) has no
+    # request to take the address from. FLASK_PUBLIC_URL=https://afterglow.example.com in production.
+    PUBLIC_URL = "http://127.0.0.1:8000"
+
     # scrypt is Werkzeug's default; tests swap in a fast method.
     PASSWORD_HASH_METHOD = "scrypt"
 

@@ -62,9 +62,9 @@ def register_blueprints(app):
     from app.auth import bp as auth_bp
     from app.gallery import bp as gallery_bp
     from app.invites import bp as invites_bp
+    from app.notifications import bp as notifications_bp
     from app.patient import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
-    from app.reminders import bp as reminders_bp
     from app.site import bp as site_bp
 
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -73,7 +73,7 @@ def register_blueprints(app):
     app.register_blueprint(invites_bp)
     app.register_blueprint(practitioner_bp, url_prefix="/clinic")
     app.register_blueprint(site_bp)
-    app.register_blueprint(reminders_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_errorhandlers(app):

@@ -10,6 +10,7 @@ import os
 import smtplib
 import ssl
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
@@ -20,22 +21,32 @@ from flask import current_app, render_template
 SENT = "sent"  # handed to the SMTP server
 SAVED = "saved"  # written to the outbox folder: no mail server is set up
 
+# Extra header fields (List-Unsubscribe) carry long URLs that must stay whole: folded at 78
+# characters, a URL would become RFC 2047 encoded words, which mail clients do not read there.
+# 998 is RFC 5322's limit for any line.
+WHOLE_LINES = policy.default.clone(max_line_length=998)
+
 
 class MailNotSent(Exception):
     """The SMTP server could not be reached, or refused the message."""
 
 
-def send(to, subject, template, **context):
-    """Email ``templates/email/<template>.txt`` to one address; SENT or SAVED. Raises MailNotSent."""
+def send(to, subject, template, headers=None, **context):
+    """Email ``templates/email/<template>.txt`` to one address; SENT or SAVED. Raises MailNotSent.
+
+    ``headers``: more header fields, e.g. List-Unsubscribe on reminders.
+    """
     config = current_app.config
     sender = config["MAIL_DEFAULT_SENDER"]
-    message = EmailMessage()
+    message = EmailMessage(policy=WHOLE_LINES if headers else policy.default)
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.now(UTC))
     # A domain of our own: without one, make_msgid asks DNS for this machine's name.
     message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or "localhost")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(render_template(f"email/{template}.txt", **context))
     if not config["MAIL_SERVER"]:
         save_to_outbox(message)
