@@ -27,8 +27,16 @@ instance/secret_key:
 	mkdir -p instance
 	umask 077 && $(PYTHON_SYSTEM) -c 'import secrets; print(secrets.token_hex(32))' > $@
 
+# Web Push's VAPID key, generated once and kept: each phone's subscription is bound to its public key.
+instance/vapid_private_key.pem: | $(VENV)/.runtime-installed
+	mkdir -p instance
+	umask 077 && $(PY) -c 'import sys; from cryptography.hazmat.primitives import serialization as s; \
+		from cryptography.hazmat.primitives.asymmetric import ec; \
+		sys.stdout.buffer.write(ec.generate_private_key(ec.SECP256R1()).private_bytes( \
+		s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()))' > $@.tmp && mv $@.tmp $@
+
 # Statuses are re-assessed after an upgrade: the recovery model's rules may have changed with the code.
-migrate: $(VENV)/.runtime-installed instance/secret_key
+migrate: $(VENV)/.runtime-installed instance/secret_key instance/vapid_private_key.pem
 	$(VENV)/bin/flask --app wsgi db upgrade
 	$(VENV)/bin/flask --app wsgi refresh-statuses
 

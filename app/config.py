@@ -80,6 +80,17 @@ class Config:
     SIGNUP_LINK_LIFETIME = timedelta(hours=24)
     PASSWORD_RESET_LIFETIME = timedelta(hours=1)
 
+    # Web Push (app/services/push.py): the VAPID key `make run` generates once (instance/vapid_private_key.pem
+    # when unset); without it the app runs and push says it is not set up. VAPID_SUBJECT is the contact push
+    # services see ("mailto:" + MAIL_DEFAULT_SENDER's address when unset). A push service gets PUSH_TIMEOUT
+    # seconds to answer; a message waits for an offline phone at most PUSH_TTL seconds. PUSH_ALLOW_LOCAL_HTTP
+    # is for tests only: it admits http://127.0.0.1 endpoints, otherwise every endpoint must be public HTTPS.
+    VAPID_PRIVATE_KEY_FILE = None
+    VAPID_SUBJECT = None
+    PUSH_TIMEOUT = 10
+    PUSH_TTL = 12 * 60 * 60
+    PUSH_ALLOW_LOCAL_HTTP = False
+
 
 SECRET_KEY_FILE = "secret_key"
 

@@ -65,6 +65,7 @@ def register_blueprints(app):
     from app.notifications import bp as notifications_bp
     from app.patient import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
+    from app.push import bp as push_bp
     from app.reminders import bp as reminders_bp
     from app.site import bp as site_bp
 
@@ -74,6 +75,7 @@ def register_blueprints(app):
     app.register_blueprint(invites_bp)
     app.register_blueprint(practitioner_bp, url_prefix="/clinic")
     app.register_blueprint(site_bp)
+    app.register_blueprint(push_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reminders_bp)
 

@@ -60,3 +60,38 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Web Push (app/services/push.py sends {title, body, url}): show it; a tap opens that page of this site.
+const ICON = "{{ url_for('static', filename='icons/icon-192.png') }}";
+
+function sameOriginUrl(url) {
+  try {
+    const target = new URL(url || "/", self.location.origin);
+    return target.origin === self.location.origin ? target.href : self.location.origin + "/";
+  } catch (error) {
+    return self.location.origin + "/";
+  }
+}
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try { message = event.data ? event.data.json() : {}; } catch (error) { message = {}; }
+  event.waitUntil(self.registration.showNotification(message.title || "Afterglow", {
+    body: message.body || "",
+    icon: ICON,
+    badge: ICON,
+    data: { url: sameOriginUrl(message.url) },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = sameOriginUrl(event.notification.data && event.notification.data.url);
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === url && "focus" in client);
+      if (open) { return open.focus(); }
+      return self.clients.openWindow(url);
+    })
+  );
+});
