@@ -44,9 +44,11 @@ migrate: $(VENV)/.runtime-installed instance/secret_key instance/vapid_private_k
 static-compressed: $(VENV)/.runtime-installed
 	$(PY) -m whitenoise.compress -q static
 
+# gunicorn and, beside it, the reminder sender (a pass every minute), started and stopped together by
+# scripts/serve: Ctrl-C stops both. Links in reminders point at this server unless FLASK_PUBLIC_URL is set.
 run: migrate static-compressed
-	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) \
-		--access-logfile - wsgi:app
+	FLASK_PUBLIC_URL="$${FLASK_PUBLIC_URL:-http://127.0.0.1:$(PORT)}" VENV=$(VENV) scripts/serve \
+		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) --access-logfile - wsgi:app
 
 dev: migrate
 	$(VENV)/bin/flask --app wsgi run --debug --port $(PORT)
