@@ -1,14 +1,14 @@
 import json
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 
 from app.models import ROLE_PATIENT, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
 from app.patient.forms import DeleteAccountForm, LogForm, UsualSkinForm
-from app.services import clinic_contact, clinics, exports, logbook, personal_data, session_reports
-from app.web.forms import ConfirmForm, SessionForm
+from app.services import clinic_contact, clinics, exports, logbook, personal_data, series, session_reports
+from app.web.forms import ConfirmForm, SeriesPlanForm, SessionForm
 from app.web.view_helpers import (
     accepts_photo,
     credentials_rate_limit,
@@ -28,7 +28,19 @@ def home():
     if current_user.is_practitioner:
         return redirect(url_for("practitioner.dashboard"))
     summaries = logbook.session_summaries(current_user.id)
-    return render_template("patient/home.html", summaries=summaries)
+    return render_template("patient/home.html", summaries=summaries, series=series.overview(current_user))
+
+
+@bp.route("/series", methods=["GET", "POST"])
+@patient_required
+def series_plan():
+    # Filled from the stored plan only to show it: a posted form missing a field must not keep the stored value.
+    form = SeriesPlanForm() if request.method == "POST" else SeriesPlanForm.for_patient(current_user)
+    if form.validate_on_submit():
+        series.set_plan(current_user._get_current_object(), form.planned_sessions.data, form.interval_weeks.data)
+        flash("Series plan saved.", "success")
+        return redirect(url_for(".home"))
+    return render_form("patient/series_form.html", form, series=series.overview(current_user))
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -53,6 +65,7 @@ def session_detail(session_id):
         report=report,
         contacts=clinic_contact.contacts_for_patient(current_user.id),
         clinic_alerts=clinic_contact.alerts_for_patient_session(current_user.id, treatment.id),
+        too_soon=series.too_soon(treatment),
     )
 
 

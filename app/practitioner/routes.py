@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.core import cohort
@@ -15,9 +15,9 @@ from app.practitioner.forms import (
     NoteForm,
     PatientInviteForm,
 )
-from app.services import alerts, clinic_contact, clinics, exports, logbook, patient_records, photos
+from app.services import alerts, clinic_contact, clinics, exports, logbook, patient_records, photos, series
 from app.services.dashboard import clinic_dashboard, cohort_sessions
-from app.web.forms import CompareForm, SessionForm
+from app.web.forms import CompareForm, SeriesPlanForm, SessionForm
 from app.web.view_helpers import download, page_number, render_form, role_required
 
 practitioner_required = role_required(ROLE_PRACTITIONER)
@@ -65,7 +65,7 @@ def patient_detail(patient_id):
     return _patient_page(patient, session_id=request.args.get("session", type=int))
 
 
-def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge=None):
+def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge=None, series_form=None):
     """The patient detail page; a form passed in with errors is shown with them, and status 422.
 
     ``failed_acknowledge``: (alert id, or "all", form) of an acknowledgement refused.
@@ -80,8 +80,12 @@ def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge=N
         note_form=note_form or NoteForm(),
         acknowledge_forms=forms,
         urgency_words=alerts.URGENCY_WORDS,
+        series=series.overview(patient),
+        series_form=series_form or SeriesPlanForm.for_patient(patient),
+        too_soon=series.too_soon(record.treatment) if record.treatment else None,
     )
-    has_errors = (note_form and note_form.errors) or failed_acknowledge is not None
+    has_errors = any(form is not None and form.errors for form in (note_form, series_form))
+    has_errors = has_errors or failed_acknowledge is not None
     return html, 422 if has_errors else 200
 
 
@@ -110,6 +114,19 @@ def add_note(patient_id):
     patient_records.add_note(current_user.clinic_id, current_user, patient, form.body.data)
     flash("Note saved.", "success")
     return redirect(url_for(".patient_detail", patient_id=patient.id) + "#notes")
+
+
+@bp.route("/patients/<id:patient_id>/series", methods=["POST"])
+@practitioner_required
+def series_plan(patient_id):
+    patient = patient_of_my_clinic_or_404(patient_id)
+    form = SeriesPlanForm()
+    if not form.validate_on_submit():
+        return _patient_page(patient, series_form=form)
+    if not series.set_plan(patient, form.planned_sessions.data, form.interval_weeks.data, by=current_user):
+        abort(404)  # the patient stopped sharing a moment ago
+    flash("Series plan saved. The patient sees it too.", "success")
+    return redirect(url_for(".patient_detail", patient_id=patient.id) + "#series")
 
 
 @bp.route("/alerts/<id:alert_id>/acknowledge", methods=["POST"])
@@ -166,6 +183,9 @@ def record_session(patient_id):
     if form.validate_on_submit():
         treatment = logbook.record_session(patient, fill=form.copy_to, recorded_by=current_user)
         flash("Session recorded. The patient sees it and can log against it.", "success")
+        spacing = series.too_soon(treatment)
+        if spacing:
+            flash(spacing.sentence("clinic"), "warning")
         return redirect(url_for(".patient_detail", patient_id=patient.id, session=treatment.id))
     return render_form("practitioner/session_form.html", form, patient=patient)
 

@@ -37,7 +37,7 @@ from zxcvbn import zxcvbn
 from app.core import images
 from app.core.vocabulary import AREAS, CONCERNS, DEVICES
 from app.models import utcnow
-from app.services import photos
+from app.services import photos, series
 from app.web.filters import local_time
 from app.web.timezones import viewer_zone
 
@@ -305,6 +305,54 @@ class SessionForm(BaseForm):
     def validate_areas(self, field):
         if not field.data:
             raise ValidationError("Tick at least one treated area.")
+
+
+class PlanChoiceField(RadioField):
+    """Whole numbers to choose from, and "Not set" (data None); anything else, or nothing, gets ``message``."""
+
+    def __init__(self, label=None, validators=None, *, numbers, unit="", message, **kwargs):
+        self.allowed, self.message, self.answered = list(numbers), message, False
+        choices = {"": "Not set", **{str(number): f"{number}{unit}" for number in numbers}}
+        super().__init__(label, validators, choices=choices, coerce=_int_or_none, validate_choice=False, **kwargs)
+        self.type = "RadioField"  # templates/_forms.html renders it as the radios it is
+
+    def process_formdata(self, valuelist):
+        self.data, self.answered = None, len(valuelist) == 1
+        if self.answered:
+            try:
+                self.data = _int_or_none(valuelist[0].strip())
+            except ValueError:
+                self.answered = False
+
+    def pre_validate(self, form):
+        if not self.answered or (self.data is not None and self.data not in self.allowed):
+            raise ValidationError(self.message)
+
+
+class SeriesPlanForm(BaseForm):
+    """The planned series, set by the patient or their clinic: 3-6 sessions, 4-6 weeks apart, or not set."""
+
+    planned_sessions = PlanChoiceField(
+        "Number of sessions planned",
+        numbers=series.PLANNED_SESSIONS,
+        message="Choose 3, 4, 5 or 6 sessions, or Not set.",
+        description="A series is usually 3 to 6 sessions.",
+    )
+    interval_weeks = PlanChoiceField(
+        "Weeks between sessions",
+        numbers=series.INTERVAL_WEEKS,
+        unit=" weeks",
+        message="Choose 4, 5 or 6 weeks, or Not set.",
+        description="Usually 4 to 6 weeks, to give the skin time to heal.",
+    )
+    submit = SubmitField("Save the plan")
+
+    @classmethod
+    def for_patient(cls, patient):
+        """The form showing the patient's plan as stored, whatever the request posted (another form, say)."""
+        form = cls()
+        form.planned_sessions.data, form.interval_weeks.data = patient.planned_sessions, patient.planned_interval_weeks
+        return form
 
 
 class ConfirmForm(BaseForm):
