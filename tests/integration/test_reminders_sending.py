@@ -6,24 +6,33 @@ time is frozen at NOW (2026-06-15 12:00 UTC) and moved with `frozen_time`. A ses
 15th, and is dropped at 10:00 on the 16th, when the day-2 check-in is due.
 """
 
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from aiosmtpd.controller import Controller
 from flask import render_template
 
 from app.cli import send_pass
 from app.core import vocabulary
-from app.models import Delivery
+from app.models import Delivery, TreatmentSession, User
 from app.services import reminders
 from tests.conftest import NOW, log_in
 from tests.integration.conftest import ReceivingServer, free_port
 from tests.mailbox import links_in, parse, text_of
 
 PUBLIC = "https://afterglow.example.com"
+ROOT = Path(__file__).resolve().parents[2]
+FACE = dict(device="derma_pen", areas=["face"], needle_depth_mm=0.5)
 DAY_2 = datetime(2026, 6, 16, 10, 0, tzinfo=UTC)  # the day-2 check-in of a session 26 hours before NOW
 
 
@@ -363,3 +372,47 @@ def test_a_failed_reminder_is_given_up_once_the_patient_turned_email_off(
     frozen_time.move_to(NOW + timedelta(minutes=5))
     assert send_reminders(sending_app) == "0 sent, 0 failed, 1 given up, 0 skipped"
     assert smtp_server.messages == []
+
+
+def test_two_sender_processes_running_every_second_send_each_reminder_once_and_stop_on_sigterm(
+    sending_app, smtp_server, db
+):
+    """`send-reminders --every 1` twice at once, as real processes against the same database, in real time."""
+    real_now = time_machine.escape_hatch.datetime.datetime.now(UTC)
+    emails = [f"p{n}@example.com" for n in range(3)]
+    for email in emails:
+        # Never quiet: the test may run at any hour.
+        patient = User(email=email, password_hash="-", quiet_hours_start="00:00", quiet_hours_end="00:00")
+        db.session.add(TreatmentSession(patient=patient, performed_at=real_now - timedelta(hours=26), **FACE))
+    db.session.commit()
+    config = sending_app.config
+    env = {
+        **os.environ,
+        "DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "tests-only-not-secret",
+        "FLASK_MAIL_SERVER": "127.0.0.1",
+        "FLASK_MAIL_PORT": str(config["MAIL_PORT"]),
+        "FLASK_MAIL_USE_TLS": "false",
+        "FLASK_MAIL_USERNAME": config["MAIL_USERNAME"],
+        "FLASK_MAIL_PASSWORD": config["MAIL_PASSWORD"],
+        "FLASK_PUBLIC_URL": PUBLIC,
+    }
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "send-reminders", "--every", "1"]
+    senders = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(2)
+    ]
+    try:
+        deadline = time_machine.escape_hatch.time.time() + 60
+        while len(smtp_server.messages) < len(emails) and time_machine.escape_hatch.time.time() < deadline:
+            time.sleep(0.2)
+        time.sleep(3)  # a few more passes of each: nothing more to send
+    finally:
+        for sender in senders:
+            sender.send_signal(signal.SIGTERM)
+        outputs = [sender.communicate(timeout=30)[0] for sender in senders]
+    assert [sender.returncode for sender in senders] == [0, 0], outputs
+    assert all(output.rstrip().endswith("Stopped sending reminders.") for output in outputs), outputs
+    for email in emails:
+        assert len(smtp_server.take(email)) == 1, (email, outputs)
+    assert db.session.scalar(sa.select(sa.func.count(Delivery.id))) == len(emails)
