@@ -479,7 +479,7 @@ def test_the_partial_gives_the_script_what_it_needs_and_says_what_works_without_
     assert f"data-endpoints='[\"{device.endpoint}\"]'" in page
     assert 'data-subscribe-url="/push/subscriptions"' in page
     assert 'data-unsubscribe-url="/push/subscriptions/delete"' in page
-    assert "Notifications on this phone need JavaScript, which is turned off. Email reminders still work." in page
+    assert "Notifications on this phone need JavaScript. Email reminders still work." in page
     assert re.search(r'<script src="/static/js/push.js\?v=\w+" defer>', page)
 
 
@@ -495,3 +495,15 @@ def test_the_service_worker_shows_pushes_and_opens_only_this_sites_pages(client)
     assert 'addEventListener("push"' in worker and "showNotification" in worker
     assert 'addEventListener("notificationclick"' in worker and "target.origin === self.location.origin" in worker
     assert re.search(r'const ICON = "/static/icons/icon-192\.png\?v=\w+";', worker)
+
+
+def test_a_page_can_word_the_partial_for_the_clinic(push_app, make_clinic, make_practitioner):
+    template = (
+        '{% extends "base.html" %}{% block content %}{% set push_title = "Alerts on this phone" %}'
+        '{% set push_fallback = "Alert emails still work." %}{% include "push/_this_device.html" %}{% endblock %}'
+    )
+    push_app.add_url_rule("/test-only/clinic-device", "test_clinic_device", lambda: render_template_string(template))
+    page = logged_in(push_app, make_practitioner(make_clinic())).get("/test-only/clinic-device").text
+    assert '<h2 id="push-device-heading">Alerts on this phone</h2>' in page
+    assert "Notifications on this phone need JavaScript. Alert emails still work." in page
+    assert 'data-fallback="Alert emails still work."' in page
