@@ -13,10 +13,11 @@ row "sending", and nothing ever sends it again (a patient never gets the same
 reminder twice; one reminder may, rarely, be lost).
 
 Channels: ``SENDERS`` maps a channel name to ``function(user, message)``; anything it
-raises means "not sent" (retried later). Email is here; Web Push is one more entry,
-``"push"``, calling ``app.services.push.send_to_user``. Which channels a user has on is
-read from the settings named in ``REMINDER_CHOICES`` (and, for the clinic,
-``clinic_notifications.ALERT_CHOICES``).
+raises means "not sent" (retried later, unless the error says ``retryable = False``).
+Email is here; Web Push is one more entry, ``"push"``, calling
+``app.services.push.send_to_user``, with an ``AVAILABLE`` entry so that only users with a
+subscribed device get a push delivery. Which channels a user has on is read from the
+settings named in ``REMINDER_CHOICES`` (and, for the clinic, ``clinic_notifications.ALERT_CHOICES``).
 
 Messages carry links only: never a symptom, a status or anything about anyone's health.
 """
@@ -121,11 +122,18 @@ def _send_email(user, message):
 
 # Channel name -> function(user, message); raising anything means not sent.
 SENDERS = {"email": _send_email}
+# Channel name -> function(user) saying whether the user can be reached that way at all (every user has
+# an email address; push needs a subscribed device). A channel not listed is always available.
+AVAILABLE = {}
 
 
 def channels_on(user, choices):
-    """The channels of SENDERS that the user has turned on, by the settings named in ``choices``."""
-    return [channel for channel in SENDERS if getattr(user, choices[channel], False)]
+    """The channels of SENDERS that the user has turned on (settings named in ``choices``) and can be reached by."""
+    return [
+        channel
+        for channel in SENDERS
+        if getattr(user, choices[channel], False) and AVAILABLE.get(channel, lambda _: True)(user)
+    ]
 
 
 # --- Claiming, sending, recording -------------------------------------------------------------
@@ -160,7 +168,9 @@ def attempt(delivery_id, attempts, user, channel, message, now, report):
         # Anything a channel raises is recorded and retried; the pass goes on with the others.
         db.session.rollback()
         current_app.logger.warning("Delivery %s by %s not sent: %s", delivery_id, channel, type(error).__name__)
-        gave_up = _record_failure(delivery_id, attempts, type(error).__name__, now)
+        # An error that says trying again cannot work (a push service refusing the message for good) gives up now.
+        final = attempts if getattr(error, "retryable", True) else MAX_ATTEMPTS
+        gave_up = _record_failure(delivery_id, final, type(error).__name__, now)
         if gave_up:
             report.gave_up += 1
         else:

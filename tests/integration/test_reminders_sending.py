@@ -416,3 +416,30 @@ def test_two_sender_processes_running_every_second_send_each_reminder_once_and_s
     for email in emails:
         assert len(smtp_server.take(email)) == 1, (email, outputs)
     assert db.session.scalar(sa.select(sa.func.count(Delivery.id))) == len(emails)
+
+
+class RefusedForGood(Exception):
+    """What a channel raises when trying again cannot work (as app.services.push.PushNotSent can)."""
+
+    retryable = False
+
+
+def test_each_channel_is_its_own_delivery_and_an_error_that_cannot_be_retried_gives_up_at_once(
+    sending_app, smtp_server, db, monkeypatch, make_patient, make_session
+):
+    # A second channel in the mapping, as the lead adds push: refused for good by its service.
+    def refuse(user, message):
+        raise RefusedForGood
+
+    monkeypatch.setitem(reminders.SENDERS, "push", refuse)
+    ada = make_patient(email="ada@example.com")
+    no_device = make_patient(email="nodevice@example.com")
+    for patient in (ada, no_device):
+        make_session(patient, hours_ago=26)
+    monkeypatch.setitem(reminders.AVAILABLE, "push", lambda user: user.email != "nodevice@example.com")
+
+    assert send_reminders(sending_app) == "2 sent, 0 failed, 1 given up, 0 skipped"
+    assert len(smtp_server.take("ada@example.com")) == 1
+    states = {(d.channel, d.state, d.attempts, d.error) for d in deliveries(db, ada.id)}
+    assert states == {("email", "sent", 1, ""), ("push", "gave_up", 1, "RefusedForGood")}
+    assert [d.channel for d in deliveries(db, no_device.id)] == ["email"]
