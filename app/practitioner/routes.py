@@ -118,7 +118,7 @@ def add_note(patient_id):
 
 @bp.route("/patients/<id:patient_id>/series", methods=["POST"])
 @practitioner_required
-def series_plan(patient_id):
+def patient_series_plan(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
     form = SeriesPlanForm()
     if not form.validate_on_submit():

@@ -311,21 +311,19 @@ class PlanChoiceField(RadioField):
     """Whole numbers to choose from, and "Not set" (data None); anything else, or nothing, gets ``message``."""
 
     def __init__(self, label=None, validators=None, *, numbers, unit="", message, **kwargs):
-        self.allowed, self.message, self.answered = list(numbers), message, False
+        self.message, self.answered = message, False
         choices = {"": "Not set", **{str(number): f"{number}{unit}" for number in numbers}}
+        self.accepted = frozenset(choices)
         super().__init__(label, validators, choices=choices, coerce=_int_or_none, validate_choice=False, **kwargs)
         self.type = "RadioField"  # templates/_forms.html renders it as the radios it is
 
     def process_formdata(self, valuelist):
-        self.data, self.answered = None, len(valuelist) == 1
-        if self.answered:
-            try:
-                self.data = _int_or_none(valuelist[0].strip())
-            except ValueError:
-                self.answered = False
+        # Only the values the radios send: "04", " 4" or a digit of another script is no choice of ours.
+        self.answered = len(valuelist) == 1 and valuelist[0] in self.accepted
+        self.data = _int_or_none(valuelist[0]) if self.answered else None
 
     def pre_validate(self, form):
-        if not self.answered or (self.data is not None and self.data not in self.allowed):
+        if not self.answered:
             raise ValidationError(self.message)
 
 

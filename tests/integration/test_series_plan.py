@@ -254,6 +254,8 @@ def test_without_a_plan_the_series_goes_on_until_six_sessions(db, patient_client
         ({"planned_sessions": "four<script>", "interval_weeks": "5"}, "planned_sessions", SESSIONS_MESSAGE),
         ({"planned_sessions": "4", "interval_weeks": "4.5"}, "interval_weeks", WEEKS_MESSAGE),
         ({"planned_sessions": ["4", "5"], "interval_weeks": "5"}, "planned_sessions", SESSIONS_MESSAGE),
+        ({"planned_sessions": "04", "interval_weeks": "5"}, "planned_sessions", SESSIONS_MESSAGE),
+        ({"planned_sessions": "4", "interval_weeks": "٥"}, "interval_weeks", WEEKS_MESSAGE),  # an Arabic-Indic 5
         ({"interval_weeks": "5"}, "planned_sessions", SESSIONS_MESSAGE),  # missing: never taken as Not set
     ],
 )
