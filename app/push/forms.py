@@ -22,8 +22,12 @@ def _key(length):
     return check
 
 
-def json_formdata(body):
+def json_formdata(request):
     """The JSON body's text values as form data; anything not text (a number, a list, null) counts as missing."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None  # nested far deeper than any subscription: Python's parser gives up (never a 500)
     body = body if isinstance(body, dict) else {}
     keys = body.get("keys") if isinstance(body.get("keys"), dict) else {}
     values = {"endpoint": body.get("endpoint"), "p256dh": keys.get("p256dh"), "auth": keys.get("auth")}

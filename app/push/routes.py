@@ -17,7 +17,7 @@ from app.services import push
 @bp.route("/push/subscriptions", methods=["POST"])
 @login_required
 def subscribe():
-    form = SubscriptionForm(json_formdata(request.get_json(silent=True)))
+    form = SubscriptionForm(json_formdata(request))
     if not form.validate():
         return _invalid(form)
     try:
@@ -30,7 +30,7 @@ def subscribe():
 @bp.route("/push/subscriptions/delete", methods=["POST"])
 @login_required
 def unsubscribe():
-    form = EndpointForm(json_formdata(request.get_json(silent=True)))
+    form = EndpointForm(json_formdata(request))
     if not form.validate():
         return _invalid(form)
     if not push.unsubscribe(current_user, form.endpoint.data):

@@ -425,6 +425,15 @@ def test_a_body_that_is_not_json_is_refused_with_a_message(push_app, db, patient
     assert subscriptions(db) == []
 
 
+def test_deeply_nested_json_is_refused_with_a_message(push_app, db, patient):
+    browser = logged_in(push_app, patient)
+    for body in ("[" * 100_000 + "]" * 100_000, '{"endpoint":' * 50_000 + "1" + "}" * 50_000):
+        response = browser.post("/push/subscriptions", data=body, content_type="application/json")
+        assert response.status_code == 400
+        assert "That is not a push subscription." in response.get_json()["message"]
+    assert subscriptions(db) == []
+
+
 def test_a_real_push_service_endpoint_is_accepted(push_app, db, patient):
     assert subscribe(logged_in(push_app, patient), GOOD).status_code == 201
     assert [row.endpoint for row in subscriptions(db)] == [GOOD["endpoint"]]
