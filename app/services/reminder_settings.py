@@ -11,7 +11,6 @@ from app.services import reminder_schedule
 
 # Enough for the coming week or two, short at 360 px.
 UPCOMING_SHOWN = 8
-CHOICE_FIELDS = ("remind_by_email", "remind_by_push", "quiet_hours_start", "quiet_hours_end")
 
 
 def save_choices(patient: User, remind_by_email: bool, remind_by_push: bool, quiet_start: str, quiet_end: str) -> None:

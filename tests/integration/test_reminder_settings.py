@@ -3,10 +3,13 @@ quiet hours) saved or refused with a message beside the field. Through the app, 
 
 import html
 import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from app.models import User
+from app.services.reminder_settings import describe_when
 from tests.conftest import PASSWORD, log_in
 
 # NOW is Monday 15 June 2026, 12:00 UTC: 13:00 in London (BST).
@@ -195,3 +198,20 @@ def test_patients_have_a_reminders_link_and_practitioners_none(client, londoner,
     client.post("/auth/logout")
     log_in(client, make_practitioner(make_clinic()))
     assert 'href="/reminders"' not in client.get("/clinic/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("moment", "whole_day", "words"),
+    [
+        (datetime(2026, 6, 15, 11, 59, tzinfo=UTC), False, "Now"),
+        (datetime(2026, 6, 15, 22, 59, tzinfo=UTC), False, "Today 23:59"),
+        (datetime(2026, 6, 15, 23, 0, tzinfo=UTC), False, "Tomorrow 00:00"),  # midnight in London (BST)
+        (datetime(2026, 6, 17, 9, 0, tzinfo=UTC), False, "Wed 17 Jun 10:00"),
+        (datetime(2027, 1, 4, 9, 0, tzinfo=UTC), False, "Mon 4 Jan 2027 09:00"),  # GMT in January
+        (datetime(2026, 7, 13, 9, 0, tzinfo=UTC), True, "From Mon 13 Jul"),
+        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), True, "From Thu 31 Dec"),
+    ],
+)
+def test_when_a_reminder_comes_in_words(moment, whole_day, words):
+    now = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+    assert describe_when(moment, now, ZoneInfo("Europe/London"), whole_day) == words
