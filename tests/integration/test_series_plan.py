@@ -200,6 +200,7 @@ def test_the_patient_sets_a_plan_and_the_home_card_shows_the_next_window_and_pla
     assert "Next session: 12 July – 26 July" in page
     assert "Planned date: 19 July" in page
     assert "Dates in your time zone (UTC)." in page
+    assert "This window has passed" not in page
 
 
 def test_not_set_clears_the_plan(db, patient_client, patient):
@@ -235,6 +236,13 @@ def test_maintenance_dates_once_the_planned_number_is_reached(db, patient_client
     assert "Session 3 of 3" in page
     assert "Maintenance from 13 December 2026 to 13 June 2027" in page
     assert "Next session" not in page
+
+
+def test_a_window_that_has_passed_says_so(db, patient_client, patient, make_session):
+    make_session(patient, hours_ago=70 * 24, series_number=1)  # 6 April
+    page = page_of(patient_client.get("/"))
+    assert "Next session: 4 May – 18 May" in page
+    assert "This window has passed. If you are continuing the series, ask your clinic for a date." in page
 
 
 def test_without_a_plan_the_series_goes_on_until_six_sessions(db, patient_client, patient, make_session):
