@@ -30,6 +30,15 @@ def _levels(symptom):
     return [(level, f"{level} · {words}") for level, words in SCALE_WORDS[symptom].items()]
 
 
+def _level_words(symptom):
+    # The "levels" layout prints each level's number beside these words.
+    return list(SCALE_WORDS[symptom].items())
+
+
+# The first warning signs, named on the line that says where they are ticked.
+WARNING_EXAMPLES = ", ".join(words.lower() for words in list(WARNING_SIGNS.values())[:3])
+
+
 class LogForm(BaseForm):
     # Not required: a post without a time means "now", as the form's default.
     logged_at = LocalDateTimeField(
@@ -37,9 +46,9 @@ class LogForm(BaseForm):
         description="Now, or earlier to add a moment you missed.",
         tz=viewer_zone,
     )
-    redness = ChoiceScoreField(SCORE_LABELS["redness"], levels=_levels("redness"))
-    swelling = ChoiceScoreField(SCORE_LABELS["swelling"], levels=_levels("swelling"))
-    peeling = ChoiceScoreField(SCORE_LABELS["peeling"], levels=_levels("peeling"))
+    redness = ChoiceScoreField(SCORE_LABELS["redness"], levels=_level_words("redness"))
+    swelling = ChoiceScoreField(SCORE_LABELS["swelling"], levels=_level_words("swelling"))
+    peeling = ChoiceScoreField(SCORE_LABELS["peeling"], levels=_level_words("peeling"))
     pain = ChoiceScoreField(
         SCORE_LABELS["pain"], levels=PAIN_LEVELS, optional=True, description="0 is none, 10 the worst you can imagine."
     )
@@ -59,7 +68,12 @@ class LogForm(BaseForm):
     client_id = HiddenField(default=lambda: str(uuid.uuid4()))
     submit = SubmitField("Save log")
 
+    SCORE_FIELDS = ("redness", "swelling", "peeling")
     WARNING_FIELDS = tuple(WARNING_SIGNS)
+    # One tap away, behind the extras' summary; "photo" is absent from the edit form.
+    EXTRA_FIELDS = ("pain", "itch", "bruising", *WARNING_FIELDS, "note", "photo")
+    WARNING_EXAMPLES = WARNING_EXAMPLES
+    EXTRAS_SUMMARY = "Pain, itch, bruising, warning signs, note or photo"
     FIELDS = (
         "logged_at",
         "redness",
@@ -81,17 +95,29 @@ class LogForm(BaseForm):
 
     @classmethod
     def for_edit(cls, log):
-        form = cls(log.session, obj=log)
+        form = cls(log.session, obj=log, editing=log)
         del form.client_id  # a log keeps the id it was first sent with
         del form.photo  # photos are added with a new log or on the session page
         return form
 
-    def __init__(self, treatment, *args, **kwargs):
+    def __init__(self, treatment, *args, editing=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.treatment = treatment
+        self.editing = editing
         # Before day 7 the skin is still healing, so "how does it look now" is not asked.
         if hours_since_session(treatment.performed_at, utcnow()) < ASK_IMPROVEMENT_FROM_HOURS:
             del self.improvement
+
+    @property
+    def extras_open(self):
+        """Whether the extras start open: one has an answer or an error, or the last log had a warning sign."""
+        extras = [self[name] for name in self.EXTRA_FIELDS if name in self]
+        # "is not False", not a truthiness test: a pain of 0 is an answer.
+        if any(field.errors or (field.data not in (None, "") and field.data is not False) for field in extras):
+            return True
+        # Read only when the page is drawn: the session's logs, newest first, without the one being edited.
+        previous = next((log for log in self.treatment.logs if log is not self.editing), None)
+        return bool(previous and previous.warning_signs)
 
     def mark_resend_conflict(self):
         """The form's id belongs to a stored log with other answers: offer these answers as a new log."""

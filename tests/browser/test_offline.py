@@ -10,7 +10,7 @@ from app.cli import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
 from app.extensions import db
 from app.models import SymptomLog, TreatmentSession, User
 from tests.browser.conftest import PHONE
-from tests.browser.test_patient_flow import choose
+from tests.browser.test_patient_flow import choose, open_extras
 
 
 def logs_with_note(server, note):
@@ -47,6 +47,7 @@ def open_controlled(page, url):
 def fill_log(page, note, level=1):
     for group in ("Redness", "Swelling", "Peeling"):
         choose(page, group, level)
+    open_extras(page)
     page.get_by_label("Note").fill(note)
     page.get_by_role("button", name="Save log").click()
 
@@ -94,6 +95,7 @@ def test_a_log_saved_offline_survives_a_reload_and_arrives_exactly_once(live_ser
         context.set_offline(True)
         for group in ("Redness", "Swelling", "Peeling"):
             choose(page, group, 1)
+        open_extras(page)
         page.get_by_label("Note").fill(note)
         page.get_by_role("button", name="Save log").click()
         expect(page.locator("#outbox-status")).to_contain_text("1 log is saved on this phone")

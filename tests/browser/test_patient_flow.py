@@ -24,6 +24,13 @@ def choose(page, group, level):
     page.get_by_role("group", name=group).get_by_role("radio", name=re.compile(rf"^{level}\b")).check()
 
 
+def open_extras(page):
+    """Open the log form's extras (pain, itch, bruising, warning signs, note, photo) with one tap, unless open."""
+    extras = page.locator("details.extras")
+    if extras.get_attribute("open") is None:
+        extras.locator("summary").click()
+
+
 def assert_fits_a_phone(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"
     small = page.evaluate("""() => [...document.querySelectorAll(
@@ -51,6 +58,7 @@ def log_symptoms(page, redness, swelling, peeling, when=None, pain=None):
     choose(page, "Swelling", swelling)
     choose(page, "Peeling", peeling)
     if pain is not None:
+        open_extras(page)
         choose(page, "Pain", pain)
     if when is not None:
         page.get_by_label("When").fill(when)
