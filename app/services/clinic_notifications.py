@@ -135,7 +135,7 @@ def message_for_retry(practitioner, channel):
     if (
         practitioner.role != ROLE_PRACTITIONER
         or practitioner.clinic_id is None
-        or not getattr(practitioner, ALERT_CHOICES[channel], False)
+        or channel not in reminders.channels_on(practitioner, ALERT_CHOICES)
         or db.session.scalar(_open_alert_flags(practitioner.clinic_id)) is None
     ):
         return None

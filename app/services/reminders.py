@@ -249,7 +249,7 @@ def send_due(now: datetime) -> SendReport:
 
 def _reminder_for_retry(user, key, channel, now):
     """The message of a failed reminder if it is still worth sending: due, unanswered, and its channel on."""
-    if not getattr(user, REMINDER_CHOICES[channel], False):
+    if channel not in channels_on(user, REMINDER_CHOICES):
         return None
     for scheduled in reminder_schedule.due_for(user, now):
         if scheduled.delivery_key == key:
