@@ -163,12 +163,15 @@ def test_the_service_worker_shows_a_push_as_a_notification_with_this_sites_link(
                 "ServiceWorker.deliverPushMessage",
                 {"origin": live_server.url, "registrationId": registration["registrationId"], "data": payload},
             )
-        shown = page.wait_for_function(
-            """async () => {
-                const notes = await (await navigator.serviceWorker.ready).getNotifications();
-                return notes.length === 2 && notes.map(n => ({title: n.title, body: n.body, url: n.data.url}));
-            }"""
-        ).json_value()
+        shown = []
+        for _ in range(50):  # the worker shows them as each push event runs
+            shown = page.evaluate(
+                """async () => (await (await navigator.serviceWorker.ready).getNotifications())
+                    .map(n => ({title: n.title, body: n.body, url: n.data.url}))"""
+            )
+            if len(shown) == 2:
+                break
+            page.wait_for_timeout(100)
         assert sorted(shown, key=lambda note: note["url"]) == [
             {"title": "Afterglow", "body": "A quick check-in is due.", "url": live_server.url + "/"},
             {"title": "Afterglow", "body": "A quick check-in is due.", "url": live_server.url + "/sessions/7/logs/new"},
