@@ -65,7 +65,7 @@ def attention_message(practitioner):
     """Someone at the practitioner's clinic needs attention: the dashboard's link, and no health details."""
     return Message(
         title="A patient needs attention",
-        body=f"Someone at {practitioner.clinic.name} needs attention. Your dashboard shows who:",
+        body=f"Someone at {practitioner.clinic.name} needs attention. Your dashboard shows who.",
         url=url_for("practitioner.dashboard", _external=True),
         template="clinic_attention",
         unsubscribe_url=reminders.unsubscribe_url(practitioner, reminders.CLINIC_ALERTS),

@@ -14,16 +14,17 @@ reminder twice; one reminder may, rarely, be lost).
 
 Channels: ``SENDERS`` maps a channel name to ``function(user, message)``; anything it
 raises means "not sent" (retried later, unless the error says ``retryable = False``).
-Email is here; Web Push is one more entry, ``"push"``, calling
-``app.services.push.send_to_user``, with an ``AVAILABLE`` entry so that only users with a
-subscribed device get a push delivery. Which channels a user has on is read from the
-settings named in ``REMINDER_CHOICES`` (and, for the clinic, ``clinic_notifications.ALERT_CHOICES``).
+Email, and Web Push (``app.services.push.send_to_user``) with an ``AVAILABLE`` entry so
+that only users with a subscribed device (and a server with its VAPID key) get a push
+delivery. Which channels a user has on is read from the settings named in
+``REMINDER_CHOICES`` (and, for the clinic, ``clinic_notifications.ALERT_CHOICES``).
 
 Messages carry links only: never a symptom, a status or anything about anyone's health.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -39,7 +40,7 @@ from app.models import (
     Delivery,
     User,
 )
-from app.services import email_links, mail, reminder_schedule
+from app.services import email_links, mail, push, reminder_schedule
 
 # After the 1st, 2nd and 3rd failed attempt, wait this long; the 4th failure gives up.
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
@@ -120,11 +121,24 @@ def _send_email(user, message):
     )
 
 
+def _send_push(user, message):
+    # The service worker opens links of its own site only: the push carries the path.
+    parts = urlsplit(message.url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if push.send_to_user(user, push.PushMessage(message.title, message.body, path)) == 0:
+        # Every device the user had is gone (the push service said so): nothing can be sent to them.
+        raise push.PushNotSent("no device left", retryable=False)
+
+
+def _can_push(user):
+    return push.available() and bool(push.endpoints_of(user))
+
+
 # Channel name -> function(user, message); raising anything means not sent.
-SENDERS = {"email": _send_email}
+SENDERS = {"email": _send_email, "push": _send_push}
 # Channel name -> function(user) saying whether the user can be reached that way at all (every user has
-# an email address; push needs a subscribed device). A channel not listed is always available.
-AVAILABLE = {}
+# an email address; push needs the VAPID key and a subscribed device). A channel not listed is always available.
+AVAILABLE = {"push": _can_push}
 
 
 def channels_on(user, choices):

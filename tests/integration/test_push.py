@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import render_template_string
 from py_vapid import Vapid02
 
-from app.models import PushSubscription
-from app.services import push
+from app.models import Delivery, PushSubscription
+from app.services import logbook, push
 from app.services.push import PushMessage, PushNotSent, PushUnavailable
 from tests.conftest import NOW, PASSWORD, log_in
 
@@ -516,3 +516,78 @@ def test_a_page_can_word_the_partial_for_the_clinic(push_app, make_clinic, make_
     assert '<h2 id="push-device-heading">Alerts on this phone</h2>' in page
     assert "Notifications on this phone need JavaScript. Alert emails still work." in page
     assert 'data-fallback="Alert emails still work."' in page
+
+
+# --- through the sender (flask send-reminders) -------------------------------------------------
+
+
+def send_reminders(app):
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 0, result.output
+    return result.output.strip()
+
+
+def test_a_due_check_in_is_pushed_once_to_the_patients_device_and_leads_to_the_log_form(
+    push_app, db, patient, make_session, push_service
+):
+    device = Device(push_service.url + "/phone")
+    assert subscribe(logged_in(push_app, patient), device.subscription()).status_code == 201
+    treatment = make_session(patient, hours_ago=26)
+
+    send_reminders(push_app)
+    send_reminders(push_app)
+
+    (request,) = push_service.received
+    assert device.decrypt(request["body"]) == {
+        "title": "Time for your Afterglow check-in",
+        "body": "Time for your check-in: it takes a few seconds.",
+        "url": f"/sessions/{treatment.id}/logs/new",
+    }
+    db.session.expire_all()
+    channels = {(d.channel, d.state) for d in db.session.scalars(sa.select(Delivery))}
+    assert channels == {("email", "sent"), ("push", "sent")}
+
+
+def test_no_push_when_the_patient_turned_push_off_or_has_no_device(
+    push_app, db, make_patient, make_session, push_service
+):
+    off = make_patient(email="off@example.com", remind_by_push=False)
+    assert subscribe(logged_in(push_app, off), Device(push_service.url + "/off").subscription()).status_code == 201
+    no_device = make_patient(email="nodevice@example.com")
+    for patient in (off, no_device):
+        make_session(patient, hours_ago=26)
+
+    assert send_reminders(push_app).startswith("2 sent, 0 failed")  # one email each
+
+    assert push_service.received == []
+    db.session.expire_all()
+    assert {d.channel for d in db.session.scalars(sa.select(Delivery))} == {"email"}
+
+
+def test_a_red_flag_pushes_the_opted_in_practitioner_nothing_about_health(
+    push_app, db, make_patient, make_session, make_clinic, make_practitioner, share, push_service
+):
+    clinic = make_clinic("Glow Clinic")
+    doctor = make_practitioner(clinic)
+    doctor.notify_alerts_by_push = True
+    db.session.commit()
+    device = Device(push_service.url + "/clinic-phone")
+    assert subscribe(logged_in(push_app, doctor), device.subscription()).status_code == 201
+    patient = make_patient(remind_by_email=False, remind_by_push=False)
+    share(patient, clinic)
+    treatment = make_session(patient, hours_ago=30)
+
+    def pus(log):
+        log.logged_at = NOW
+        log.redness, log.swelling, log.peeling, log.pus = 2, 1, 0, True
+
+    logbook.save_new_log(treatment, None, pus)
+    send_reminders(push_app)
+    send_reminders(push_app)
+
+    (request,) = push_service.received
+    assert device.decrypt(request["body"]) == {
+        "title": "A patient needs attention",
+        "body": "Someone at Glow Clinic needs attention. Your dashboard shows who.",
+        "url": "/clinic/",
+    }
