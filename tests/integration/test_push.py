@@ -591,3 +591,14 @@ def test_a_red_flag_pushes_the_opted_in_practitioner_nothing_about_health(
         "body": "Someone at Glow Clinic needs attention. Your dashboard shows who.",
         "url": "/clinic/",
     }
+
+
+def test_the_reminders_page_and_the_clinics_notifications_page_turn_push_on_for_this_phone(
+    push_app, patient, make_clinic, make_practitioner
+):
+    page = logged_in(push_app, patient).get("/reminders").text
+    assert '<h2 id="push-device-heading">Reminders on this phone</h2>' in page
+    assert f'data-public-key="{push.public_key()}"' in page
+    page = logged_in(push_app, make_practitioner(make_clinic())).get("/clinic/notifications").text
+    assert '<h2 id="push-device-heading">Alerts on this phone</h2>' in page
+    assert "Notifications on this phone need JavaScript. Alert emails still work." in page
