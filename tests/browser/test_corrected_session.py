@@ -50,7 +50,7 @@ def test_after_the_patient_corrects_a_session_the_clinic_sees_the_same_status_an
     choose(page, "Redness", 2)
     choose(page, "Swelling", 0)
     choose(page, "Peeling", 0)
-    page.get_by_role("button", name="Save log").click()
+    page.get_by_role("button", name="Save log").first.click()
     expect(page.get_by_text("Log saved.")).to_be_visible()
     status_before = page.locator(".status-words").inner_text()
 

@@ -83,7 +83,7 @@ def test_from_the_reminder_link_to_a_saved_log_in_five_taps_with_save_on_the_fir
 
         # Before any tap or scroll: the three scores and Save are all inside the first 740 px, Save after them.
         assert page.evaluate("window.scrollY") == 0
-        save = page.get_by_role("button", name="Save log")
+        save = page.get_by_role("button", name="Save log").first
         save_box = save.bounding_box()
         assert save_box["y"] >= 0 and save_box["y"] + save_box["height"] <= PHONE["height"], save_box
         for group in ("Redness", "Swelling", "Peeling"):
@@ -104,7 +104,7 @@ def test_from_the_reminder_link_to_a_saved_log_in_five_taps_with_save_on_the_fir
         # The chosen level's words show under its row.
         expect(page.get_by_text("Moderate, red like sunburn")).to_be_visible()
         assert page.evaluate("window.scrollY") == 0  # no tap scrolled the page
-        tap(page.get_by_role("button", name="Save log"))
+        tap(page.get_by_role("button", name="Save log").first)
         expect(page.get_by_text("Log saved.")).to_be_visible()
         assert page.url == f"{live_server.url}/sessions/{session_id}"
     finally:
@@ -133,7 +133,7 @@ def test_the_extras_open_in_one_tap_and_a_warning_sign_from_there_raises_the_sta
         expect(page.get_by_label("Photo (optional)")).to_be_visible()
         assert_fits_a_phone(page)
         page.get_by_label("Pus or yellow crust").check()
-        page.get_by_role("button", name="Save log").click()
+        page.get_by_role("button", name="Save log").first.click()
         expect(page.get_by_text("Log saved.")).to_be_visible()
         expect(page.locator(".status-words").first).to_have_text("Contact your clinic")
 
@@ -155,7 +155,7 @@ def test_an_extra_with_a_bad_answer_is_shown_open_with_its_message(browser, live
         page.goto(f"{live_server.url}/sessions/{session_id}/logs/new")
         page.get_by_text(EXTRAS).click()
         page.get_by_label("Note").fill("Stinging a little")
-        page.get_by_role("button", name="Save log").click()  # no scores chosen
+        page.get_by_role("button", name="Save log").first.click()  # no scores chosen
         expect(page.locator("#redness-error")).to_have_text("Error: Choose one of the levels.")
         expect(page.get_by_label("Note")).to_be_visible()  # the extras stay open: the note is not lost
         expect(page.get_by_label("Note")).to_have_value("Stinging a little")
@@ -168,7 +168,7 @@ def test_without_javascript_the_form_saves_a_log_with_an_extra(browser, live_ser
     context, page = logged_in_context(browser, live_server, java_script_enabled=False)
     try:
         page.goto(f"{live_server.url}/sessions/{session_id}/logs/new")
-        save_box = page.get_by_role("button", name="Save log").bounding_box()
+        save_box = page.get_by_role("button", name="Save log").first.bounding_box()
         assert save_box["y"] + save_box["height"] <= PHONE["height"], save_box
         level(page, "Redness", 1).click()
         level(page, "Swelling", 1).click()
@@ -176,7 +176,7 @@ def test_without_javascript_the_form_saves_a_log_with_an_extra(browser, live_ser
         page.get_by_text(EXTRAS).click()
         page.get_by_role("group", name="Itch").get_by_role("radio", name="3", exact=True).check()
         page.get_by_label("Note").fill("Tight after washing")
-        page.get_by_role("button", name="Save log").click()
+        page.get_by_role("button", name="Save log").first.click()
         expect(page.get_by_text("Log saved.")).to_be_visible()
     finally:
         context.close()
@@ -204,3 +204,29 @@ def test_editing_a_log_with_an_extra_shows_the_extras_open_with_a_link_to_add_a_
         assert page.url == f"{live_server.url}/sessions/{session_id}/photos/new"
     finally:
         context.close()
+
+
+def test_a_month_on_save_is_still_on_the_first_screen_and_the_improvement_question_follows_with_a_save_of_its_own(
+    browser, live_server
+):
+    session_id = add_patient_with_a_session(live_server.flask_app, hours_ago=30 * 24 + 2)
+    context, page = logged_in_context(browser, live_server)
+    try:
+        page.goto(f"{live_server.url}/sessions/{session_id}/logs/new")
+        first_save, last_save = page.get_by_role("button", name="Save log").all()
+        save_box = first_save.bounding_box()
+        assert save_box["y"] + save_box["height"] <= PHONE["height"], save_box
+        question = page.get_by_role("group", name="Compared with before the session, my skin looks")
+        assert question.bounding_box()["y"] >= save_box["y"] + save_box["height"]
+        assert last_save.bounding_box()["y"] > question.bounding_box()["y"]
+        level(page, "Redness", 0).click()
+        level(page, "Swelling", 0).click()
+        level(page, "Peeling", 0).click()
+        question.get_by_role("radio", name="Much improved", exact=True).check()
+        last_save.click()
+        expect(page.get_by_text("Log saved.")).to_be_visible()
+    finally:
+        context.close()
+
+    [log] = stored_logs(live_server, session_id)
+    assert (log.redness, log.swelling, log.peeling, log.improvement) == (0, 0, 0, "much_improved")
