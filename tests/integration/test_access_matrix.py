@@ -17,7 +17,9 @@ from app.models import (
     PractitionerNote,
     SymptomLog,
     TreatmentSession,
+    User,
 )
+from app.services import calendar_feed
 from tests.conftest import NOW, log_in
 
 ANONYMOUS, PATIENT_A, PATIENT_B = "anonymous", "patient_a", "patient_b"
@@ -33,6 +35,10 @@ B_EMAIL = "ben.beta@example.com"
 LOGIN = "/auth/login"
 S = "/sessions/{session}"
 P = "/clinic/patients/{patient}"
+R = "/reminders"
+N = "/clinic/notifications"
+# A calendar link of the right shape that was never made.
+UNKNOWN_FEED = "/calendar/Zq3vX8kLm2Np7Rt4Wy9Ab6Cd1Ef5Gh0Jk3Mn8Pq2Rs4.ics"
 
 # One row per page or action; one column per actor, in the order of ACTORS.
 #  method  url                                   anonymous  patient A   patient B  A's clinic    other clinic
@@ -79,6 +85,16 @@ MATRIX = [
     ("GET", P + "/photos?before={photo}", LOGIN, 404, 404, 200, 404),
     ("GET", "/auth/account", LOGIN, 200, 200, 200, 200),
     ("GET", "/auth/password", LOGIN, 200, 200, 200, 200),
+    ("GET", R, LOGIN, 200, 200, 404, 404),
+    ("POST", R, LOGIN, R, R, 404, 404),  # each their own choices
+    ("POST", R + "/calendar", LOGIN, R, R, 404, 404),  # each a new link to their own calendar
+    ("POST", R + "/calendar/off", LOGIN, R, R, 404, 404),
+    ("GET", UNKNOWN_FEED, 404, 404, 404, 404, 404),
+    ("GET", "/series", LOGIN, 200, 200, 404, 404),
+    ("POST", "/series", LOGIN, "/", "/", 404, 404),  # each their own plan
+    ("POST", P + "/series", LOGIN, 404, 404, P + "#series", 404),
+    ("GET", N, LOGIN, 404, 404, 200, 200),
+    ("POST", N, LOGIN, 404, 404, N, N),  # each their own choices
 ]
 CASES = [
     pytest.param(actor, method, url, expected, id=f"{actor} {method} {url}")
@@ -103,6 +119,8 @@ def world(make_clinic, make_practitioner, make_patient, make_session, make_log, 
     make_log(make_session(patient_b, hours_ago=20), hours_after=2)
     a_link = share(patient_a, clinic1)
     share(patient_b, clinic2)
+    for patient in (patient_a, patient_b):  # turning a calendar off then changes something
+        calendar_feed.create_link(patient)
     alert = Alert(clinic_id=clinic1.id, patient_id=patient_a.id, session_id=a_session.id)
     alert.flags.append(
         AlertFlag(flag_key="sign_worse_again", severity="today", reason="Redder again on day 3.", action="Call today.")
@@ -161,6 +179,12 @@ def form_data(ids):
         "name": "Glow Clinic",
         "phone": "020 7946 0000",
         "timezone": "Europe/London",  # clinic profile
+        "remind_by_email": "y",
+        "quiet_hours_start": "22:00",
+        "quiet_hours_end": "07:30",  # reminder choices (push left unticked)
+        "planned_sessions": "4",
+        "interval_weeks": "5",  # series plan
+        "notify_alerts_by_email": "y",  # a practitioner's clinic notifications
     }
 
 
@@ -181,6 +205,22 @@ def database_state(db, ids):
         "audit events": count(AuditEvent),
         "photos": count(Photo),
         "clinic phones": tuple(db.session.scalars(sa.select(Clinic.phone).order_by(Clinic.id))),
+        "each user's choices": tuple(
+            db.session.execute(
+                sa.select(
+                    User.id,
+                    User.remind_by_email,
+                    User.remind_by_push,
+                    User.quiet_hours_start,
+                    User.quiet_hours_end,
+                    User.calendar_token_hash,
+                    User.planned_sessions,
+                    User.planned_interval_weeks,
+                    User.notify_alerts_by_email,
+                    User.notify_alerts_by_push,
+                ).order_by(User.id)
+            )
+        ),
         "A's session": tuple(
             db.session.execute(
                 sa.select(TreatmentSession.performed_at, TreatmentSession.device, TreatmentSession.areas).where(
@@ -210,7 +250,11 @@ def test_access_matrix(db, world, client_as, actor, method, url, expected):
 
     if isinstance(expected, str):
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        assert urlsplit(response.headers["Location"]).path == expected.format(**world.ids)
+        location = urlsplit(response.headers["Location"])
+        path, _, fragment = expected.format(**world.ids).partition("#")
+        assert location.path == path
+        if fragment:  # the part of the page to land on, where a row names one
+            assert location.fragment == fragment
     else:
         assert response.status_code == expected
     if response.status_code == 200 and url.endswith(".csv"):

@@ -20,8 +20,10 @@ fields get a mix of valid values (so the deeper checks run too) and hostile ones
 A JSON body may also be ignored, i.e. answered as the empty post is (see the baseline), as long
 as nothing changes.
 
-The forms whose only field is the CSRF token (delete, withdraw) cannot be invalid with CSRF off,
-so they are posted to the CSRF-protected app with hostile tokens instead: always a 400.
+The forms whose only field is the CSRF token (delete, withdraw, unsubscribe), or whose only fields
+are checkboxes (clinic notifications), cannot be invalid with CSRF off, so they are posted to the
+CSRF-protected app with hostile tokens instead: always a 400. The mail client's one-click
+unsubscribe has no token (RFC 8058): anything but List-Unsubscribe=One-Click is a plain 400.
 
 Further tests, with the same checks: bodies of the wrong type (JSON, which Flask-WTF reads into
 forms, with numbers, booleans, nulls, lists and objects, or not an object at all; multipart file
@@ -32,7 +34,7 @@ and a post over MAX_CONTENT_LENGTH (413). Last, a guard that every POST route of
 row here.
 
 Examples per endpoint: 25 hostile posts, 15 wrongly typed bodies, 8 unknown ids or keys (half of
-each for the two endpoints whose error page is the whole patient record); 30 per query page. They
+each for the three endpoints whose error page is the whole patient record); 30 per query page. They
 are the same on every run of `make test` and CI; `make explore` draws fresh ones (tests/conftest.py).
 Every example that ever failed is tried first on every run (``always`` and ``failed_before``).
 """
@@ -44,7 +46,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -57,7 +59,7 @@ from app.config import Config
 from app.core.recovery import IMPROVEMENT_CHOICES
 from app.core.vocabulary import CONTACT
 from app.models import AREAS, CONCERNS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, Alert, AlertFlag, Photo
-from app.services import password_resets, signups
+from app.services import password_resets, reminders, signups
 from app.services.clinics import create_invite, normalise_code
 from app.web.timezones import known_zones
 from tests.conftest import NOW, PASSWORD, log_in
@@ -412,6 +414,9 @@ class Form:
     empty_post: tuple[tuple[int, ...], tuple[str, ...]] = ((422,), ())  # baseline: statuses, fields with errors
     max_body: int = MAX_CONTENT_LENGTH  # bytes; larger answers 413
     failed_before: tuple = ()  # hostile posts (Post) that once got through: tried first on every run
+    # A form with no page to show a message on (a mail client's RFC 8058 one-click post) answers a
+    # bad body with the plain 400 page, whose heading is this; never "This form has expired".
+    bad_request_page: str | None = None
 
     def url_for(self, key):
         return self.url_template.format(key)
@@ -523,6 +528,35 @@ BAD_HOURS = st.one_of(
     st.sampled_from(["9-5", "17:00-09:00", "24:00-25:00", "09:00", "closed"]),
     HOSTILE.filter(lambda raw: cleaned(raw).strip() and ":" not in raw),
     longer_than(20),
+)
+# A quiet hour is "H:MM" or "HH:MM" from 0:00 to 23:59, in ASCII digits, spaces around it ignored.
+CLOCK = re.compile(r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9]")
+BAD_CLOCK = maybe_missing(
+    st.one_of(
+        st.sampled_from(["24:00", "12:60", "9:5", "1200", "12.00", "12:00:00", "٠٩:٠٠", "9:00 pm", "+9:00", "009:00"]),
+        blank(),
+        longer_than(20),
+        HOSTILE,
+    ).filter(lambda raw: not CLOCK.fullmatch(cleaned(raw).strip()))
+)
+# The series plan's radios send exactly these; anything else, nothing, or two answers is no choice.
+PLAN_SESSIONS, PLAN_WEEKS = ("", "3", "4", "5", "6"), ("", "4", "5", "6")
+
+
+def bad_plan(accepted):
+    single = st.one_of(
+        st.sampled_from(["04", " 4", "4 ", "4\x00", "٤", "4.0", "2", "7", "3 sessions", "Not set", "None"]),
+        SMALL_HOSTILE,
+    ).filter(lambda raw: raw not in accepted)
+    several = st.lists(st.one_of(st.sampled_from(accepted), SMALL_HOSTILE), min_size=2, max_size=3)
+    return st.one_of(st.just(MISSING), single, several)
+
+
+ONE_CLICK = "One-Click"  # RFC 8058: the body a mail client's unsubscribe button posts is List-Unsubscribe=One-Click
+BAD_ONE_CLICK = maybe_missing(
+    st.one_of(st.sampled_from(["one-click", "One-Click ", "OneClick", "Yes"]), HOSTILE).filter(
+        lambda raw: cleaned(raw) != ONE_CLICK
+    )
 )
 BAD_CSRF_TOKEN = [Poison(None, st.fixed_dictionaries({"csrf_token": maybe_missing(HOSTILE)}))]
 CONFIRM_FIELDS = {"submit": st.just("Delete")}
@@ -853,6 +887,89 @@ def all_forms(world):
             url_template="/clinic/patients/{}/alerts/acknowledge",
             empty_post=((422,), ("all-alerts-note",)),
         ),
+        "reminder_settings": Form(
+            "/reminders",
+            "patient",
+            {
+                "remind_by_email": st.just("y"),
+                "remind_by_push": st.just("y"),
+                "quiet_hours_start": st.sampled_from(["21:00", " 22:30 ", "0:00", "23:59"]),
+                "quiet_hours_end": st.sampled_from(["08:00", "7:15", "21:00"]),
+                "submit": st.just("Save reminder choices"),
+            },
+            [poison("quiet_hours_start", BAD_CLOCK), poison("quiet_hours_end", BAD_CLOCK)],
+            empty_post=((422,), ("quiet_hours_start", "quiet_hours_end")),
+        ),
+        "create_calendar": Form(
+            "/reminders/calendar",
+            "patient",
+            {"submit": st.just("Add reminders to your phone's calendar")},
+            BAD_CSRF_TOKEN,
+            csrf=True,
+            empty_post=((400,), NO_ERRORS_NEEDED),
+        ),
+        "calendar_off": Form(
+            "/reminders/calendar/off",
+            "patient",
+            {"submit": st.just("Turn off the calendar")},
+            BAD_CSRF_TOKEN,
+            csrf=True,
+            empty_post=((400,), NO_ERRORS_NEEDED),
+        ),
+        "series_plan": Form(
+            "/series",
+            "patient",
+            {
+                "planned_sessions": st.sampled_from(PLAN_SESSIONS),
+                "interval_weeks": st.sampled_from(PLAN_WEEKS),
+                "submit": st.just("Save the plan"),
+            },
+            [poison("planned_sessions", bad_plan(PLAN_SESSIONS)), poison("interval_weeks", bad_plan(PLAN_WEEKS))],
+            empty_post=((422,), ("planned_sessions", "interval_weeks")),
+        ),
+        "clinic_series_plan": Form(
+            f"/clinic/patients/{p}/series",
+            "practitioner",
+            {
+                "planned_sessions": st.sampled_from(PLAN_SESSIONS),
+                "interval_weeks": st.sampled_from(PLAN_WEEKS),
+                "submit": st.just("Save the plan"),
+            },
+            [poison("planned_sessions", bad_plan(PLAN_SESSIONS)), poison("interval_weeks", bad_plan(PLAN_WEEKS))],
+            url_template="/clinic/patients/{}/series",
+            empty_post=((422,), ("planned_sessions", "interval_weeks")),
+        ),
+        # Without logging in: the signed token in the link is the authentication.
+        "unsubscribe": Form(
+            f"/unsubscribe/{world.links['unsubscribe']}",
+            None,
+            {"submit": st.just("Unsubscribe")},
+            BAD_CSRF_TOKEN,
+            csrf=True,
+            url_template="/unsubscribe/{}",
+            empty_post=((400,), NO_ERRORS_NEEDED),
+        ),
+        # RFC 8058: a mail client posts List-Unsubscribe=One-Click with no CSRF token (it has none;
+        # the signed link is the authentication), and no person reads the answer: anything else is a
+        # plain 400, with no field to put a message beside (so neither 422 nor "This form has expired").
+        "one_click_unsubscribe": Form(
+            f"/unsubscribe/{world.links['unsubscribe']}/one-click",
+            None,
+            {"List-Unsubscribe": st.just(ONE_CLICK)},
+            [poison("List-Unsubscribe", BAD_ONE_CLICK, error_on=None)],
+            url_template="/unsubscribe/{}/one-click",
+            empty_post=((400,), NO_ERRORS_NEEDED),
+            bad_request_page="Something in that request was not right",
+        ),
+        # Two checkboxes: nothing to get wrong with CSRF off, so the token is what is poisoned.
+        "clinic_notifications": Form(
+            "/clinic/notifications",
+            "practitioner",
+            {"notify_alerts_by_email": st.just("y"), "notify_alerts_by_push": st.just("y"), "submit": st.just("Save")},
+            BAD_CSRF_TOKEN,
+            csrf=True,
+            empty_post=((400,), NO_ERRORS_NEEDED),
+        ),
         "clinic_profile": Form(
             "/clinic/profile",
             "practitioner",
@@ -914,6 +1031,14 @@ FORM_NAMES = [
     "acknowledge_alert",
     "acknowledge_all_alerts",
     "clinic_profile",
+    "reminder_settings",
+    "create_calendar",
+    "calendar_off",
+    "series_plan",
+    "clinic_series_plan",
+    "unsubscribe",
+    "one_click_unsubscribe",
+    "clinic_notifications",
 ]
 ID_OR_KEY_FORMS = [
     "signup_finish",
@@ -938,11 +1063,14 @@ ID_OR_KEY_FORMS = [
     "note",
     "acknowledge_alert",
     "acknowledge_all_alerts",
+    "clinic_series_plan",
+    "unsubscribe",
+    "one_click_unsubscribe",
 ]
 
 
 @pytest.fixture
-def world(db, make_clinic, make_practitioner, make_patient, make_session, make_log, share):
+def world(app, db, make_clinic, make_practitioner, make_patient, make_session, make_log, share):
     """A clinic and its practitioner; a sharing patient with a session, a log and an open alert;
     a patient not yet sharing; an unused patient invite and an unused colleague invite."""
     clinic = make_clinic("Glow Clinic")
@@ -974,6 +1102,7 @@ def world(db, make_clinic, make_practitioner, make_patient, make_session, make_l
         "invite": signups.link_token(signups.INVITE, NEW_EMAIL, name="Zoë", invite=invite.id),
         "team": signups.link_token(signups.TEAM, NEW_EMAIL, name="Dr Ngũgĩ", invite=team_invite.id),
         "reset": password_resets.link_token(patient),
+        "unsubscribe": unsubscribe_token(app, patient),
     }
     return World(
         patient.id,
@@ -988,6 +1117,12 @@ def world(db, make_clinic, make_practitioner, make_patient, make_session, make_l
         links,
         alert.flags[0].id,
     )
+
+
+def unsubscribe_token(app, user):
+    """The token of the reminder email's unsubscribe link, as the sender makes it."""
+    with app.test_request_context():
+        return urlsplit(reminders.unsubscribe_url(user, reminders.REMINDERS)).path.split("/")[2]
 
 
 ACTOR_EMAILS = {"patient": PATIENT_EMAIL, "newcomer": NEWCOMER_EMAIL, "practitioner": DOCTOR_EMAIL}
@@ -1010,7 +1145,8 @@ def prepare(form_name, world, client, csrf_client=None):
     if csrf_client is None:
         return Target(form, client)
     # Same secret key and database: the log-in cookie of one app is good on the other.
-    csrf_client.set_cookie("session", client.get_cookie("session").value)
+    if form.actor:
+        csrf_client.set_cookie("session", client.get_cookie("session").value)
     return Target(form, csrf_client)
 
 
@@ -1198,7 +1334,9 @@ def assert_refused(response, post, db, before, form):
             assert f'id="{post.error_on}-error"' in page, f"no error shown on {post.error_on}"
     else:
         assert re.search(r"<h1>\s*\S", page), f"{status} without an error page heading"
-        if status == 400:
+        if status == 400 and form.bad_request_page:
+            assert form.bad_request_page in page and "This form has expired" not in page
+        elif status == 400:
             assert form.csrf and "This form has expired" in page, "400 for a well-formed request"
         else:
             assert status == 413, f"unexpected {status}"
@@ -1223,8 +1361,9 @@ def explore(count, strategies, check, always=()):
 
 
 def examples(form, count):
-    # A refused note or acknowledgement renders the whole patient record (~150 ms): half as many.
-    return count // 2 if form.url.endswith(("/notes", "/acknowledge")) else count
+    # A refused note, acknowledgement or clinic's series plan renders the whole patient record
+    # (~150 ms): half as many.
+    return count // 2 if re.search(r"/notes$|/acknowledge$|^/clinic/patients/\d+/series$", form.url) else count
 
 
 @pytest.mark.hypothesis
@@ -1287,7 +1426,7 @@ def unknown_key(world):
 def test_hostile_ids_and_keys_in_the_url_answer_404_and_change_nothing(form_name, plain_target, world, db):
     """A valid post to an id or invite key that does not exist: 404, nothing stored anywhere."""
     form, client = plain_target.form, plain_target.client
-    if form.url_template.startswith(("/join/", "/team/", "/auth/")):
+    if form.url_template.startswith(("/join/", "/team/", "/auth/", "/unsubscribe/")):
         keys = unknown_key(world).map(lambda key: quote(key, safe=""))
         # Longer than any key; and /join/%2F0, which answered 308 (Werkzeug decodes %2F to a slash,
         # and redirected to the path with the two slashes merged).
@@ -1296,6 +1435,9 @@ def test_hostile_ids_and_keys_in_the_url_answer_404_and_change_nothing(form_name
         # Just past PostgreSQL's INTEGER (the id columns), and just past a 64-bit integer.
         keys, failed_before = UNKNOWN_IDS, [2**31, 2**63]
     valid_posts = st.fixed_dictionaries(form.fields).map(lambda body: Post(body, "urlencoded"))
+    # The one-click unsubscribe reads its body before its link (a 400 first, as a missing CSRF token
+    # is on the page's form), so its known failures are posted with the body it needs.
+    least = {"List-Unsubscribe": ONE_CLICK} if form.bad_request_page else {}
 
     def post_and_check(url, post):
         before = snapshot(db)
@@ -1308,7 +1450,7 @@ def test_hostile_ids_and_keys_in_the_url_answer_404_and_change_nothing(form_name
         examples(form, 8),
         [keys.map(form.url_for), valid_posts],
         post_and_check,
-        always=[(form.url_for(key), Post({}, "urlencoded")) for key in failed_before],
+        always=[(form.url_for(key), Post(least, "urlencoded")) for key in failed_before],
     )
 
 
@@ -1402,7 +1544,7 @@ def test_an_empty_and_an_oversized_post_get_the_right_answer_and_change_nothing(
     for name in fields_with_errors:
         assert f'id="{name}-error"' in page, f"no message on {name}"
     if status == 400:
-        assert "This form has expired" in page
+        assert (form.bad_request_page or "This form has expired") in page
     assert ('class="error"' in page) == (status == 422)
 
     response = client.post(form.url, data={next(iter(form.fields)): "A" * (form.max_body + 1)})
@@ -1419,4 +1561,7 @@ def test_every_form_accepting_post_endpoint_is_covered(app, world):
     adapter = app.url_map.bind("localhost")
     covered = {adapter.match(form.url, method="POST")[0] for form in forms.values()}
     posts = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
-    assert posts - {"auth.logout", "auth.logout_everywhere"} == covered
+    # The push subscription endpoints read JSON and answer JSON (400 {message, errors}), never a
+    # page: tests/integration/test_push.py posts hostile bodies to them.
+    json_only = {"push.subscribe", "push.unsubscribe"}
+    assert posts - {"auth.logout", "auth.logout_everywhere"} - json_only == covered
