@@ -1,12 +1,14 @@
 """Mail for integration tests: the outbox folder, and a real SMTP server (aiosmtpd) on a free port."""
 
 import socket
+import threading
 from dataclasses import dataclass, field
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
+from app.cli import send_pass
 from tests.conftest import log_in
 from tests.mailbox import Outbox, parse
 
@@ -99,3 +101,25 @@ def ada_browser(app, ada):
     browser = app.test_client()
     log_in(browser, ada)
     return browser
+
+
+def two_senders_at_once(app):
+    """Run a sending pass (``flask send-reminders``' own) in two threads that start together; their reports."""
+    start = threading.Barrier(2)
+    reports, errors = [], []
+
+    def sender():
+        try:
+            with app.app_context():
+                start.wait(timeout=10)
+                reports.append(send_pass())
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    return reports

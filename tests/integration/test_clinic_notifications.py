@@ -5,17 +5,15 @@ sharing with the clinic; `flask --app wsgi send-reminders` sends through a real 
 """
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from app.cli import send_pass
 from app.models import Alert, Delivery, User, utcnow
 from app.services import logbook
 from tests.conftest import NOW, log_in
-from tests.integration.conftest import free_port
+from tests.integration.conftest import free_port, two_senders_at_once
 from tests.integration.test_reminders_sending import PUBLIC, deliveries, health_words_in, send_reminders
 from tests.mailbox import links_in, path_of, text_of
 
@@ -157,23 +155,7 @@ def test_a_failed_notification_is_retried_while_the_alert_is_open(
 
 def test_two_senders_at_the_same_moment_notify_once(sending_app, smtp_server, db, doctor, patient_of):
     red_flag(patient_of("Ada"))
-    start = threading.Barrier(2)
-    errors = []
-
-    def sender():
-        try:
-            with sending_app.app_context():
-                start.wait(timeout=10)
-                send_pass()
-        except Exception as error:  # noqa: BLE001 - the test reports it below
-            errors.append(error)
-
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    two_senders_at_once(sending_app)
     assert len(smtp_server.take(DOCTOR)) == 1
     assert db.session.scalar(sa.select(sa.func.count(Delivery.id))) == 1
 

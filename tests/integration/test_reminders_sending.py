@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,12 +21,11 @@ import time_machine
 from aiosmtpd.controller import Controller
 from flask import render_template
 
-from app.cli import send_pass
 from app.core import vocabulary
 from app.models import Delivery, TreatmentSession, User
 from app.services import reminders
 from tests.conftest import NOW, log_in
-from tests.integration.conftest import ReceivingServer, free_port
+from tests.integration.conftest import ReceivingServer, free_port, two_senders_at_once
 from tests.mailbox import links_in, parse, text_of
 
 PUBLIC = "https://afterglow.example.com"
@@ -303,23 +301,7 @@ def test_two_senders_at_the_same_moment_send_each_reminder_once(
     for email in emails:
         make_session(make_patient(email=email), hours_ago=26)
     db.session.commit()
-    start = threading.Barrier(2)
-    reports, errors = [], []
-
-    def sender():
-        try:
-            with sending_app.app_context():
-                start.wait(timeout=10)
-                reports.append(send_pass())
-        except Exception as error:  # noqa: BLE001 - the test reports it below
-            errors.append(error)
-
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    reports = two_senders_at_once(sending_app)
     assert sum(report.sent for report in reports) == 6
     assert sum(report.failed for report in reports) == 0
     for email in emails:
