@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import render_template_string
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from py_vapid import Vapid02
 
 from app.models import Delivery, PushSubscription
@@ -444,6 +446,143 @@ def test_a_body_over_the_size_limit_answers_413_in_json(push_app, db, patient):
     response = subscribe(logged_in(push_app, patient), body)
     assert response.status_code == 413 and response.get_json()["message"]
     assert subscriptions(db) == []
+
+
+# --- hostile bodies ------------------------------------------------------------------------------
+# Each body is certainly not a subscription of this user's: one member is poisoned (not text, or text
+# that breaks its rule whatever the others hold), the others valid or hostile. So the answer is a
+# 400 (or, turning push off, 404) in JSON with a message, never a 500, and no device row changes.
+
+HOSTILE_TEXT = st.one_of(
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=30),
+    st.sampled_from(["\x00", "a\x00b", "%", "' OR '1'='1", "{{ 7 * 7 }}", "٣", "\u202e", "\r\n", "[]", "null"]),
+    st.builds(lambda unit, n: unit * n, st.sampled_from(["A", "é", "\x00", "/", "="]), st.integers(1_000, 20_000)),
+)
+JSON_NOT_TEXT = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats()),
+    lambda inner: st.one_of(
+        st.lists(st.one_of(inner, HOSTILE_TEXT), max_size=3),
+        st.dictionaries(st.text(max_size=5), st.one_of(inner, HOSTILE_TEXT), max_size=3),
+    ),
+    max_leaves=5,
+)
+BAD_ENDPOINT = st.one_of(
+    JSON_NOT_TEXT,
+    st.sampled_from(
+        [
+            "",
+            "https://127.0.0.1/x",
+            "https://[::1]/x",
+            "https://[::1",
+            "https://localhost/x",
+            "https://push.example.com:8080/x",
+            "https://push.example.com:99999/x",
+            "https://push.example.com/\x00",
+            "https://push.example.com/a b",
+            "https://me@push.example.com/x",
+            "https://push.example.com/" + "a" * 1000,
+            "http://127.0.0.2/x",
+            "file:///etc/passwd",
+        ]
+    ),
+    HOSTILE_TEXT.filter(lambda raw: not raw.lower().lstrip().startswith("http")),
+)
+
+
+def bad_key(characters):
+    """Not text, or text that cannot decode to a key of that many base64url characters."""
+    return st.one_of(
+        JSON_NOT_TEXT,
+        st.sampled_from([b64url(bytes(65)), "ü" * characters, "!" * characters, "A" * (characters + 1)]),
+        HOSTILE_TEXT.filter(lambda raw: len(raw.rstrip("=")) != characters),
+    )
+
+
+BAD_KEYS = {"p256dh": bad_key(87), "auth": bad_key(22)}  # 65 and 16 bytes
+
+
+EXTRA_MEMBERS = st.dictionaries(st.sampled_from(["expirationTime", "user_id", "id", "__proto__"]), JSON_NOT_TEXT)
+
+
+@st.composite
+def not_a_subscription(draw, poisons=("endpoint", "p256dh", "auth", "keys")):
+    """A JSON subscription with one of ``poisons`` poisoned; or JSON that is no object; or no JSON at all."""
+    kind = draw(st.sampled_from(["poisoned", "poisoned", "poisoned", "not an object", "not json"]))
+    if kind == "not an object":
+        return {"json": draw(JSON_NOT_TEXT.filter(lambda value: not isinstance(value, dict)))}
+    if kind == "not json":
+        content_type = draw(st.sampled_from(["application/json", "application/x-www-form-urlencoded", "text/plain"]))
+        return {"data": draw(st.binary(max_size=200)), "content_type": content_type}
+    keys = {name: draw(st.one_of(st.just(value), JSON_NOT_TEXT, HOSTILE_TEXT)) for name, value in GOOD["keys"].items()}
+    body = {"endpoint": draw(st.one_of(st.just(GOOD["endpoint"]), HOSTILE_TEXT)), "keys": keys}
+    poisoned = draw(st.sampled_from(poisons))
+    if poisoned == "endpoint":
+        body["endpoint"] = draw(BAD_ENDPOINT)
+    elif poisoned == "keys":
+        body["keys"] = draw(st.one_of(JSON_NOT_TEXT.filter(lambda value: not isinstance(value, dict)), st.just({})))
+    else:
+        keys[poisoned] = draw(BAD_KEYS[poisoned])
+    body.update(draw(EXTRA_MEMBERS))
+    return {"json": body}
+
+
+def device_rows(db):
+    rows = db.session.execute(sa.select(PushSubscription.endpoint, PushSubscription.user_id, PushSubscription.p256dh))
+    state = sorted(tuple(row) for row in rows)
+    db.session.rollback()  # read afresh next time: the request writes from its own session
+    return state
+
+
+def assert_refused_in_json(response, statuses):
+    assert response.status_code in statuses, f"answered {response.status_code}"
+    assert response.is_json, response.get_data(as_text=True)[:200]
+    message = response.get_json()["message"]
+    assert isinstance(message, str) and message
+
+
+@pytest.mark.hypothesis
+def test_anything_but_a_subscription_is_refused_in_json_and_changes_nothing(push_app, db, make_patient):
+    ada, bea = make_patient(), make_patient()
+    browser, other = logged_in(push_app, ada), Device("https://updates.push.services.mozilla.com/wpush/v2/bea")
+    assert subscribe(browser, GOOD).status_code == 201  # the same endpoint, poisoned, must not touch it
+    assert subscribe(logged_in(push_app, bea), other.subscription()).status_code == 201
+    before = device_rows(db)
+
+    @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(not_a_subscription())
+    def post_and_check(request):
+        assert_refused_in_json(browser.post("/push/subscriptions", **request), (400,))
+        assert device_rows(db) == before
+
+    post_and_check()
+
+
+@pytest.mark.hypothesis
+def test_turning_push_off_for_anything_but_your_device_is_refused_in_json(push_app, db, make_patient):
+    ada, bea = make_patient(), make_patient()
+    browser, other = logged_in(push_app, ada), Device("https://updates.push.services.mozilla.com/wpush/v2/bea")
+    assert subscribe(browser, GOOD).status_code == 201
+    assert subscribe(logged_in(push_app, bea), other.subscription()).status_code == 201
+    before = device_rows(db)
+    not_adas = st.one_of(
+        st.just(other.endpoint),  # Bea's: the same 404 as a missing one
+        JSON_NOT_TEXT,
+        HOSTILE_TEXT.filter(lambda raw: raw != GOOD["endpoint"]),
+        st.sampled_from([GOOD["endpoint"] + "\x00", GOOD["endpoint"].upper(), " " + GOOD["endpoint"]]),
+    )
+    # Only the endpoint names the device: a poisoned key beside Ada's endpoint would be a valid post.
+    bodies = st.one_of(
+        st.builds(lambda endpoint: {"json": {"endpoint": endpoint}}, not_adas), not_a_subscription(("endpoint",))
+    )
+
+    @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(bodies)
+    @example({"json": {"endpoint": "\x00"}})  # PostgreSQL refused it: a 500
+    def post_and_check(request):
+        assert_refused_in_json(browser.post("/push/subscriptions/delete", **request), (400, 404))
+        assert device_rows(db) == before
+
+    post_and_check()
 
 
 # --- CSRF ----------------------------------------------------------------------------------------
