@@ -1,6 +1,7 @@
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from app.services.push import MAX_ENDPOINT_LENGTH
 from app.web.forms import BaseForm, EmailMixin, NewPasswordForm, strong_password
 from app.web.timezones import known_zones
 
@@ -20,6 +21,18 @@ class ClinicSignupForm(SignupForm):
     name = StringField(
         "Your name", validators=[DataRequired("Enter your name."), Length(max=120)], render_kw={"autocomplete": "name"}
     )
+
+
+class LogoutForm(BaseForm):
+    """Log-out: app.js adds this phone's push endpoint, so the server forgets that device too."""
+
+    push_endpoint = HiddenField(validators=[Optional(), Length(max=MAX_ENDPOINT_LENGTH)])
+
+    def endpoint_to_forget(self):
+        """The endpoint sent with the log-out, or None when none (or an unusable one) was: log-out goes on anyway."""
+        if self.validate() and self.push_endpoint.data:
+            return self.push_endpoint.data
+        return None
 
 
 class ResetRequestForm(EmailMixin, BaseForm):

@@ -6,13 +6,14 @@ from app.auth.forms import (
     ChangePasswordForm,
     ClinicSignupForm,
     LoginForm,
+    LogoutForm,
     NewPasswordForm,
     ResetPasswordForm,
     ResetRequestForm,
     SignupForm,
     TimezoneForm,
 )
-from app.services import accounts, clinics, logins, mail, password_resets, signups
+from app.services import accounts, clinics, logins, mail, password_resets, push, signups
 from app.services.email_links import LinkExpired, LinkInvalid, LinkUsed
 from app.web.sign_in import (
     check_your_email,
@@ -138,7 +139,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    end_session()
+    end_session(push_endpoint=LogoutForm().endpoint_to_forget())
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login", logged_out=1))
 
@@ -146,6 +147,8 @@ def logout():
 @bp.route("/logout-everywhere", methods=["POST"])
 @login_required
 def logout_everywhere():
+    # "Everywhere" includes every phone's notifications: none keeps receiving this account's.
+    push.unsubscribe_all(current_user)
     logins.end_all(current_user)
     end_session()
     flash("You are logged out on every device.", "info")

@@ -66,13 +66,14 @@ def subscribe(user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscrip
     problem = endpoint_problem(endpoint) or key_problem(p256dh, 65) or key_problem(auth, 16)
     if problem:
         raise InvalidSubscription(problem)
+    user_id = user.id  # read before the new row is pending: loading an expired user would flush it half-filled
     for attempt in range(2):
         subscription = db.session.scalar(sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint))
         if subscription is None:
             subscription = PushSubscription(endpoint=endpoint)
             db.session.add(subscription)
         # A shared phone: whoever turned push on last gets its notifications, never both.
-        subscription.user_id, subscription.p256dh, subscription.auth = user.id, p256dh, auth
+        subscription.user_id, subscription.p256dh, subscription.auth = user_id, p256dh, auth
         try:
             db.session.flush()
         except IntegrityError:
@@ -94,6 +95,13 @@ def unsubscribe(user: User, endpoint: str) -> bool:
     ).rowcount
     db.session.commit()
     return bool(removed)
+
+
+def unsubscribe_all(user: User) -> int:
+    """Remove every device's subscription of the user (log out everywhere); returns how many there were."""
+    removed = db.session.execute(sa.delete(PushSubscription).where(PushSubscription.user_id == user.id)).rowcount
+    db.session.commit()
+    return removed
 
 
 def endpoints_of(user: User) -> list[str]:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.services import logins, mail, signups
+from app.services import logins, mail, push, signups
 from app.services.email_links import LinkExpired, LinkInvalid, LinkUsed
 
 
@@ -37,9 +37,14 @@ def start_session(user, remember=False):
     login_user(user, remember=remember)
 
 
-def end_session():
-    """Log this device out: its log-in revoked, the session emptied, the remember cookie deleted."""
+def end_session(push_endpoint=None):
+    """Log this device out: its log-in revoked, the session emptied, the remember cookie deleted.
+
+    ``push_endpoint``: this phone's push subscription, forgotten if it is the user's own.
+    """
     if current_user.is_authenticated:
+        if push_endpoint:
+            push.unsubscribe(current_user, push_endpoint)
         logins.end(current_user.current_login)
     session.clear()
     logout_user()  # after the clear, which would otherwise wipe its note to delete the remember cookie
