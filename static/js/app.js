@@ -196,8 +196,36 @@
     });
   }
 
+  // This phone stops receiving the account's notifications: the log-out form tells the server which
+  // subscription to forget, and the browser drops it. A browser without push, or one that never
+  // answers, delays the log-out by PUSH_WAIT_MS at most; nothing here can stop it.
+  var PUSH_WAIT_MS = 2500;
+  function forgetPush(form) {
+    if (!("serviceWorker" in navigator) || !("PushManager" in window)) { return Promise.resolve(); }
+    return new Promise(function (resolve) {
+      var done = false;
+      function finish() { done = true; resolve(); }
+      setTimeout(finish, PUSH_WAIT_MS);
+      navigator.serviceWorker.ready.then(function (registration) {
+        return registration.pushManager.getSubscription();
+      }).then(function (subscription) {
+        if (done || !subscription || !subscription.endpoint) { return; }
+        var field = form.querySelector("input[name=push_endpoint]");
+        if (!field) {
+          field = document.createElement("input");
+          field.type = "hidden";
+          field.name = "push_endpoint";
+          form.appendChild(field);
+        }
+        field.value = subscription.endpoint;
+        return subscription.unsubscribe();
+      }).catch(function () { /* the server still forgets the endpoint it was given */ }).then(finish);
+    });
+  }
+
   // Logging out leaves nothing of this patient's on the phone: unsent logs are sent first,
-  // or deleted only once the patient has agreed; kept pages are forgotten.
+  // or deleted only once the patient has agreed; kept pages and this phone's
+  // notifications are forgotten.
   document.querySelectorAll("form[data-logout]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -207,7 +235,7 @@
             " not been sent yet. If you log out now, " + (left === 1 ? "it is" : "they are") +
             " deleted from this phone. Log out anyway?")) { return; }
         if (OUTBOX) { localStorage.removeItem(OUTBOX); }
-        return forgetPages().then(function () { form.submit(); });
+        return Promise.all([forgetPages(), forgetPush(form)]).then(function () { form.submit(); });
       });
     });
   });
