@@ -88,11 +88,13 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# pytest-xdist runs the tests on every core, up to 4 (each worker has its own PostgreSQL database).
+TEST_WORKERS ?= auto
 test: lint $(VENV)/.dev-installed browser-deps redis-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4
 	@if [ -n "$${TEST_POSTGRES_URL:-}" ]; then \
 		echo "== The same suite on PostgreSQL =="; \
-		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest; \
+		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4; \
 	fi
 
 test-fast: $(VENV)/.dev-installed redis-deps

@@ -49,6 +49,31 @@ settings.register_profile(
 )
 settings.load_profile("ci")  # pytest's --hypothesis-profile, read after this file, can replace it
 
+
+def _database_of_this_worker():
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (``<name>_gw0``, …), made if missing.
+
+    Set before any test reads TEST_DATABASE_URL, so every fixture, migration test and server
+    started by a test uses it, and two workers never meet in one database.
+    """
+    url, worker = os.environ.get("TEST_DATABASE_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or not url.startswith("postgresql"):
+        return
+    base = sa.make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).scalar()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.dispose()
+    os.environ["TEST_DATABASE_URL"] = base.set(database=name).render_as_string(hide_password=False)
+
+
+_database_of_this_worker()
+
 PASSWORD = "correct-horse-battery-staple"
 # Every test runs at this moment unless it travels elsewhere.
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
