@@ -7,7 +7,7 @@ from app.models import ROLE_PATIENT, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
 from app.patient.forms import DeleteAccountForm, LogForm, UsualSkinForm
-from app.services import clinic_contact, clinics, exports, logbook, personal_data, series, session_reports
+from app.services import clinic_contact, clinics, exports, fhir_export, logbook, personal_data, series, session_reports
 from app.web.forms import ConfirmForm, SeriesPlanForm, SessionForm
 from app.web.view_helpers import (
     accepts_photo,
@@ -242,3 +242,9 @@ def delete_account():
     personal_data.delete_patient(patient)
     flash("Your account and all your data have been deleted.", "info")
     return redirect(url_for(".home"))
+
+
+@bp.route("/my-data/afterglow-fhir.json")
+@patient_required
+def download_fhir():
+    return download(fhir_export.patient_bundle_json(current_user), "application/fhir+json", "afterglow-fhir.json")

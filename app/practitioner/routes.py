@@ -15,7 +15,7 @@ from app.practitioner.forms import (
     NoteForm,
     PatientInviteForm,
 )
-from app.services import alerts, clinic_contact, clinics, exports, logbook, patient_records, photos, series
+from app.services import alerts, clinic_contact, clinics, exports, fhir_export, logbook, patient_records, photos, series
 from app.services.dashboard import clinic_dashboard, cohort_sessions
 from app.web.forms import CompareForm, SeriesPlanForm, SessionForm
 from app.web.view_helpers import download, page_number, render_form, role_required
@@ -261,3 +261,12 @@ def clinic_profile():
         flash("Clinic profile saved. Patients see it wherever they are asked to contact you.", "success")
         return redirect(url_for(".clinic_profile"))
     return render_form("practitioner/clinic_profile.html", form, contact=clinic_contact.contact_of(clinic, utcnow()))
+
+
+@bp.route("/patients/<id:patient_id>/fhir.json")
+@practitioner_required
+def export_patient_fhir(patient_id):
+    patient = patient_of_my_clinic_or_404(patient_id)
+    clinics.record_audit(current_user, "export_patient", patient.id)
+    body = fhir_export.patient_bundle_json(patient)
+    return download(body, "application/fhir+json", f"afterglow-patient-{patient.id}-fhir.json")
