@@ -509,6 +509,7 @@ AUDIT_ACTIONS = {
     "view_patient": "Viewed the record",
     "view_photos": "Viewed the photos",
     "export_patient": "Exported the logs (CSV)",
+    "export_patient_fhir": "Exported the record (FHIR)",
     "export_clinic": "Exported all clinic logs (CSV)",
     "record_session": "Recorded a session",
     "acknowledge_alert": "Acknowledged an alert",

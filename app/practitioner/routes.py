@@ -267,6 +267,6 @@ def clinic_profile():
 @practitioner_required
 def export_patient_fhir(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
-    clinics.record_audit(current_user, "export_patient", patient.id)
+    clinics.record_audit(current_user, "export_patient_fhir", patient.id)
     body = fhir_export.patient_bundle_json(patient)
     return download(body, "application/fhir+json", f"afterglow-patient-{patient.id}-fhir.json")

@@ -22,6 +22,7 @@ def test_the_patient_downloads_only_their_own_record(patient_client, patient, ma
     stranger = make_patient(email="stranger@example.com")
     make_log(make_session(stranger, hours_ago=50), hours_after=2)
 
+    assert 'href="/my-data/afterglow-fhir.json"' in patient_client.get("/my-data").get_data(as_text=True)
     response = patient_client.get("/my-data/afterglow-fhir.json")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == "attachment; filename=afterglow-fhir.json"
@@ -55,6 +56,9 @@ def test_the_clinic_export_is_audited_and_404_for_another_clinic_or_withdrawn_co
     share(theirs, make_clinic("Other Clinic"))
     log_in(client, doctor)
 
+    assert f'href="/clinic/patients/{ours.id}/fhir.json"' in client.get(f"/clinic/patients/{ours.id}").get_data(
+        as_text=True
+    )
     response = client.get(f"/clinic/patients/{ours.id}/fhir.json")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == f"attachment; filename=afterglow-patient-{ours.id}-fhir.json"
@@ -64,8 +68,12 @@ def test_the_clinic_export_is_audited_and_404_for_another_clinic_or_withdrawn_co
         {"resourceType": "Patient", "id": f"patient-{ours.id}", "name": [{"text": "Alex"}]}
     ]
     events = db.session.scalars(sa.select(AuditEvent)).all()
-    assert [(e.action, e.actor_id, e.patient_id) for e in events] == [("export_patient", doctor.id, ours.id)]
+    assert [(e.action, e.actor_id, e.patient_id) for e in events] == [
+        ("view_patient", doctor.id, ours.id),
+        ("export_patient_fhir", doctor.id, ours.id),
+    ]
 
+    assert "Exported the record (FHIR)" in client.get("/clinic/audit").get_data(as_text=True)
     assert client.get(f"/clinic/patients/{theirs.id}/fhir.json").status_code == 404
     link.withdrawn_at = link.consented_at
     db.session.commit()
