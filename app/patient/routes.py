@@ -7,7 +7,17 @@ from app.models import ROLE_PATIENT, utcnow
 from app.patient import bp
 from app.patient.access import get_own_active_link_or_404, get_own_log_or_404, get_own_session_or_404
 from app.patient.forms import DeleteAccountForm, LogForm, UsualSkinForm
-from app.services import clinic_contact, clinics, exports, fhir_export, logbook, personal_data, series, session_reports
+from app.services import (
+    clinic_contact,
+    clinics,
+    exports,
+    fhir_export,
+    logbook,
+    personal_data,
+    series,
+    session_reports,
+    summaries,
+)
 from app.web.forms import ConfirmForm, SeriesPlanForm, SessionForm
 from app.web.view_helpers import (
     accepts_photo,
@@ -66,6 +76,18 @@ def session_detail(session_id):
         contacts=clinic_contact.contacts_for_patient(current_user.id),
         clinic_alerts=clinic_contact.alerts_for_patient_session(current_user.id, treatment.id),
         too_soon=series.too_soon(treatment),
+    )
+
+
+@bp.route("/sessions/<id:session_id>/summary")
+@patient_required
+def session_summary(session_id):
+    treatment = get_own_session_or_404(session_id)
+    return render_template(
+        "summary/session.html",
+        treatment=treatment,
+        report=summaries.session_summary(treatment),
+        contacts=clinic_contact.contacts_for_patient(current_user.id),
     )
 
 

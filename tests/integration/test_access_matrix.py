@@ -47,6 +47,7 @@ MATRIX = [
     ("GET", "/sessions/new", LOGIN, 200, 200, 404, 404),
     ("GET", S, LOGIN, 200, 404, 404, 404),
     ("GET", S + "/edit", LOGIN, 200, 404, 404, 404),
+    ("GET", S + "/summary", LOGIN, 200, 404, 404, 404),
     ("POST", S + "/edit", LOGIN, S, 404, 404, 404),
     ("GET", S + "/delete", LOGIN, 200, 404, 404, 404),
     ("POST", S + "/delete", LOGIN, "/", 404, 404, 404),
