@@ -11,6 +11,7 @@
   var src = boxes[0].getAttribute("data-plotly-src");
   var config = { displayModeBar: false, responsive: true, scrollZoom: false };
   var waiting = [];
+  var summary = document.querySelector("[data-print-summary]");
   var requested = false;
 
   function draw(box) {
@@ -18,6 +19,10 @@
     if (!source || box.hasAttribute("data-drawn")) { return; }
     box.setAttribute("data-drawn", "");
     var figure = JSON.parse(source.textContent);
+    // On paper a session's status and both charts share two pages: shorter figures fit them.
+    if (summary && figure.layout && figure.layout.height) {
+      figure.layout.height = Math.round(figure.layout.height * 0.62);
+    }
     window.Plotly.newPlot(box, figure.data, figure.layout, config);
   }
 
@@ -44,7 +49,14 @@
   // After the next paint: the frame's callbacks run before it is painted, a task queued there after.
   requestAnimationFrame(function () { setTimeout(preload, 0); });
 
-  if (!("IntersectionObserver" in window)) { boxes.forEach(drawSoon); return; }
+  // A printable summary draws every chart at once, so that printing never finds one missing.
+  if (summary) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+  if (summary || !("IntersectionObserver" in window)) { boxes.forEach(drawSoon); return; }
   var observer = new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
       if (entry.isIntersecting) {
