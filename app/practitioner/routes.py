@@ -15,7 +15,18 @@ from app.practitioner.forms import (
     NoteForm,
     PatientInviteForm,
 )
-from app.services import alerts, clinic_contact, clinics, exports, fhir_export, logbook, patient_records, photos, series
+from app.services import (
+    alerts,
+    clinic_contact,
+    clinics,
+    exports,
+    fhir_export,
+    logbook,
+    patient_records,
+    photos,
+    series,
+    summaries,
+)
 from app.services.dashboard import clinic_dashboard, cohort_sessions
 from app.web.forms import CompareForm, SeriesPlanForm, SessionForm
 from app.web.view_helpers import download, page_number, render_form, role_required
@@ -63,6 +74,18 @@ def patient_detail(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
     clinics.record_audit(current_user, "view_patient", patient.id)
     return _patient_page(patient, session_id=request.args.get("session", type=int))
+
+
+@bp.route("/patients/<id:patient_id>/summary")
+@practitioner_required
+def patient_summary(patient_id):
+    patient = patient_of_my_clinic_or_404(patient_id)
+    treatment = summaries.chosen_session(patient, request.args.get("session", type=int))
+    if treatment is None:
+        abort(404)
+    clinics.record_audit(current_user, "view_patient", patient.id)
+    report = summaries.session_summary(treatment, audience="clinic")
+    return render_template("summary/session.html", treatment=treatment, report=report)
 
 
 def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge=None, series_form=None):

@@ -62,6 +62,7 @@ MATRIX = [
     ("POST", "/sharing/{link}/withdraw", LOGIN, "/sharing", 404, 404, 404),
     ("GET", "/clinic/", LOGIN, 404, 404, 200, 200),
     ("GET", P, LOGIN, 404, 404, 200, 404),
+    ("GET", P + "/summary", LOGIN, 404, 404, 200, 404),
     ("POST", P + "/notes", LOGIN, 404, 404, P, 404),
     ("POST", "/clinic/alerts/{alert}/acknowledge", LOGIN, 404, 404, P, 404),
     ("POST", P + "/alerts/acknowledge", LOGIN, 404, 404, P, 404),

@@ -1,5 +1,8 @@
 """The printable summary of one session: what it shows, and to whom."""
 
+import sqlalchemy as sa
+
+from app.models import AuditEvent
 from tests.conftest import log_in
 
 
@@ -38,3 +41,43 @@ def test_another_patients_summary_is_404(client, make_patient, make_session):
     log_in(client, other)
 
     assert client.get(f"/sessions/{treatment.id}/summary").status_code == 404
+
+
+def test_clinic_summary_of_the_chosen_session_is_audited(
+    client, db, make_clinic, make_practitioner, make_patient, make_session, make_log, share
+):
+    clinic = make_clinic("Glow Clinic")
+    practitioner = make_practitioner(clinic)
+    patient = make_patient(email="ada@example.com", name="Ada Alpha")
+    first = make_session(patient, hours_ago=24 * 40, needle_depth_mm=1.0)
+    make_session(patient, hours_ago=30, needle_depth_mm=0.5)
+    make_log(first, hours_after=2)
+    share(patient, clinic)
+    log_in(client, practitioner)
+
+    response = client.get(f"/clinic/patients/{patient.id}/summary?session={first.id}")
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Ada Alpha" in page
+    assert "Session of Wed 6 May 2026" in page
+    assert "1 mm" in page
+    assert "First week against the typical range" in page
+    assert "30-day timeline" in page
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.patient_id == patient.id, AuditEvent.clinic_id == clinic.id)
+    ).all()
+    assert actions == ["view_patient"]
+
+
+def test_another_clinics_summary_is_404_and_not_audited(
+    client, db, make_clinic, make_practitioner, make_patient, make_session, share
+):
+    mine, other = make_clinic("Mine"), make_clinic("Other")
+    patient = make_patient()
+    make_session(patient)
+    share(patient, mine)
+    log_in(client, make_practitioner(other))
+
+    assert client.get(f"/clinic/patients/{patient.id}/summary").status_code == 404
+    assert db.session.scalars(sa.select(AuditEvent)).all() == []
