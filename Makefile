@@ -9,7 +9,10 @@ PORT ?= 8000
 WORKERS ?= 4
 THREADS ?= 1
 
-.PHONY: run dev test test-fast lint format explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos audit static-compressed redis-deps plotly-bundle mutation clean
+# Compiled translations (.mo) are built here from the committed .po catalogues, never committed.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: translations catalogs run dev test test-fast lint format explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos audit static-compressed redis-deps plotly-bundle mutation clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -40,17 +43,29 @@ migrate: $(VENV)/.runtime-installed instance/secret_key instance/vapid_private_k
 	$(VENV)/bin/flask --app wsgi db upgrade
 	$(VENV)/bin/flask --app wsgi refresh-statuses
 
+# Pulls every marked string out of the code and templates into messages.pot, and merges it into each
+# language's messages.po (new strings untranslated, changed ones fuzzy): translate those, then commit.
+translations: $(VENV)/.runtime-installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project Afterglow --copyright-holder Afterglow -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --ignore-obsolete --ignore-pot-creation-date
+
+%/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po | $(VENV)/.runtime-installed
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+
+catalogs: $(CATALOGS)
+
 # gzip and brotli copies next to each static file, served by WhiteNoise to browsers that accept them.
 static-compressed: $(VENV)/.runtime-installed
 	$(PY) -m whitenoise.compress -q static
 
 # gunicorn and, beside it, the reminder sender (a pass every minute), started and stopped together by
 # scripts/serve: Ctrl-C stops both. Links in reminders point at this server unless FLASK_PUBLIC_URL is set.
-run: migrate static-compressed
+run: migrate static-compressed catalogs
 	FLASK_PUBLIC_URL="$${FLASK_PUBLIC_URL:-http://127.0.0.1:$(PORT)}" VENV=$(VENV) scripts/serve \
 		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) --access-logfile - wsgi:app
 
-dev: migrate
+dev: migrate catalogs
 	$(VENV)/bin/flask --app wsgi run --debug --port $(PORT)
 
 demo: migrate
@@ -90,14 +105,14 @@ format: $(VENV)/.dev-installed
 
 # pytest-xdist runs the tests on every core, up to 4 (each worker has its own PostgreSQL database).
 TEST_WORKERS ?= auto
-test: lint $(VENV)/.dev-installed browser-deps redis-deps
+test: lint $(VENV)/.dev-installed catalogs browser-deps redis-deps
 	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4
 	@if [ -n "$${TEST_POSTGRES_URL:-}" ]; then \
 		echo "== The same suite on PostgreSQL =="; \
 		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4; \
 	fi
 
-test-fast: $(VENV)/.dev-installed redis-deps
+test-fast: $(VENV)/.dev-installed catalogs redis-deps
 	$(PY) -m pytest -m "not browser"
 
 # `make test` draws the same property-test examples every run (tests/conftest.py). This looks for new

@@ -53,6 +53,9 @@ class Config:
     # request to take the address from. FLASK_PUBLIC_URL=https://afterglow.example.com in production.
     PUBLIC_URL = "http://127.0.0.1:8000"
 
+    # The languages every page, email and chart is translated into (app/translations); the first is the fallback.
+    LANGUAGES = {"en": "English", "es": "Español"}
+
     # scrypt is Werkzeug's default; tests swap in a fast method.
     PASSWORD_HASH_METHOD = "scrypt"
 

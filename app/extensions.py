@@ -4,6 +4,7 @@ import sqlite3
 
 import flask_limiter
 import sqlalchemy as sa
+from flask_babel import Babel
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -45,6 +46,7 @@ migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+babel = Babel()
 
 
 @sa.event.listens_for(sa.Engine, "connect")

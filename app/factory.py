@@ -3,9 +3,10 @@
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import lazy_gettext
 
 from app.config import load_config
-from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.web.view_helpers import AfterglowRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,8 +39,11 @@ def register_extensions(app):
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    from app.web.locale import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message = lazy_gettext("Please log in to see that page.")
     login_manager.login_message_category = "info"
     # "basic", not "strong": strong ties a session to the client's address, and a phone
     # changes address whenever it moves between Wi-Fi and mobile data.
@@ -90,6 +94,9 @@ def register_template_helpers(app):
     from app.web import filters
 
     filters.register(app)
+    from app.web import locale
+
+    locale.register(app)
 
 
 def register_security_headers(app):

@@ -77,6 +77,10 @@ class User(UserMixin, db.Model):
     clinic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("clinic.id"), index=True)
     timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The language chosen on the account page (None: follow the browser), and the one the browser asked
+    # for at the last log-in, which emails and push messages use when nothing was chosen.
+    language: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    browser_language: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     # Reminders (patients): by email unless unsubscribed, by push to each subscribed device unless turned
     # off; none between the quiet hours ("HH:MM", in ``timezone``; start after end wraps past midnight).
     remind_by_email: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())

@@ -1,3 +1,5 @@
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
@@ -96,6 +98,24 @@ class ChangePasswordForm(BaseForm):
     def validate_current_password(self, field):
         if not self.user.check_password(field.data or ""):
             raise ValidationError("That is not your current password.")
+
+
+class LanguageForm(BaseForm):
+    language = SelectField(
+        _l("Language"),
+        description=_l("Pages, emails and reminders are written in this language."),
+        validate_choice=False,
+    )
+    submit = SubmitField(_l("Save language"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language is named in itself, so a reader lost in a language they do not read finds their own.
+        self.language.choices = [("", _l("Your browser's language"))] + list(current_app.config["LANGUAGES"].items())
+
+    def validate_language(self, field):
+        if field.data and field.data not in current_app.config["LANGUAGES"]:
+            raise ValidationError(_l("Choose a language from the list."))
 
 
 class TimezoneForm(BaseForm):

@@ -1,10 +1,13 @@
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from app.auth import bp
 from app.auth.forms import (
     ChangePasswordForm,
     ClinicSignupForm,
+    LanguageForm,
     LoginForm,
     LogoutForm,
     NewPasswordForm,
@@ -203,6 +206,26 @@ def account():
     return render_template(
         "auth/account.html",
         timezone_form=TimezoneForm(timezone=current_user.timezone),
+        language_form=LanguageForm(language=current_user.language or ""),
+        devices=logins.live_logins(current_user),
+    )
+
+
+@bp.route("/account/language", methods=["POST"])
+@login_required
+def change_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        accounts.update_language(current_user, form.language.data)
+        # Flashed after the change, so it reads in the language just chosen.
+        refresh()
+        flash(_("Your language is saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_form(
+        "auth/account.html",
+        form,
+        form_name="language_form",
+        timezone_form=TimezoneForm(timezone=current_user.timezone),
         devices=logins.live_logins(current_user),
     )
 
@@ -215,7 +238,13 @@ def change_timezone():
         accounts.update_timezone(current_user, form.timezone.data)
         flash(f"Times are now shown in {form.timezone.data}.", "success")
         return redirect(url_for("auth.account"))
-    return render_form("auth/account.html", form, form_name="timezone_form", devices=logins.live_logins(current_user))
+    return render_form(
+        "auth/account.html",
+        form,
+        form_name="timezone_form",
+        language_form=LanguageForm(language=current_user.language or ""),
+        devices=logins.live_logins(current_user),
+    )
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -49,6 +49,12 @@ def update_timezone(user, timezone):
         db.session.commit()
 
 
+def update_language(user, language):
+    """The language chosen on the account page; None follows the browser's."""
+    user.language = language or None
+    db.session.commit()
+
+
 def change_password(user, new_password):
     """Set a new password and log out every other device (this one stays logged in)."""
     user.set_password(new_password)

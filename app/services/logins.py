@@ -33,8 +33,10 @@ def device_label(user_agent):
     return label[:100] or "Unknown device"
 
 
-def start(user, remember, user_agent):
+def start(user, remember, user_agent, browser_language=None):
     """A new log-in for this device, set as the user's current one (commit included).
+
+    ``browser_language``: what the browser asked for, kept for the messages sent outside a request.
 
     It lasts REMEMBER_COOKIE_DURATION with "Keep me logged in", else PERMANENT_SESSION_LIFETIME.
     The user's expired and revoked log-ins are cleared away at the same time.
@@ -56,6 +58,8 @@ def start(user, remember, user_agent):
         expires_at=now + lifetime,
     )
     db.session.add(login)
+    if browser_language:
+        user.browser_language = browser_language
     db.session.commit()
     login.token = token
     user.current_login = login

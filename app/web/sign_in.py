@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.services import logins, mail, push, signups
 from app.services.email_links import LinkExpired, LinkInvalid, LinkUsed
+from app.web.locale import browser_locale
 
 
 def safe_next_url(target):
@@ -33,7 +34,7 @@ def safe_next_url(target):
 def start_session(user, remember=False):
     """Log the user in on this device: a fresh session, and a new log-in whose token the cookies carry."""
     session.clear()  # nothing from before carries over
-    logins.start(user, remember, request.headers.get("User-Agent", ""))
+    logins.start(user, remember, request.headers.get("User-Agent", ""), browser_language=browser_locale())
     login_user(user, remember=remember)
 
 

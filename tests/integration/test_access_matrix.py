@@ -89,6 +89,7 @@ MATRIX = [
     ("GET", P + "/photos?before={photo}", LOGIN, 404, 404, 200, 404),
     ("GET", "/auth/account", LOGIN, 200, 200, 200, 200),
     ("GET", "/auth/password", LOGIN, 200, 200, 200, 200),
+    ("POST", "/auth/account/language", LOGIN, *["/auth/account"] * 4),  # each their own language
     ("GET", R, LOGIN, 200, 200, 404, 404),
     ("POST", R, LOGIN, R, R, 404, 404),  # each their own choices
     ("POST", R + "/calendar", LOGIN, R, R, 404, 404),  # each a new link to their own calendar
@@ -189,6 +190,7 @@ def form_data(ids):
         "planned_sessions": "4",
         "interval_weeks": "5",  # series plan
         "notify_alerts_by_email": "y",  # a practitioner's clinic notifications
+        "language": "es",  # the account's language
     }
 
 
@@ -218,6 +220,7 @@ def database_state(db, ids):
                     User.quiet_hours_start,
                     User.quiet_hours_end,
                     User.calendar_token_hash,
+                    User.language,
                     User.planned_sessions,
                     User.planned_interval_weeks,
                     User.notify_alerts_by_email,

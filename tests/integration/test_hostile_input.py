@@ -305,6 +305,9 @@ def required_text(limit):
     return maybe_missing(st.one_of(blank(), longer_than(limit)))
 
 
+BAD_LANGUAGE = st.one_of(st.sampled_from(["ES", "fr", "es-ES", "english"]), HOSTILE).filter(
+    lambda raw: raw not in ("", "en", "es")
+)
 BAD_ZONE = maybe_missing(
     st.one_of(st.sampled_from(["utc", "Europe/Londn", "UTC+2", "Mars/Olympus_Mons"]), HOSTILE).filter(
         lambda raw: cleaned(raw) not in known_zones()
@@ -642,6 +645,13 @@ def all_forms(world):
             {"timezone": st.sampled_from(["Europe/Berlin", "UTC"]), "submit": st.just("Save time zone")},
             [poison("timezone", BAD_ZONE)],
             empty_post=((422,), ("timezone",)),
+        ),
+        "language": Form(
+            "/auth/account/language",
+            "patient",
+            {"language": st.sampled_from(["es", "en", ""]), "submit": st.just("Save language")},
+            [poison("language", BAD_LANGUAGE)],
+            empty_post=((302,), NO_ERRORS_NEEDED),  # nothing chosen: follow the browser's language
         ),
         "new_session": Form(
             "/sessions/new",
@@ -1007,6 +1017,7 @@ FORM_NAMES = [
     "login",
     "change_password",
     "timezone",
+    "language",
     "new_session",
     "edit_session",
     "record_session",

@@ -65,6 +65,8 @@ REMINDER_DEFAULTS = {
     "notify_alerts_by_push": False,
     "alerts_notified_at": None,
 }
+# 5e1f0c1d2a09: no language chosen (the browser's is followed), none recorded until the next log-in.
+LANGUAGE_DEFAULTS = {"language": None, "browser_language": None}
 KEY_OF_WORDS = {"On track": "on_track", "Slower than typical": "slower", "Contact your clinic": "contact"}
 
 
@@ -227,7 +229,7 @@ def test_the_previous_releases_demo_data_survives_the_upgrade(previous_release, 
             expected["alert"], expected["alert_flag"] = one_episode(before["alert"])
             expected["alert"] = [row | {"message_to_patient": ""} for row in expected["alert"]]
             expected["clinic"] = [row | EMPTY_PROFILE for row in before["clinic"]]
-            expected["user"] = [row | REMINDER_DEFAULTS for row in before["user"]]
+            expected["user"] = [row | REMINDER_DEFAULTS | LANGUAGE_DEFAULTS for row in before["user"]]
             expected["delivery"] = expected["push_subscription"] = []
             assert {table: len(rows) for table, rows in after.items()} == {
                 table: len(rows) for table, rows in expected.items()
