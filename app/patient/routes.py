@@ -79,16 +79,21 @@ def session_detail(session_id):
     )
 
 
+@bp.route("/summary")
+@patient_required
+def series_summary():
+    summary = summaries.build_summary(
+        current_user, summaries.all_sessions(current_user), "patient", request.args.get("photos") == "1"
+    )
+    return render_template("summary/series.html", summary=summary, photo_url=summaries.screen_photo_url)
+
+
 @bp.route("/sessions/<id:session_id>/summary")
 @patient_required
 def session_summary(session_id):
     treatment = get_own_session_or_404(session_id)
-    return render_template(
-        "summary/session.html",
-        treatment=treatment,
-        report=summaries.session_summary(treatment),
-        contacts=clinic_contact.contacts_for_patient(current_user.id),
-    )
+    summary = summaries.build_summary(current_user, [treatment], "patient", request.args.get("photos") == "1")
+    return render_template("summary/session.html", summary=summary, photo_url=summaries.screen_photo_url)
 
 
 @bp.route("/sessions/<id:session_id>/edit", methods=["GET", "POST"])

@@ -80,12 +80,17 @@ def patient_detail(patient_id):
 @practitioner_required
 def patient_summary(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
-    treatment = summaries.chosen_session(patient, request.args.get("session", type=int))
-    if treatment is None:
+    session_id = request.args.get("session", type=int)
+    chosen = [summaries.session_of(patient, session_id)] if session_id else summaries.all_sessions(patient)
+    if not chosen or chosen[0] is None:
         abort(404)
+    include_photos = request.args.get("photos") == "1"
     clinics.record_audit(current_user, "view_patient", patient.id)
-    report = summaries.session_summary(treatment, audience="clinic")
-    return render_template("summary/session.html", treatment=treatment, report=report)
+    if include_photos:
+        clinics.record_audit(current_user, "view_photos", patient.id)
+    summary = summaries.build_summary(patient, chosen, "clinic", include_photos, clinic_id=current_user.clinic_id)
+    template = "summary/session.html" if session_id else "summary/series.html"
+    return render_template(template, summary=summary, photo_url=summaries.screen_photo_url)
 
 
 def _patient_page(patient, session_id=None, note_form=None, failed_acknowledge=None, series_form=None):
