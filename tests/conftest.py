@@ -186,8 +186,14 @@ def frozen_time():
 
 
 @pytest.fixture
-def app(tmp_path, frozen_time):
-    app = create_app(make_config(tmp_path))
+def app_config():
+    """Settings a test module adds to the app's (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, frozen_time, app_config):
+    app = create_app(make_config(tmp_path, **app_config))
     app.test_client_class = FreshContextClient
     with app.app_context():
         create_tables(_db.engine)
