@@ -71,6 +71,7 @@ def register_blueprints(app):
     from app.practitioner import bp as practitioner_bp
     from app.push import bp as push_bp
     from app.reminders import bp as reminders_bp
+    from app.share import bp as share_bp
     from app.site import bp as site_bp
 
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -82,6 +83,7 @@ def register_blueprints(app):
     app.register_blueprint(push_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(share_bp)
 
 
 def register_errorhandlers(app):

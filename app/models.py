@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -103,6 +104,9 @@ class User(UserMixin, db.Model):
     )
     logins: so.WriteOnlyMapped["UserLogin"] = so.relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    share_links: so.WriteOnlyMapped["ShareLink"] = so.relationship(
+        back_populates="patient", cascade="all, delete-orphan", passive_deletes=True
     )
 
     # The log-in this request came with (set by app.services.logins when the user is loaded or logs in); never stored.
@@ -509,17 +513,18 @@ class PractitionerNote(db.Model):
     author: so.Mapped[User | None] = so.relationship(foreign_keys=[author_id])
 
 
+# Lazy: each is read in the language of the page (or export) that shows it.
 AUDIT_ACTIONS = {
-    "view_patient": "Viewed the record",
-    "view_photos": "Viewed the photos",
-    "export_patient": "Exported the logs (CSV)",
-    "export_patient_fhir": "Exported the record (FHIR)",
-    "export_clinic": "Exported all clinic logs (CSV)",
-    "record_session": "Recorded a session",
-    "acknowledge_alert": "Acknowledged an alert",
-    "acknowledge_all_alerts": "Acknowledged all open alerts",
-    "edit_clinic_profile": "Edited the clinic profile",
-    "edit_series_plan": "Changed the planned series",
+    "view_patient": _l("Viewed the record"),
+    "view_photos": _l("Viewed the photos"),
+    "export_patient": _l("Exported the logs (CSV)"),
+    "export_patient_fhir": _l("Exported the record (FHIR)"),
+    "export_clinic": _l("Exported all clinic logs (CSV)"),
+    "record_session": _l("Recorded a session"),
+    "acknowledge_alert": _l("Acknowledged an alert"),
+    "acknowledge_all_alerts": _l("Acknowledged all open alerts"),
+    "edit_clinic_profile": _l("Edited the clinic profile"),
+    "edit_series_plan": _l("Changed the planned series"),
 }
 
 
@@ -540,7 +545,7 @@ class AuditEvent(db.Model):
 
     @property
     def action_label(self) -> str:
-        return AUDIT_ACTIONS.get(self.action, self.action)
+        return str(AUDIT_ACTIONS.get(self.action, self.action))
 
 
 class PushSubscription(db.Model):
@@ -593,3 +598,47 @@ class Delivery(db.Model):
         sa.CheckConstraint("channel IN ('email', 'push')", name="channel"),
         sa.CheckConstraint("state IN ('sending', 'sent', 'failed', 'gave_up')", name="state"),
     )
+
+
+class ShareLink(db.Model):
+    """A patient's read-only link for a doctor without an account: one session or the whole series.
+
+    Only the SHA-256 of its secret is kept. It works until ``expires_at`` or until revoked, and
+    goes with its session (or the patient's account) when that is deleted.
+    """
+
+    __tablename__ = "share_link"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    patient_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # None: the whole series, as it stands when the link is opened.
+    session_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("treatment_session.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    label: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
+    include_photos: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    patient: so.Mapped[User] = so.relationship(back_populates="share_links")
+    session: so.Mapped[TreatmentSession | None] = so.relationship()
+    views: so.WriteOnlyMapped["ShareLinkView"] = so.relationship(
+        back_populates="link", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def __repr__(self):
+        return f"<ShareLink {self.id} patient={self.patient_id}>"
+
+
+class ShareLinkView(db.Model):
+    """One opening of a share link: listed for the patient under "who looked at your record"."""
+
+    __tablename__ = "share_link_view"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    share_link_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("share_link.id", ondelete="CASCADE"), index=True)
+    viewed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    link: so.Mapped[ShareLink] = so.relationship(back_populates="views")

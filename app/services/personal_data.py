@@ -7,7 +7,7 @@ from flask import url_for
 from app.core.vocabulary import STATUS_WORDS
 from app.extensions import db
 from app.models import Alert, AuditEvent, CareLink, TreatmentSession, User
-from app.services import photos
+from app.services import photos, share_links
 
 
 def _iso(moment):
@@ -92,6 +92,20 @@ def export_patient(patient: User) -> dict:
                 ],
             }
             for a in alerts
+        ],
+        # What each share link showed and for how long, and when it was opened; never its secret or hash.
+        "share_links": [
+            {
+                "label": row.link.label,
+                "session_performed_at": _iso(row.link.session.performed_at) if row.link.session else None,
+                "whole_series": row.link.session_id is None,
+                "include_photos": row.link.include_photos,
+                "created_at": _iso(row.link.created_at),
+                "expires_at": _iso(row.link.expires_at),
+                "revoked_at": _iso(row.link.revoked_at),
+                "opened": [_iso(moment) for moment in share_links.view_times(row.link)],
+            }
+            for row in share_links.links_of(patient)
         ],
         "clinic_access": [
             {"at": _iso(e.created_at), "action": e.action_label, "by": e.actor.display_name if e.actor else None}
