@@ -17,7 +17,7 @@ patient_required = role_required(ROLE_PATIENT)
 NEW_SHARE_TOKEN = "new_share_token"
 # What the doctor's pages (and their 404s) tell the browser: never kept, indexed or sent on as a referrer.
 PUBLIC_HEADERS = {
-    "Cache-Control": "no-store",
+    "Cache-Control": "private, no-store",
     "X-Robots-Tag": "noindex, nofollow",
     "Referrer-Policy": "no-referrer",
 }

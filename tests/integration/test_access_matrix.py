@@ -15,11 +15,13 @@ from app.models import (
     Invite,
     Photo,
     PractitionerNote,
+    ShareLink,
+    ShareLinkView,
     SymptomLog,
     TreatmentSession,
     User,
 )
-from app.services import calendar_feed
+from app.services import calendar_feed, share_links
 from tests.conftest import NOW, log_in
 
 ANONYMOUS, PATIENT_A, PATIENT_B = "anonymous", "patient_a", "patient_b"
@@ -39,6 +41,9 @@ R = "/reminders"
 N = "/clinic/notifications"
 # A calendar link of the right shape that was never made.
 UNKNOWN_FEED = "/calendar/Zq3vX8kLm2Np7Rt4Wy9Ab6Cd1Ef5Gh0Jk3Mn8Pq2Rs4.ics"
+# A's share link (her session, with photos): whoever holds it sees that session, A's name among it.
+SHARED = "/shared/{share_token}"
+UNKNOWN_SHARE = "/shared/Zq3vX8kLm2Np7Rt4Wy9Ab6Cd1Ef5Gh0Jk3Mn8Pq2Rs4"
 
 # One row per page or action; one column per actor, in the order of ACTORS.
 #  method  url                                   anonymous  patient A   patient B  A's clinic    other clinic
@@ -100,6 +105,15 @@ MATRIX = [
     ("POST", P + "/series", LOGIN, 404, 404, P + "#series", 404),
     ("GET", N, LOGIN, 404, 404, 200, 200),
     ("POST", N, LOGIN, 404, 404, N, N),  # each their own choices
+    ("GET", "/sharing/links/new", LOGIN, 200, 200, 404, 404),
+    ("POST", "/sharing/links/new", LOGIN, *["/sharing/links/created"] * 2, 404, 404),  # each a link to their own
+    ("GET", "/sharing/links/created", LOGIN, "/sharing", "/sharing", 404, 404),  # shown once, right after
+    ("POST", "/sharing/links/{share_link}/revoke", LOGIN, "/sharing#share-links", 404, 404, 404),
+    ("GET", SHARED, 200, 200, 200, 200, 200),
+    ("GET", SHARED + "/photos/{photo}/screen.jpg", 200, 200, 200, 200, 200),
+    ("GET", SHARED + "/photos/{photo}/thumb.jpg", 200, 200, 200, 200, 200),
+    ("GET", UNKNOWN_SHARE, 404, 404, 404, 404, 404),
+    ("GET", UNKNOWN_SHARE + "/photos/{photo}/thumb.jpg", 404, 404, 404, 404, 404),
 ]
 CASES = [
     pytest.param(actor, method, url, expected, id=f"{actor} {method} {url}")
@@ -126,6 +140,7 @@ def world(make_clinic, make_practitioner, make_patient, make_session, make_log, 
     share(patient_b, clinic2)
     for patient in (patient_a, patient_b):  # turning a calendar off then changes something
         calendar_feed.create_link(patient)
+    share_link, share_token = share_links.create(patient_a, a_session, include_photos=True, days=7)
     alert = Alert(clinic_id=clinic1.id, patient_id=patient_a.id, session_id=a_session.id)
     alert.flags.append(
         AlertFlag(flag_key="sign_worse_again", severity="today", reason="Redder again on day 3.", action="Call today.")
@@ -147,6 +162,8 @@ def world(make_clinic, make_practitioner, make_patient, make_session, make_log, 
             alert=alert.id,
             alert_flag=alert.flags[0].id,
             photo=a_photo.id,
+            share_link=share_link.id,
+            share_token=share_token,
         ),
     )
 
@@ -191,6 +208,8 @@ def form_data(ids):
         "interval_weeks": "5",  # series plan
         "notify_alerts_by_email": "y",  # a practitioner's clinic notifications
         "language": "es",  # the account's language
+        "scope": "series",
+        "expires_in": "7",  # a share link
     }
 
 
@@ -210,6 +229,9 @@ def database_state(db, ids):
         "invites": count(Invite),
         "audit events": count(AuditEvent),
         "photos": count(Photo),
+        "share links": count(ShareLink),
+        "revoked share links": count(ShareLink, ShareLink.revoked_at.is_not(None)),
+        "share link views": count(ShareLinkView),
         "clinic phones": tuple(db.session.scalars(sa.select(Clinic.phone).order_by(Clinic.id))),
         "each user's choices": tuple(
             db.session.execute(
@@ -272,7 +294,9 @@ def test_access_matrix(db, world, client_as, actor, method, url, expected):
 
     body = response.get_data().decode(errors="replace")  # a photo is bytes
     if actor not in (PATIENT_A, OWN_CLINIC):
-        for private in (A_EMAIL, A_NAME, A_SESSION_NOTE, A_LOG_NOTE):
+        # A's share link shows her name to whoever holds it, as she chose; nothing else private.
+        shown = (A_NAME,) if url.startswith(SHARED) and response.status_code == 200 else ()
+        for private in {A_EMAIL, A_NAME, A_SESSION_NOTE, A_LOG_NOTE} - set(shown):
             assert private not in body
 
     denied = expected in (404, LOGIN)

@@ -59,7 +59,7 @@ from app.config import Config
 from app.core.recovery import IMPROVEMENT_CHOICES
 from app.core.vocabulary import CONTACT
 from app.models import AREAS, CONCERNS, DEVICES, INVITE_PATIENT, INVITE_PRACTITIONER, Alert, AlertFlag, Photo
-from app.services import password_resets, reminders, signups
+from app.services import password_resets, reminders, share_links, signups
 from app.services.clinics import create_invite, normalise_code
 from app.web.timezones import known_zones
 from tests.conftest import NOW, PASSWORD, log_in
@@ -438,6 +438,7 @@ class World:
     team_token: str
     links: dict = field(default_factory=dict)  # tokens of emailed links: sign-ups of each kind, a password reset
     alert_flag_id: int = 0  # the open alert's one flag, as its page shows it
+    share_link_id: int = 0  # the patient's share link to their session
 
 
 def signup_fields(**more):
@@ -566,9 +567,19 @@ CONFIRM_FIELDS = {"submit": st.just("Delete")}
 NO_ERRORS_NEEDED = ()
 
 
+def bad_share_choice(valid):
+    """A radio answer that is none of the choices offered (NUL is dropped before the check)."""
+    return maybe_missing(
+        st.one_of(st.sampled_from([" series", "Series", "0", "-1", "7.0", "365", "9" * 40]), blank(), HOSTILE).filter(
+            lambda raw: cleaned(raw) not in valid
+        )
+    )
+
+
 def all_forms(world):
     """Every form-accepting POST endpoint, with the world's ids filled in."""
     s, lg, p, a = world.session_id, world.log_id, world.patient_id, world.alert_id
+    scopes = ("series", str(s))
     ack, seen = f"alert-{a}-note", st.just(str(world.alert_flag_id))
     return {
         "signup": Form("/auth/signup", None, signup_fields(), signup_poisons(), empty_post=((422,), ("email",))),
@@ -768,6 +779,33 @@ def all_forms(world):
             BAD_CSRF_TOKEN,
             csrf=True,
             url_template="/sharing/{}/withdraw",
+            empty_post=((400,), NO_ERRORS_NEEDED),
+        ),
+        "new_share_link": Form(
+            "/sharing/links/new",
+            "patient",
+            {
+                "scope": st.sampled_from(scopes),
+                "include_photos": st.just("y"),
+                "expires_in": st.sampled_from(["1", "7", "30"]),
+                "label": st.sampled_from(["", "Dr Rivera ✨", " GP "]),
+                "submit": st.just("Create the link"),
+            },
+            [
+                # Another patient's session, or one that does not exist, is no choice either.
+                poison("scope", bad_share_choice(scopes)),
+                poison("expires_in", bad_share_choice(("1", "7", "30"))),
+                poison("label", first_wins(longer_than(80))),
+            ],
+            empty_post=((422,), ("scope", "expires_in")),
+        ),
+        "revoke_share_link": Form(
+            f"/sharing/links/{world.share_link_id}/revoke",
+            "patient",
+            {"submit": st.just("Turn off this link")},
+            BAD_CSRF_TOKEN,
+            csrf=True,
+            url_template="/sharing/links/{}/revoke",
             empty_post=((400,), NO_ERRORS_NEEDED),
         ),
         "delete_account": Form(
@@ -1030,6 +1068,8 @@ FORM_NAMES = [
     "delete_session",
     "delete_log",
     "withdraw_sharing",
+    "new_share_link",
+    "revoke_share_link",
     "delete_account",
     "join_by_code",
     "join_consent",
@@ -1066,6 +1106,7 @@ ID_OR_KEY_FORMS = [
     "delete_session",
     "delete_log",
     "withdraw_sharing",
+    "revoke_share_link",
     "join_consent",
     "join_new_patient",
     "join_finish",
@@ -1105,6 +1146,7 @@ def world(app, db, make_clinic, make_practitioner, make_patient, make_session, m
     photo = Photo(session=treatment, taken_at=NOW, file_key="world-photo", width=4, height=3)
     db.session.add_all([alert, photo])
     db.session.commit()
+    share_link, _token = share_links.create(patient, treatment, include_photos=False, days=7)
     invite, invite_token = create_invite(clinic.id, practitioner, INVITE_PATIENT, "Zoë")
     team_invite, team_token = create_invite(clinic.id, practitioner, INVITE_PRACTITIONER)
     links = {
@@ -1127,6 +1169,7 @@ def world(app, db, make_clinic, make_practitioner, make_patient, make_session, m
         team_token,
         links,
         alert.flags[0].id,
+        share_link.id,
     )
 
 

@@ -70,7 +70,7 @@ def test_a_link_to_one_session_shows_that_session_only_to_a_fresh_browser(
     assert len(SESSION_HEADING.findall(page)) == 1
     assert "Photos" not in page  # not chosen
     assert "Dr Rivera" not in page  # the label is the patient's own
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
     assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert '<meta name="robots" content="noindex, nofollow">' in page
@@ -115,7 +115,7 @@ def test_photos_are_shown_only_when_chosen_and_only_through_the_link(
     response = doctor.get(f"/shared/{with_photos}/photos/{photo.id}/screen.jpg")
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     assert response.get_data()[:2] == b"\xff\xd8"
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
     # Another session's photo, a stranger's, or any photo through a link without photos: 404.
     assert doctor.get(f"/shared/{with_photos}/photos/{older_photo.id}/screen.jpg").status_code == 404
     assert doctor.get(f"/shared/{with_photos}/photos/{stranger_photo.id}/thumb.jpg").status_code == 404
@@ -143,7 +143,7 @@ def test_expired_revoked_unknown_and_malformed_links_answer_the_same_404(
     for token in (expiring, revoked, unknown, "short", unknown + "x", "%00"):
         response = doctor.get(f"/shared/{token}")
         assert response.status_code == 404, token
-        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Cache-Control"] == "private, no-store"
         assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
         pages.append(response.get_data(as_text=True))
     assert "Page not found" in pages[0]
