@@ -11,17 +11,19 @@ from app.web.timezones import known_zones
 class SignupForm(EmailMixin, BaseForm):
     """Step 1 of signing up: the address only. The password is chosen from the emailed link."""
 
-    submit = SubmitField("Continue")
+    submit = SubmitField(_l("Continue"))
 
 
 class ClinicSignupForm(SignupForm):
     clinic_name = StringField(
-        "Clinic name",
-        validators=[DataRequired("Enter the clinic's name."), Length(max=120)],
+        _l("Clinic name"),
+        validators=[DataRequired(_l("Enter the clinic's name.")), Length(max=120)],
         render_kw={"autocomplete": "organization"},
     )
     name = StringField(
-        "Your name", validators=[DataRequired("Enter your name."), Length(max=120)], render_kw={"autocomplete": "name"}
+        _l("Your name"),
+        validators=[DataRequired(_l("Enter your name.")), Length(max=120)],
+        render_kw={"autocomplete": "name"},
     )
 
 
@@ -38,58 +40,60 @@ class LogoutForm(BaseForm):
 
 
 class ResetRequestForm(EmailMixin, BaseForm):
-    submit = SubmitField("Email me a link")
+    submit = SubmitField(_l("Email me a link"))
 
 
 class ResetPasswordForm(NewPasswordForm):
     password = PasswordField(
-        "New password",
-        validators=[InputRequired("Choose a new password.")],
-        description="At least 10 characters. Every device logged in to your account will be logged out.",
+        _l("New password"),
+        validators=[InputRequired(_l("Choose a new password."))],
+        description=_l("At least 10 characters. Every device logged in to your account will be logged out."),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat new password",
+        _l("Repeat new password"),
         validators=[
-            InputRequired("Type the new password again."),
-            EqualTo("password", "The two passwords do not match."),
+            InputRequired(_l("Type the new password again.")),
+            EqualTo("password", _l("The two passwords do not match.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
     timezone = None  # nothing to learn here: the account has its zone
-    submit = SubmitField("Set new password")
+    submit = SubmitField(_l("Set new password"))
 
 
 class LoginForm(EmailMixin, BaseForm):
     password = PasswordField(
-        "Password", validators=[InputRequired("Enter your password.")], render_kw={"autocomplete": "current-password"}
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Keep me logged in on this device")
+    remember = BooleanField(_l("Keep me logged in on this device"))
     timezone = HiddenField()
-    submit = SubmitField("Log in")
+    submit = SubmitField(_l("Log in"))
 
 
 class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
-        "Current password",
-        validators=[InputRequired("Enter your current password.")],
+        _l("Current password"),
+        validators=[InputRequired(_l("Enter your current password."))],
         render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
-        "New password",
-        validators=[InputRequired("Choose a new password."), strong_password],
-        description="At least 10 characters. Other devices will be logged out.",
+        _l("New password"),
+        validators=[InputRequired(_l("Choose a new password.")), strong_password],
+        description=_l("At least 10 characters. Other devices will be logged out."),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat new password",
+        _l("Repeat new password"),
         validators=[
-            InputRequired("Type the new password again."),
-            EqualTo("password", "The two passwords do not match."),
+            InputRequired(_l("Type the new password again.")),
+            EqualTo("password", _l("The two passwords do not match.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +101,7 @@ class ChangePasswordForm(BaseForm):
 
     def validate_current_password(self, field):
         if not self.user.check_password(field.data or ""):
-            raise ValidationError("That is not your current password.")
+            raise ValidationError(_l("That is not your current password."))
 
 
 class LanguageForm(BaseForm):
@@ -120,12 +124,12 @@ class LanguageForm(BaseForm):
 
 class TimezoneForm(BaseForm):
     timezone = SelectField(
-        "Time zone",
-        description="Times of your sessions and logs are shown in this zone.",
-        validators=[DataRequired("Choose your time zone.")],
+        _l("Time zone"),
+        description=_l("Times of your sessions and logs are shown in this zone."),
+        validators=[DataRequired(_l("Choose your time zone."))],
         validate_choice=False,
     )
-    submit = SubmitField("Save time zone")
+    submit = SubmitField(_l("Save time zone"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,4 +137,4 @@ class TimezoneForm(BaseForm):
 
     def validate_timezone(self, field):
         if field.data not in known_zones():
-            raise ValidationError("Choose a time zone from the list.")
+            raise ValidationError(_l("Choose a time zone from the list."))

@@ -61,9 +61,9 @@ def signup_finish(token):
         if user is None:  # the same link sent twice at once
             return link_used_page()
         start_session(user)
-        flash("Welcome to Afterglow. Start by recording your treatment session.", "success")
+        flash(_("Welcome to Afterglow. Start by recording your treatment session."), "success")
         return redirect(url_for("patient.new_session"))
-    return render_form("auth/signup_finish.html", form, email=details["email"], heading="Choose your password")
+    return render_form("auth/signup_finish.html", form, email=details["email"], heading=_("Choose your password"))
 
 
 @bp.route("/clinic-signup", methods=["GET", "POST"])
@@ -104,10 +104,13 @@ def clinic_signup_finish(token):
             return link_used_page()
         accounts.update_timezone(practitioner, clean_zone_name(form.timezone.data))
         start_session(practitioner)
-        flash(f"{details['clinic']} is ready. Invite your first patient.", "success")
+        flash(_("%(clinic)s is ready. Invite your first patient.", clinic=details["clinic"]), "success")
         return redirect(url_for("practitioner.invites"))
     return render_form(
-        "auth/signup_finish.html", form, email=details["email"], heading=f"Create {details['clinic']}'s account"
+        "auth/signup_finish.html",
+        form,
+        email=details["email"],
+        heading=_("Create %(clinic)s's account", clinic=details["clinic"]),
     )
 
 
@@ -131,7 +134,7 @@ def login():
         if user is None:
             # Same words whether or not the email exists, so the form cannot
             # be used to find out who is a patient here.
-            form.password.errors.append("Email or password is not right.")
+            form.password.errors.append(_("Email or password is not right."))
             return render_form("auth/login.html", form)
         accounts.update_timezone(user, clean_zone_name(form.timezone.data))
         start_session(user, remember=form.remember.data)
@@ -143,7 +146,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     end_session(push_endpoint=LogoutForm().endpoint_to_forget())
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login", logged_out=1))
 
 
@@ -154,7 +157,7 @@ def logout_everywhere():
     push.unsubscribe_all(current_user)
     logins.end_all(current_user)
     end_session()
-    flash("You are logged out on every device.", "info")
+    flash(_("You are logged out on every device."), "info")
     return redirect(url_for("auth.login", logged_out=1))
 
 
@@ -180,22 +183,24 @@ def reset_password(token):
         abort(404)
     except LinkExpired:
         return link_unusable(
-            "This link has expired. Ask for a new one: it comes by email.",
-            "Ask for a new link",
+            _("This link has expired. Ask for a new one: it comes by email."),
+            _("Ask for a new link"),
             url_for(".reset_request"),
         )
     except LinkUsed:
         return link_unusable(
-            "This link has already been used: your password was changed since it was sent. "
-            "Ask for a new one if you need it.",
-            "Ask for a new link",
+            _(
+                "This link has already been used: your password was changed since it was sent. "
+                "Ask for a new one if you need it."
+            ),
+            _("Ask for a new link"),
             url_for(".reset_request"),
         )
     form = ResetPasswordForm(user.email)
     if form.validate_on_submit():
         accounts.reset_password(user, form.password.data)
         start_session(user)
-        flash("Your new password is set. Every other device has been logged out.", "success")
+        flash(_("Your new password is set. Every other device has been logged out."), "success")
         return redirect(url_for("patient.home"))
     return render_form("auth/reset_password.html", form, email=user.email)
 
@@ -236,7 +241,7 @@ def change_timezone():
     form = TimezoneForm()
     if form.validate_on_submit():
         accounts.update_timezone(current_user, form.timezone.data)
-        flash(f"Times are now shown in {form.timezone.data}.", "success")
+        flash(_("Times are now shown in %(zone)s.", zone=form.timezone.data), "success")
         return redirect(url_for("auth.account"))
     return render_form(
         "auth/account.html",
@@ -254,6 +259,6 @@ def change_password():
     form = ChangePasswordForm(current_user)
     if form.validate_on_submit():
         accounts.change_password(current_user, form.password.data)
-        flash("Your password is changed. Other devices have been logged out.", "success")
+        flash(_("Your password is changed. Other devices have been logged out."), "success")
         return redirect(url_for("auth.account"))
     return render_form("auth/change_password.html", form)

@@ -1,4 +1,5 @@
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.invites import bp
@@ -40,7 +41,7 @@ def _not_created(invite):
 
 def _log_out_first():
     return render_template(
-        "invites/unusable.html", problem="Log out first: a colleague invite creates a new practitioner account."
+        "invites/unusable.html", problem=_("Log out first: a colleague invite creates a new practitioner account.")
     ), 409
 
 
@@ -52,7 +53,7 @@ def join_by_code():
         invite = clinics.find_invite(form.code.data, INVITE_PATIENT)
         if invite is not None:
             return redirect(url_for(".join", key=clinics.normalise_code(form.code.data)))
-        form.code.errors.append("We do not know that code. Check it with your clinic.")
+        form.code.errors.append(_("We do not know that code. Check it with your clinic."))
     return render_form("invites/code.html", form)
 
 
@@ -117,12 +118,18 @@ def join_finish(key, token):
 
 def _joined(invite, patient):
     if not clinics.accept_patient_invite(invite, patient):
-        return render_template("invites/unusable.html", problem="This invite has already been used."), 410
+        return render_template("invites/unusable.html", problem=_("This invite has already been used.")), 410
     return _welcome(invite)
 
 
 def _welcome(invite):
-    flash(f"You now share your recovery with {invite.clinic.name}. You can stop at any time under Sharing.", "success")
+    flash(
+        _(
+            "You now share your recovery with %(clinic)s. You can stop at any time under Sharing.",
+            clinic=invite.clinic.name,
+        ),
+        "success",
+    )
     return redirect(url_for("patient.home"))
 
 
@@ -171,6 +178,8 @@ def join_team_finish(invite_token, token):
             return _not_created(invite)
         accounts.update_timezone(practitioner, clean_zone_name(form.timezone.data))
         start_session(practitioner)
-        flash(f"Welcome to {invite.clinic.name}.", "success")
+        flash(_("Welcome to %(clinic)s.", clinic=invite.clinic.name), "success")
         return redirect(url_for("practitioner.dashboard"))
-    return render_form("auth/signup_finish.html", form, email=details["email"], heading=f"Join {invite.clinic.name}")
+    return render_form(
+        "auth/signup_finish.html", form, email=details["email"], heading=_("Join %(clinic)s", clinic=invite.clinic.name)
+    )

@@ -1,5 +1,6 @@
 """Unsubscribing from emails in one tap, and a practitioner's choice of clinic notifications."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import AnyOf, InputRequired
 
@@ -9,7 +10,7 @@ from app.web.forms import BaseForm
 class UnsubscribeForm(BaseForm):
     """The one button of an unsubscribe page (CSRF-protected: a link scanner's GET never unsubscribes)."""
 
-    submit = SubmitField("Unsubscribe")
+    submit = SubmitField(_l("Unsubscribe"))
 
 
 class OneClickUnsubscribeForm(BaseForm):
@@ -33,11 +34,13 @@ class ClinicNotificationsForm(BaseForm):
     FIELDS = ("notify_alerts_by_email", "notify_alerts_by_push")
 
     notify_alerts_by_email = BooleanField(
-        "Email me when a patient needs attention",
-        description="At most one email every 15 minutes. It says only that someone needs attention, never who or why.",
+        _l("Email me when a patient needs attention"),
+        description=_l(
+            "At most one email every 15 minutes. It says only that someone needs attention, never who or why."
+        ),
     )
     notify_alerts_by_push = BooleanField(
-        "Notify this device",
-        description="A notification on the devices where you allow them, at most one every 15 minutes.",
+        _l("Notify this device"),
+        description=_l("A notification on the devices where you allow them, at most one every 15 minutes."),
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))

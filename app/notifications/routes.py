@@ -8,6 +8,7 @@ is the authentication. Neither page shows the address or whether an account exis
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import csrf
@@ -28,8 +29,8 @@ def _read_link(token):
         abort(404)
     except LinkExpired:
         return None, link_unusable(
-            "This unsubscribe link is too old. Log in to choose which emails you get.",
-            "Log in",
+            _("This unsubscribe link is too old. Log in to choose which emails you get."),
+            _("Log in"),
             url_for("auth.login"),
         )
 
@@ -75,6 +76,6 @@ def clinic_notifications_settings():
         clinic_notifications.set_choices(
             current_user, form.notify_alerts_by_email.data, form.notify_alerts_by_push.data
         )
-        flash("Notification choices saved.", "success")
+        flash(_("Notification choices saved."), "success")
         return redirect(url_for(".clinic_notifications_settings"))
     return render_form("notifications/clinic_notifications.html", form)

@@ -1,4 +1,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.core import cohort
@@ -34,7 +37,7 @@ from app.web.view_helpers import download, page_number, render_form, role_requir
 practitioner_required = role_required(ROLE_PRACTITIONER)
 
 # Said beside the note when a warning sign joined an alert after the page was shown.
-UNSEEN_FLAGS = (
+UNSEEN_FLAGS = _l(
     "A new warning sign was added since this page was opened. Read the alert again, then acknowledge it; "
     "your note is kept."
 )
@@ -140,7 +143,7 @@ def add_note(patient_id):
     if not form.validate_on_submit():
         return _patient_page(patient, note_form=form)
     patient_records.add_note(current_user.clinic_id, current_user, patient, form.body.data)
-    flash("Note saved.", "success")
+    flash(_("Note saved."), "success")
     return redirect(url_for(".patient_detail", patient_id=patient.id) + "#notes")
 
 
@@ -153,7 +156,7 @@ def patient_series_plan(patient_id):
         return _patient_page(patient, series_form=form)
     if not series.set_plan(patient, form.planned_sessions.data, form.interval_weeks.data, by=current_user):
         abort(404)  # the patient stopped sharing a moment ago
-    flash("Series plan saved. The patient sees it too.", "success")
+    flash(_("Series plan saved. The patient sees it too."), "success")
     return redirect(url_for(".patient_detail", patient_id=patient.id) + "#series")
 
 
@@ -173,7 +176,9 @@ def acknowledge_alert(alert_id):
         except alerts.UnseenFlags:
             form.note.errors.append(UNSEEN_FLAGS)
             return _patient_page(alert.patient, failed_acknowledge=(alert.id, form))
-    flash("Alert acknowledged." if done else "This alert was already acknowledged.", "success" if done else "info")
+    flash(
+        _("Alert acknowledged.") if done else _("This alert was already acknowledged."), "success" if done else "info"
+    )
     return redirect(url_for(".patient_detail", patient_id=alert.patient_id) + "#alerts")
 
 
@@ -197,9 +202,9 @@ def acknowledge_all_alerts(patient_id):
         form.note.errors.append(UNSEEN_FLAGS)
         return _patient_page(patient, failed_acknowledge=("all", form))
     if count:
-        flash(f"{count} open alert{'s' if count != 1 else ''} acknowledged.", "success")
+        flash(ngettext("%(num)d open alert acknowledged.", "%(num)d open alerts acknowledged.", count), "success")
     else:
-        flash("There were no open alerts left to acknowledge.", "info")
+        flash(_("There were no open alerts left to acknowledge."), "info")
     return redirect(url_for(".patient_detail", patient_id=patient.id) + "#alerts")
 
 
@@ -210,7 +215,7 @@ def record_session(patient_id):
     form = SessionForm(data={"performed_at": utcnow()})
     if form.validate_on_submit():
         treatment = logbook.record_session(patient, fill=form.copy_to, recorded_by=current_user)
-        flash("Session recorded. The patient sees it and can log against it.", "success")
+        flash(_("Session recorded. The patient sees it and can log against it."), "success")
         spacing = series.too_soon(treatment)
         if spacing:
             flash(spacing.sentence("clinic"), "warning")
@@ -239,8 +244,8 @@ def cohort_view():
     sessions = cohort_sessions(current_user.clinic_id)
     charts = [
         cohort_depth_chart(cohort.by_depth(sessions)),
-        cohort_chart(cohort.by_area(sessions, AREAS), "Redness by treated area", "by-area"),
-        cohort_chart(cohort.by_device(sessions, DEVICES), "Redness by device", "by-device"),
+        cohort_chart(cohort.by_area(sessions, AREAS), _("Redness by treated area"), "by-area"),
+        cohort_chart(cohort.by_device(sessions, DEVICES), _("Redness by device"), "by-device"),
     ]
     return render_template("practitioner/cohort.html", charts=charts, session_count=len(sessions))
 
@@ -286,7 +291,7 @@ def clinic_profile():
     form = ClinicProfileForm(obj=None if request.method == "POST" else clinic)
     if form.validate_on_submit():
         clinic_contact.update_profile(clinic, current_user, form.data)
-        flash("Clinic profile saved. Patients see it wherever they are asked to contact you.", "success")
+        flash(_("Clinic profile saved. Patients see it wherever they are asked to contact you."), "success")
         return redirect(url_for(".clinic_profile"))
     return render_form("practitioner/clinic_profile.html", form, contact=clinic_contact.contact_of(clinic, utcnow()))
 
@@ -295,6 +300,7 @@ def clinic_profile():
 @practitioner_required
 def export_patient_fhir(patient_id):
     patient = patient_of_my_clinic_or_404(patient_id)
+    photo_data = fhir_export.photo_data_wanted(request.args)  # a bad include answers 400 before any audit
     clinics.record_audit(current_user, "export_patient_fhir", patient.id)
-    body = fhir_export.patient_bundle_json(patient)
+    body = fhir_export.patient_bundle_json(patient, photo_data)
     return download(body, "application/fhir+json", f"afterglow-patient-{patient.id}-fhir.json")

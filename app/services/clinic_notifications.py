@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -27,6 +29,7 @@ from app.models import (
 )
 from app.services import reminders
 from app.services.reminders import Message, SendReport
+from app.web.locale import message_locale
 
 # The setting that turns each channel on for clinic notifications.
 ALERT_CHOICES = {"email": "notify_alerts_by_email", "push": "notify_alerts_by_push"}
@@ -63,9 +66,12 @@ def _open_alert_flags(clinic_id, raised_after=None):
 
 def attention_message(practitioner):
     """Someone at the practitioner's clinic needs attention: the dashboard's link, and no health details."""
+    with force_locale(message_locale(practitioner)):
+        title = _("A patient needs attention")
+        body = _("Someone at %(clinic)s needs attention. Your dashboard shows who.", clinic=practitioner.clinic.name)
     return Message(
-        title="A patient needs attention",
-        body=f"Someone at {practitioner.clinic.name} needs attention. Your dashboard shows who.",
+        title=title,
+        body=body,
         url=url_for("practitioner.dashboard", _external=True),
         template="clinic_attention",
         unsubscribe_url=reminders.unsubscribe_url(practitioner, reminders.CLINIC_ALERTS),

@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -85,9 +86,9 @@ def find_invite(key, kind):
 def invite_problem(invite):
     """Why an invite cannot be used now, in words; None when it can."""
     if invite.used_at is not None:
-        return "This invite has already been used. Ask your clinic for a new one."
+        return _("This invite has already been used. Ask your clinic for a new one.")
     if invite.expires_at <= utcnow():
-        return "This invite has expired. Ask your clinic for a new one."
+        return _("This invite has expired. Ask your clinic for a new one.")
     return None
 
 

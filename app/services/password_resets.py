@@ -10,6 +10,7 @@ the same whatever the address.
 import hashlib
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import User
@@ -29,13 +30,13 @@ def send_link(email):
     user = accounts.user_with_email(email)
     if user is None:
         return mail.send(
-            email, "Your Afterglow password", "reset_unknown", signup_link=url_for("auth.signup", _external=True)
+            email, _("Your Afterglow password"), "reset_unknown", signup_link=url_for("auth.signup", _external=True)
         )
     token = link_token(user)
     minutes = int(current_app.config["PASSWORD_RESET_LIFETIME"].total_seconds() // 60)
     return mail.send(
         email,
-        "Choose a new Afterglow password",
+        _("Choose a new Afterglow password"),
         "reset_link",
         minutes=minutes,
         link=url_for("auth.reset_password", token=token, _external=True),

@@ -23,6 +23,7 @@ import requests
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from flask import current_app
+from flask_babel import gettext as _
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 from sqlalchemy.exc import IntegrityError
@@ -160,26 +161,26 @@ def send_to_user(user: User, message: PushMessage) -> int:
 def endpoint_problem(endpoint: str) -> str | None:
     """Why this is not a push service's address (None when it is): public HTTPS only, so it cannot reach inside."""
     if not endpoint:
-        return "The subscription has no endpoint."
+        return _("The subscription has no endpoint.")
     if len(endpoint) > MAX_ENDPOINT_LENGTH:
-        return "The endpoint is too long."
+        return _("The endpoint is too long.")
     if not endpoint.isascii() or not endpoint.isprintable() or " " in endpoint:
-        return "The endpoint is not a valid address."
+        return _("The endpoint is not a valid address.")
     try:
         parts = urlsplit(endpoint)
         port = parts.port
     except ValueError:
-        return "The endpoint is not a valid address."
+        return _("The endpoint is not a valid address.")
     if parts.username or parts.password or not parts.hostname:
-        return "The endpoint is not a valid address."
+        return _("The endpoint is not a valid address.")
     if current_app.config["PUSH_ALLOW_LOCAL_HTTP"] and parts.scheme == "http" and parts.hostname == "127.0.0.1":
         return None  # tests' local push service only
     if parts.scheme != "https":
-        return "The endpoint must be an https:// address."
+        return _("The endpoint must be an https:// address.")
     if port not in (None, 443):
-        return "The endpoint must use the standard HTTPS port."
+        return _("The endpoint must use the standard HTTPS port.")
     if _is_ip_literal(parts.hostname) or "." not in parts.hostname or parts.hostname.endswith(".localhost"):
-        return "The endpoint must be a public push service."
+        return _("The endpoint must be a public push service.")
     return None
 
 
@@ -188,9 +189,9 @@ def key_problem(value: str, length: int) -> str | None:
     try:
         raw = _b64url_decode(value)
     except (binascii.Error, ValueError):
-        return "A key of the subscription is not valid base64url."
+        return _("A key of the subscription is not valid base64url.")
     if len(raw) != length or (length == 65 and raw[0] != 4):
-        return "A key of the subscription has the wrong length."
+        return _("A key of the subscription has the wrong length.")
     return None
 
 

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.core import reminders as schedule_rules
@@ -41,6 +43,7 @@ from app.models import (
     User,
 )
 from app.services import email_links, mail, push, reminder_schedule
+from app.web.locale import message_locale
 
 # After the 1st, 2nd and 3rd failed attempt, wait this long; the 4th failure gives up.
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
@@ -56,20 +59,24 @@ UNSUBSCRIBE_LIFETIME = timedelta(days=400)
 # The setting that turns each channel on for reminders.
 REMINDER_CHOICES = {"email": "remind_by_email", "push": "remind_by_push"}
 
-# (subject or push title, one line of body) per kind of reminder: no health details.
+# (subject or push title, one line of body) per kind of reminder: no health details. Lazy: each
+# message reads them in its patient's language (reminder_message).
 REMINDER_WORDS = {
-    schedule_rules.CHECKIN: ("Time for your Afterglow check-in", "Time for your check-in: it takes a few seconds."),
+    schedule_rules.CHECKIN: (
+        _l("Time for your Afterglow check-in"),
+        _l("Time for your check-in: it takes a few seconds."),
+    ),
     schedule_rules.IMPROVEMENT: (
-        "Time for your one-month check-in",
-        "Time for your one-month check-in: it takes a few seconds.",
+        _l("Time for your one-month check-in"),
+        _l("Time for your one-month check-in: it takes a few seconds."),
     ),
     schedule_rules.NEXT_SESSION: (
-        "Time to plan your next appointment",
-        "It is time to plan your next appointment with your clinic.",
+        _l("Time to plan your next appointment"),
+        _l("It is time to plan your next appointment with your clinic."),
     ),
     schedule_rules.MAINTENANCE: (
-        "Time to plan a maintenance appointment",
-        "It is time to plan a maintenance appointment with your clinic.",
+        _l("Time to plan a maintenance appointment"),
+        _l("It is time to plan a maintenance appointment with your clinic."),
     ),
 }
 
@@ -177,7 +184,9 @@ def claim(user_id, key, channel, session_id, now):
 def attempt(delivery_id, attempts, user, channel, message, now, report):
     """Send a claimed message by its channel and record how it went; a failure stays this delivery's alone."""
     try:
-        SENDERS[channel](user, message)
+        # The email's template is rendered in the user's language, as its subject was (message_locale).
+        with force_locale(message_locale(user)):
+            SENDERS[channel](user, message)
     except Exception as error:
         # Anything a channel raises is recorded and retried; the pass goes on with the others.
         db.session.rollback()
@@ -221,7 +230,8 @@ def _recorded(user_id):
 def reminder_message(patient, scheduled):
     """The message of one of the patient's reminders: a check-in opens that session's log form."""
     kind = scheduled.reminder.kind
-    title, body = REMINDER_WORDS[kind]
+    with force_locale(message_locale(patient)):
+        title, body = (str(words) for words in REMINDER_WORDS[kind])
     if kind in (schedule_rules.CHECKIN, schedule_rules.IMPROVEMENT):
         url = url_for("patient.new_log", session_id=scheduled.session_id, _external=True)
     else:

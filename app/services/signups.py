@@ -9,6 +9,7 @@ saying someone tried to sign up, with links to log in and to reset the password.
 """
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 
 from app.services import accounts, email_links, mail
 from app.services.email_links import LinkInvalid, LinkUsed
@@ -26,7 +27,7 @@ def begin(kind, email, finish_endpoint, url_values=None, login_next=None, **deta
     if accounts.email_taken(email):
         return mail.send(
             email,
-            "You already have an Afterglow account",
+            _("You already have an Afterglow account"),
             "signup_existing",
             kind=kind,
             login_link=url_for("auth.login", next=login_next, _external=True),
@@ -36,7 +37,7 @@ def begin(kind, email, finish_endpoint, url_values=None, login_next=None, **deta
     hours = int(current_app.config["SIGNUP_LINK_LIFETIME"].total_seconds() // 3600)
     return mail.send(
         email,
-        "Finish creating your Afterglow account",
+        _("Finish creating your Afterglow account"),
         "signup_link",
         kind=kind,
         hours=hours,

@@ -5,6 +5,9 @@ import time
 
 from flask import Response, current_app, render_template
 from flask.globals import request_ctx
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -13,13 +16,13 @@ from app.core.images import megabytes
 from app.extensions import db, limiter
 
 MESSAGES = {
-    400: ("Something in that request was not right", "Please go back and try again."),
-    403: ("Not allowed", "You do not have access to this page."),
-    404: ("Page not found", "There is nothing here, or it is not yours to see."),
-    405: ("Not allowed", "That action is not available here."),
-    413: ("Too large", "What you sent is larger than we accept."),
-    429: ("Too many tries", "Please wait a minute before trying again."),
-    500: ("Something went wrong on our side", "Your earlier logs are safe. Please try again in a moment."),
+    400: (_l("Something in that request was not right"), _l("Please go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have access to this page.")),
+    404: (_l("Page not found"), _l("There is nothing here, or it is not yours to see.")),
+    405: (_l("Not allowed"), _l("That action is not available here.")),
+    413: (_l("Too large"), _l("What you sent is larger than we accept.")),
+    429: (_l("Too many tries"), _l("Please wait a minute before trying again.")),
+    500: (_l("Something went wrong on our side"), _l("Your earlier logs are safe. Please try again in a moment.")),
 }
 
 
@@ -39,15 +42,20 @@ def register(app):
     def csrf_error(error):
         return render_error(
             400,
-            "This form has expired",
-            "For your safety each form carries a hidden token. Please go back, reload the page and send it again.",
+            _("This form has expired"),
+            _("For your safety each form carries a hidden token. Please go back, reload the page and send it again."),
         )
 
     @app.errorhandler(RateLimitExceeded)
     def too_many_tries(error):
         wait = seconds_to_wait()
         html, status = render_error(
-            429, detail=f"{error.description} For your safety, please wait {_duration(wait)} before trying again."
+            429,
+            detail=_(
+                "%(problem)s For your safety, please wait %(duration)s before trying again.",
+                problem=error.description,
+                duration=_duration(wait),
+            ),
         )
         return html, status, {"Retry-After": str(wait)}
 
@@ -59,8 +67,11 @@ def register(app):
             limit = megabytes(current_app.config["PHOTO_MAX_BYTES"])
             return render_error(
                 413,
-                detail=f"What you sent is larger than we accept. Photos can be up to "
-                f"{limit}: choose a smaller one, or take one with the camera.",
+                detail=_(
+                    "What you sent is larger than we accept. Photos can be up to %(limit)s: "
+                    "choose a smaller one, or take one with the camera.",
+                    limit=limit,
+                ),
             )
         return render_error(error.code)
 
@@ -78,6 +89,5 @@ def seconds_to_wait() -> int:
 
 def _duration(seconds: int) -> str:
     if seconds < 60:
-        return f"{seconds} seconds" if seconds > 1 else "a second"
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} minutes" if minutes > 1 else "a minute"
+        return ngettext("a second", "%(num)d seconds", seconds)
+    return ngettext("a minute", "%(num)d minutes", math.ceil(seconds / 60))

@@ -4,6 +4,9 @@ import math
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict, MultiDict
 from wtforms import (
@@ -104,8 +107,9 @@ class ChoiceScoreField(RadioField):
         self.optional = optional
         self.unreadable = False
         self.allowed = [value for value, _ in levels]
-        choices = {"": "Skip"} if optional else {}
-        choices.update((str(value), words) for value, words in levels)
+        # Bound within the request: plain strings in its language (WTForms wants str, not lazy strings).
+        choices = {"": _("Skip")} if optional else {}
+        choices.update((str(value), str(words)) for value, words in levels)
         super().__init__(label, validators, choices=choices, coerce=_int_or_none, validate_choice=False, **kwargs)
 
     def process_formdata(self, valuelist):
@@ -120,9 +124,11 @@ class ChoiceScoreField(RadioField):
         if self.data is None and not self.unreadable:
             if self.optional:
                 return
-            raise ValidationError("Choose one of the levels.")
+            raise ValidationError(_("Choose one of the levels."))
         if self.data not in self.allowed:
-            raise ValidationError(f"Choose a whole number from {self.allowed[0]} to {self.allowed[-1]}.")
+            raise ValidationError(
+                _("Choose a whole number from %(low)s to %(high)s.", low=self.allowed[0], high=self.allowed[-1])
+            )
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -133,7 +139,7 @@ class MultiCheckboxField(SelectMultipleField):
 
     def pre_validate(self, form):
         if any(value not in self.choices for value in self.data or []):
-            raise ValidationError("Choose only from the options listed.")
+            raise ValidationError(_("Choose only from the options listed."))
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -145,7 +151,7 @@ class LocalDateTimeField(DateTimeLocalField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
-        kwargs.setdefault("invalid_value_message", "Enter a date and time, for example 2026-05-01 18:30.")
+        kwargs.setdefault("invalid_value_message", _l("Enter a date and time, for example 2026-05-01 18:30."))
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
@@ -156,21 +162,29 @@ class LocalDateTimeField(DateTimeLocalField):
         super().process_formdata(valuelist)
         if self.data is not None and not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
             self.data = None
-            raise ValueError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+            raise ValueError(_("Enter a date between %(first)s and %(last)s.", first=EARLIEST_YEAR, last=LATEST_YEAR))
+
+
+def _english():
+    return not has_request_context() or str(get_locale() or "en").startswith("en")
 
 
 def password_problem(password, email=None):
     """Why a password is not good enough, in words; None when it is (zxcvbn, which works offline)."""
     password = password or ""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return _("Use at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+        return _("Use at most %(num)s characters.", num=MAX_PASSWORD_LENGTH)
     # zxcvbn refuses more than 72 characters; a passphrase strong in its first 72 is strong.
     result = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[email] if email else [])
     if result["score"] < 3:
-        hint = result["feedback"].get("warning") or "It would be easy to guess."
-        return f"This password is too weak. {hint} Try a few unrelated words together."
+        # zxcvbn's warnings are English only: another language gets our own general hint.
+        hint = result["feedback"].get("warning") if _english() else None
+        return _(
+            "This password is too weak. %(hint)s Try a few unrelated words together.",
+            hint=hint or _("It would be easy to guess."),
+        )
     return None
 
 
@@ -182,7 +196,7 @@ def strong_password(form, field):
 
 
 # Shown under every photo field, whichever form carries it.
-PHOTO_HINT = "Same spot, distance and light each time makes the change easy to see."
+PHOTO_HINT = _l("Same spot, distance and light each time makes the change easy to see.")
 
 
 class PhotoField(FileField):
@@ -200,10 +214,14 @@ class PhotoField(FileField):
         if has_request_context():
             max_bytes = current_app.config["PHOTO_MAX_BYTES"]
             render_kw["data-max-bytes"] = max_bytes  # checked early by app.js
+            # Bound within the request, so a lazy description is read in its language here.
             kwargs["description"] = " ".join(
-                filter(
-                    None, [kwargs.get("description"), f"JPEG, PNG, HEIC or WebP, up to {images.megabytes(max_bytes)}."]
-                )
+                str(part)
+                for part in [
+                    kwargs.get("description"),
+                    _("JPEG, PNG, HEIC or WebP, up to %(size)s.", size=images.megabytes(max_bytes)),
+                ]
+                if part
             )
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
@@ -213,7 +231,7 @@ class PhotoField(FileField):
 
     def pre_validate(self, form):
         if self.data is None and self.required:
-            raise StopValidation("Choose a photo, or take one with the camera.")
+            raise StopValidation(_("Choose a photo, or take one with the camera."))
 
     def reject(self, rejection):
         """Show why the photo cannot be kept (app.core.images.PhotoRejected) next to the field."""
@@ -235,40 +253,48 @@ class DepthField(FloatField):
                 self.data = float(valuelist[0].strip().replace(",", "."))
             except ValueError:
                 self.data = None
-                raise ValueError("Enter the depth as a number, for example 0.5.") from None
+                raise ValueError(_("Enter the depth as a number, for example 0.5.")) from None
         else:
             self.data = None
 
 
+def worded(vocabulary):
+    """Choices from a {key: words} vocabulary, worded when the form is shown: WTForms wants str, not lazy strings."""
+    return lambda: {key: str(words) for key, words in vocabulary.items()}
+
+
 class SessionForm(BaseForm):
     performed_at = LocalDateTimeField(
-        "Date and time of the session",
-        validators=[InputRequired("Enter when the session took place.")],
+        _l("Date and time of the session"),
+        validators=[InputRequired(_l("Enter when the session took place."))],
         tz=viewer_zone,
     )
     needle_depth_mm = DepthField(
-        "Needle depth (mm)",
+        _l("Needle depth (mm)"),
         validators=[Optional()],
-        description="Ask your practitioner if you are not sure; leave empty if unknown.",
+        description=_l("Ask your practitioner if you are not sure; leave empty if unknown."),
         render_kw={"inputmode": "decimal", "step": "0.05", "min": "0", "max": "3"},
     )
     device = SelectField(
-        "Device", choices=DEVICES, validate_choice=False, validators=[InputRequired("Choose the device used.")]
+        _l("Device"),
+        choices=worded(DEVICES),
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose the device used."))],
     )
-    areas = MultiCheckboxField("Treated areas", choices=AREAS)
-    concerns = MultiCheckboxField("Concerns treated", choices=CONCERNS)
+    areas = MultiCheckboxField(_l("Treated areas"), choices=worded(AREAS))
+    concerns = MultiCheckboxField(_l("Concerns treated"), choices=worded(CONCERNS))
     series_number = IntegerField(
-        "Session number in the series",
-        validators=[Optional(), NumberRange(1, 20, "Enter a number from 1 to 20.")],
-        description="1 for the first session of a series.",
+        _l("Session number in the series"),
+        validators=[Optional(), NumberRange(1, 20, _l("Enter a number from 1 to 20."))],
+        description=_l("1 for the first session of a series."),
         render_kw={"inputmode": "numeric", "min": "1", "max": "20"},
     )
     notes = TextAreaField(
-        "Notes",
+        _l("Notes"),
         validators=[Length(max=MAX_NOTE_LENGTH)],
-        description="Anything you want to remember, such as products used.",
+        description=_l("Anything you want to remember, such as products used."),
     )
-    submit = SubmitField("Save session")
+    submit = SubmitField(_l("Save session"))
 
     FIELDS = ("performed_at", "needle_depth_mm", "device", "areas", "concerns", "series_number", "notes")
 
@@ -287,32 +313,36 @@ class SessionForm(BaseForm):
         if field.data is None:
             return
         if field.data > utcnow() + timedelta(days=366):
-            raise ValidationError("A session can be planned at most a year ahead.")
+            raise ValidationError(_("A session can be planned at most a year ahead."))
         if self.earliest_log_at and field.data > self.earliest_log_at:
             raise ValidationError(
-                "This session already has logs from before that time. Choose a time before its first log."
+                _("This session already has logs from before that time. Choose a time before its first log.")
             )
 
     def validate_needle_depth_mm(self, field):
         depth = field.data
         if depth is not None and (not math.isfinite(depth) or not 0 <= depth <= 3):
-            raise ValidationError("Enter a depth from 0 to 3 mm, for example 0.5.")
+            raise ValidationError(_("Enter a depth from 0 to 3 mm, for example 0.5."))
 
     def validate_device(self, field):
         if field.data not in DEVICES:
-            raise ValidationError("Choose one of the devices listed.")
+            raise ValidationError(_("Choose one of the devices listed."))
 
     def validate_areas(self, field):
         if not field.data:
-            raise ValidationError("Tick at least one treated area.")
+            raise ValidationError(_("Tick at least one treated area."))
 
 
 class PlanChoiceField(RadioField):
-    """Whole numbers to choose from, and "Not set" (data None); anything else, or nothing, gets ``message``."""
+    """Whole numbers to choose from, and "Not set" (data None); anything else, or nothing, gets ``message``.
 
-    def __init__(self, label=None, validators=None, *, numbers, unit="", message, **kwargs):
+    ``words``: how a number reads (a lazy string with ``%(num)s``), the number alone when not given.
+    """
+
+    def __init__(self, label=None, validators=None, *, numbers, words=None, message, **kwargs):
         self.message, self.answered = message, False
-        choices = {"": "Not set", **{str(number): f"{number}{unit}" for number in numbers}}
+        # Bound within the request, so the choices are worded in its language.
+        choices = {"": _("Not set"), **{str(number): _words(words, number) for number in numbers}}
         self.accepted = frozenset(choices)
         super().__init__(label, validators, choices=choices, coerce=_int_or_none, validate_choice=False, **kwargs)
         self.type = "RadioField"  # templates/_forms.html renders it as the radios it is
@@ -327,23 +357,27 @@ class PlanChoiceField(RadioField):
             raise ValidationError(self.message)
 
 
+def _words(words, number):
+    return str(number) if words is None else str(words) % {"num": number}
+
+
 class SeriesPlanForm(BaseForm):
     """The planned series, set by the patient or their clinic: 3-6 sessions, 4-6 weeks apart, or not set."""
 
     planned_sessions = PlanChoiceField(
-        "Number of sessions planned",
+        _l("Number of sessions planned"),
         numbers=series.PLANNED_SESSIONS,
-        message="Choose 3, 4, 5 or 6 sessions, or Not set.",
-        description="A series is usually 3 to 6 sessions.",
+        message=_l("Choose 3, 4, 5 or 6 sessions, or Not set."),
+        description=_l("A series is usually 3 to 6 sessions."),
     )
     interval_weeks = PlanChoiceField(
-        "Weeks between sessions",
+        _l("Weeks between sessions"),
         numbers=series.INTERVAL_WEEKS,
-        unit=" weeks",
-        message="Choose 4, 5 or 6 weeks, or Not set.",
-        description="Usually 4 to 6 weeks, to give the skin time to heal.",
+        words=_l("%(num)s weeks"),
+        message=_l("Choose 4, 5 or 6 weeks, or Not set."),
+        description=_l("Usually 4 to 6 weeks, to give the skin time to heal."),
     )
-    submit = SubmitField("Save the plan")
+    submit = SubmitField(_l("Save the plan"))
 
     @classmethod
     def for_patient(cls, patient):
@@ -356,7 +390,7 @@ class SeriesPlanForm(BaseForm):
 class ConfirmForm(BaseForm):
     """An empty form: a POST with a CSRF token, for delete buttons."""
 
-    submit = SubmitField("Delete")
+    submit = SubmitField(_l("Delete"))
 
 
 def photo_label(photo):
@@ -371,8 +405,8 @@ class CompareForm(BaseForm):
     class Meta:
         csrf = False
 
-    before = SelectField("Before", coerce=int, validate_choice=False)
-    after = SelectField("After", coerce=int, validate_choice=False)
+    before = SelectField(_l("Before"), coerce=int, validate_choice=False)
+    after = SelectField(_l("After"), coerce=int, validate_choice=False)
 
     @classmethod
     def for_comparison(cls, comparison):
@@ -392,12 +426,12 @@ def normalise_email(value):
 
 class EmailMixin:
     email = EmailField(
-        "Email",
+        _l("Email"),
         filters=[normalise_email],
         validators=[
-            DataRequired("Enter your email address."),
+            DataRequired(_l("Enter your email address.")),
             Length(max=254),
-            Email("Enter an email address like name@example.com."),
+            Email(_l("Enter an email address like name@example.com.")),
         ],
         render_kw={"autocomplete": "email"},
     )
@@ -407,18 +441,21 @@ class NewPasswordForm(BaseForm):
     """Choosing a password for the account of ``email``: step 2 of signing up, and a password reset."""
 
     password = PasswordField(
-        "Password",
-        validators=[InputRequired("Choose a password.")],
-        description="At least 10 characters. A few unrelated words are easy to remember and hard to guess.",
+        _l("Password"),
+        validators=[InputRequired(_l("Choose a password."))],
+        description=_l("At least 10 characters. A few unrelated words are easy to remember and hard to guess."),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat password",
-        validators=[InputRequired("Type the password again."), EqualTo("password", "The two passwords do not match.")],
+        _l("Repeat password"),
+        validators=[
+            InputRequired(_l("Type the password again.")),
+            EqualTo("password", _l("The two passwords do not match.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     timezone = HiddenField()  # filled in by static/js/app.js as the form is sent
-    submit = SubmitField("Create account")
+    submit = SubmitField(_l("Create account"))
 
     def __init__(self, email, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,7 @@ Emails and push messages have no request to ask: they go out in ``message_locale
 account's choice, else the language the browser asked for when the user last logged in.
 """
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -17,6 +17,8 @@ def browser_locale() -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT_LOCALE  # a command with no request (messages use force_locale with message_locale)
     if current_user and current_user.is_authenticated and current_user.language in current_app.config["LANGUAGES"]:
         return current_user.language
     return browser_locale()

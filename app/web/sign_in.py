@@ -6,6 +6,7 @@ Used by the auth and invites blueprints alike, so it lives with the shared web h
 from urllib.parse import urlsplit
 
 from flask import abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.services import logins, mail, push, signups
@@ -68,8 +69,8 @@ def link_unusable(problem, action, action_url):
 
 def link_used_page():
     return link_unusable(
-        "This link has already been used: the account it created exists. Log in with its email and password.",
-        "Log in",
+        _("This link has already been used: the account it created exists. Log in with its email and password."),
+        _("Log in"),
         url_for("auth.login"),
     )
 
@@ -82,7 +83,7 @@ def read_signup_link(kind, token, restart_url):
         abort(404)
     except LinkExpired:
         return None, link_unusable(
-            "This link has expired. Start again to get a new one by email.", "Start again", restart_url
+            _("This link has expired. Start again to get a new one by email."), _("Start again"), restart_url
         )
     except LinkUsed:
         return None, link_used_page()

@@ -3,6 +3,7 @@
 from functools import wraps
 
 from flask import Request, Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
@@ -45,12 +46,15 @@ def _setting(name):
     return lambda: current_app.config[name]
 
 
+# The messages are callables, read in the language of the request that went over the limit.
 # Each limit counts in storage every worker shares (app.web.rate_limits); going over answers 429
 # with its message, how long to wait, and Retry-After (app.web.errors).
 
 # For POSTs that check or create credentials: log-in, sign-up, password, invites; per address.
 credentials_rate_limit = limiter.limit(
-    _setting("AUTH_RATE_LIMIT"), methods=["POST"], error_message="There have been too many tries from your connection."
+    _setting("AUTH_RATE_LIMIT"),
+    methods=["POST"],
+    error_message=lambda: _("There have been too many tries from your connection."),
 )
 
 # Log-in, per account whatever the address: only failed tries count, so the owner's own log-ins never do.
@@ -59,7 +63,9 @@ account_rate_limit = limiter.limit(
     key_func=rate_limits.by_account,
     methods=["POST"],
     deduct_when=rate_limits.failed_log_in,
-    error_message="There have been too many wrong passwords for this account, so logging in to it is paused.",
+    error_message=lambda: _(
+        "There have been too many wrong passwords for this account, so logging in to it is paused."
+    ),
 )
 
 # Opening an invite link (GET), per address; per_method keeps it apart from the POST limit.
@@ -67,7 +73,7 @@ invite_view_rate_limit = limiter.limit(
     _setting("INVITE_VIEW_RATE_LIMIT"),
     methods=["GET"],
     per_method=True,
-    error_message="Too many invite links have been opened from your connection.",
+    error_message=lambda: _("Too many invite links have been opened from your connection."),
 )
 
 # Sending a photo, per patient, one count for every form that takes one; a log sent without a
@@ -78,7 +84,7 @@ photo_rate_limit = limiter.shared_limit(
     key_func=rate_limits.by_user,
     methods=["POST"],
     exempt_when=rate_limits.no_photo_attached,
-    error_message="You have sent many photos in a short time.",
+    error_message=lambda: _("You have sent many photos in a short time."),
 )
 
 
