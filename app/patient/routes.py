@@ -274,4 +274,5 @@ def delete_account():
 @bp.route("/my-data/afterglow-fhir.json")
 @patient_required
 def download_fhir():
-    return download(fhir_export.patient_bundle_json(current_user), "application/fhir+json", "afterglow-fhir.json")
+    body = fhir_export.patient_bundle_json(current_user, fhir_export.photo_data_wanted(request.args))
+    return download(body, "application/fhir+json", "afterglow-fhir.json")
