@@ -1,4 +1,15 @@
-from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -42,7 +53,10 @@ def public_headers(response):
 @bp.app_context_processor
 def sharing_page():
     # The patient's Sharing page (app/patient) also lists their share links and who opened them.
-    if request.endpoint != "patient.sharing" or not current_user.is_authenticated or not current_user.is_patient:
+    # Templates are also rendered outside any request (emails from `flask send-reminders`).
+    if not has_request_context() or request.endpoint != "patient.sharing":
+        return {}
+    if not current_user.is_authenticated or not current_user.is_patient:
         return {}
     return {
         "share_links": share_links.links_of(current_user),

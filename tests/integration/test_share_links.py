@@ -282,3 +282,10 @@ def test_opening_share_links_is_limited_per_address_and_the_counter_holds_no_tok
     assert other.get(f"/shared/{token}").status_code == 200
     assert token not in everything_stored(db)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(TreatmentSession)) == 1
+
+
+def test_templates_rendered_outside_a_request_are_left_alone(app):
+    """Emails from `flask send-reminders` are rendered with no request: the Sharing page's lists stay out."""
+    from flask import render_template_string
+
+    assert render_template_string("{{ share_links is defined }}") == "False"
