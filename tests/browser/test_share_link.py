@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import ShareLink, TreatmentSession, User
 from tests.browser.conftest import PHONE
+from tests.browser.test_accessibility import violations
 from tests.browser.test_patient_flow import assert_fits_a_phone
 from tests.conftest import store_photo
 
@@ -49,6 +50,7 @@ def make_link(page, server, session_id, photos):
     page.goto(server.url + "/sharing")
     page.get_by_role("link", name="Share with a doctor").click()
     assert_fits_a_phone(page)
+    assert violations(page) == []
     page.locator(f"input[name=scope][value='{session_id}']").check()
     if photos:
         page.get_by_label("Include my photos").check()
@@ -56,6 +58,7 @@ def make_link(page, server, session_id, photos):
     expect(page.get_by_role("heading", name="Your share link is ready")).to_be_visible()
     expect(page.get_by_role("button", name="Copy the link")).to_be_visible()  # the browser can copy
     assert_fits_a_phone(page)
+    assert violations(page) == []
     return page.get_by_label("The link to give your doctor").input_value()
 
 
@@ -86,6 +89,7 @@ def test_a_doctor_sees_only_the_chosen_session_until_it_expires_or_is_turned_off
         assert doctor.locator("main img").count() == 0  # photos were not chosen
         expect(doctor.get_by_role("link", name="Log in")).to_be_visible()  # nobody is logged in
         assert_fits_a_phone(doctor)
+        assert violations(doctor) == []
     finally:
         context.close()
 
@@ -94,6 +98,7 @@ def test_a_doctor_sees_only_the_chosen_session_until_it_expires_or_is_turned_off
     expect(page.get_by_text("Someone with your share link")).to_be_visible()
     expect(page.get_by_text("Opened 1 time.")).to_be_visible()
     assert_fits_a_phone(page)
+    assert violations(page) == []
     page.get_by_role("button", name="Turn off this link").click()
     expect(page.get_by_text("The share link no longer works.")).to_be_visible()
 
