@@ -21,6 +21,8 @@ from plotly.subplots import make_subplots
 
 from app.core import comparison, recovery
 from app.core.cohort import TIME_BUCKETS, CohortGroup
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
 from app.core.recovery import DAY, WEEK
 from app.core.vocabulary import IMPROVEMENT_CHOICES, SHORT_IMPROVEMENT_LABELS, SYMPTOM_LABELS, SYMPTOMS
 
@@ -55,7 +57,15 @@ SPLIT_HOURS = 2 * DAY
 SPLIT_AT = 40.0
 AXIS_END = 100.0
 WEEK_TICK_HOURS = (0, 12, 24, 48, 96, 168)
-WEEK_TICK_TEXT = ("0", "12 h", "24 h", "48 h", "day 4", "day 7")
+
+
+def week_tick_text() -> list[str]:
+    """The first-week axis' tick labels, in the current language (0, 12 h, 24 h, 48 h, day 4, day 7)."""
+    return ["0", _("%(hours)d h", hours=12), _("%(hours)d h", hours=24), _("%(hours)d h", hours=48)] + [
+        _("day %(day)d", day=day) for day in (4, 7)
+    ]
+
+
 MARKED_HOURS = (24, 48)  # the dotted, labelled lines: the seeds' "settles within 24-48 hours"
 
 # The shading reaches this far above the highest typical level and down to the axis floor, so a
@@ -123,7 +133,7 @@ def _week_axis(figure: go.Figure) -> None:
     figure.update_xaxes(
         range=[0, AXIS_END],
         tickvals=[week_x(hour) for hour in WEEK_TICK_HOURS],
-        ticktext=list(WEEK_TICK_TEXT),
+        ticktext=week_tick_text(),
         tickfont=dict(size=11),
         fixedrange=True,
     )
@@ -151,10 +161,10 @@ def _week_frame(figure: go.Figure, height: int, top: int, now_hours: float | Non
     """What the first-week and the sessions-compared charts share: 24 h and 48 h lines, an optional "Now",
     a title per symptom row, the hours axis, the style and the legend under the chart."""
     for hours in MARKED_HOURS:
-        _vertical_line(figure, week_x(hours), f"{hours} h", MARK, "dot", row=0)
+        _vertical_line(figure, week_x(hours), _("%(hours)d h", hours=hours), MARK, "dot", row=0)
     if now_hours is not None:
-        _vertical_line(figure, week_x(now_hours), "Now", BRAND, "solid", row=1, width=2)
-    _row_titles(figure, [SYMPTOM_LABELS[s] for s in SYMPTOMS])
+        _vertical_line(figure, week_x(now_hours), _("Now"), BRAND, "solid", row=1, width=2)
+    _row_titles(figure, [str(SYMPTOM_LABELS[s]) for s in SYMPTOMS])
     _week_axis(figure)
     _style(figure, height=height, top=top, bottom=96)
     figure.update_layout(legend=dict(y=-0.09))
@@ -174,7 +184,7 @@ def _row_titles(figure: go.Figure, titles: Sequence[str], side: str = "right") -
             yanchor="bottom",
             yshift=0 if side == "right" else 2,
             showarrow=False,
-            text=f"<b>{title}</b>",
+            text=f"<b>{title}</b>",  # a title is a str in the current language, never lazy
             font=dict(size=12, color=INK),
         )
 
@@ -209,7 +219,7 @@ def first_week_chart(assessment: recovery.Assessment, audience: Audience = PATIE
 
     for row, symptom in enumerate(SYMPTOMS, start=1):
         steps = recovery.band_steps(symptom, assessment.depth, assessment.baseline)
-        figure.add_trace(_band_trace(steps, "Typical range", first("band", True), symptom), row=row, col=1)
+        figure.add_trace(_band_trace(steps, _("Typical range"), first("band", True), symptom), row=row, col=1)
         points = [p for p in assessment.points_for(symptom) if p.hours_since <= FIRST_WEEK_HOURS]
         figure.add_trace(
             go.Scatter(
@@ -217,7 +227,7 @@ def first_week_chart(assessment: recovery.Assessment, audience: Audience = PATIE
                 y=[p.value for p in points],
                 mode="lines",
                 line=dict(color=LOG_LINE, width=1.5),
-                name="The patient's logs" if clinic else "Your logs",
+                name=_("The patient's logs") if clinic else _("Your logs"),
                 showlegend=first("line", bool(points)),
                 hoverinfo="skip",
                 meta=dict(role="line", symptom=symptom),
@@ -226,8 +236,8 @@ def first_week_chart(assessment: recovery.Assessment, audience: Audience = PATIE
             col=1,
         )
         for position, name, symbol, color in (
-            ("within", "Within the typical range", "circle", BRAND),
-            ("above", "Above the typical range", "triangle-up", ABOVE),
+            ("within", _("Within the typical range"), "circle", BRAND),
+            ("above", _("Above the typical range"), "triangle-up", ABOVE),
         ):
             chosen = [p for p in points if p.position == position]
             figure.add_trace(
@@ -256,10 +266,10 @@ def first_week_chart(assessment: recovery.Assessment, audience: Audience = PATIE
     _week_frame(figure, height=620, top=56, now_hours=now)
     return Chart(
         "first-week",
-        "First week against the typical range" if clinic else "Your first week against the typical range",
+        _("First week against the typical range") if clinic else _("Your first week against the typical range"),
         figure.to_plotly_json(),
         first_week_summary(assessment, audience),
-        details_title="Every log against the typical range",
+        details_title=_("Every log against the typical range"),
         details=[recovery.summarise_point(point) for point in assessment.points],
     )
 
@@ -267,20 +277,28 @@ def first_week_chart(assessment: recovery.Assessment, audience: Audience = PATIE
 def depth_sentence(depth: recovery.DepthBand) -> str:
     """What is typical for a needle depth, from the same milestones as the 30-day timeline."""
     fades, peeling = (m for m in recovery.milestones(depth) if m.key in ("redness_fades", "peeling"))
-    return (
-        f"Typical for {depth.label.lower()} needles: {fades.label.lower()} "
-        f"({recovery.describe_hours_range(fades.from_hours, fades.to_hours)}); "
-        f"{peeling.label.lower()}, if any ({recovery.describe_hours_range(peeling.from_hours, peeling.to_hours)})."
+    return _(
+        "Typical for %(depth)s needles: %(fades)s (%(fades_when)s); %(peeling)s, if any (%(peeling_when)s).",
+        depth=depth.label.lower(),
+        fades=fades.label.lower(),
+        fades_when=recovery.describe_hours_range(fades.from_hours, fades.to_hours),
+        peeling=peeling.label.lower(),
+        peeling_when=recovery.describe_hours_range(peeling.from_hours, peeling.to_hours),
     )
 
 
 def baseline_sentence(baseline: recovery.Baseline, audience: Audience = PATIENT) -> str | None:
     """ "Judged against your usual skin: redness 1." when the patient logged their usual skin."""
-    usual = [f"{SYMPTOM_LABELS[s].lower()} {getattr(baseline, s)}" for s in SYMPTOMS if getattr(baseline, s)]
+    usual = [
+        _("%(symptom)s %(level)d", symptom=SYMPTOM_LABELS[s].lower(), level=getattr(baseline, s))
+        for s in SYMPTOMS
+        if getattr(baseline, s)
+    ]
     if not usual:
         return None
-    whose = "the patient's" if audience == CLINIC else "your"
-    return f"Judged against {whose} usual skin: {', '.join(usual)}."
+    if audience == CLINIC:
+        return _("Judged against the patient's usual skin: %(levels)s.", levels=", ".join(usual))
+    return _("Judged against your usual skin: %(levels)s.", levels=", ".join(usual))
 
 
 def first_week_summary(assessment: recovery.Assessment, audience: Audience = PATIENT) -> list[str]:
@@ -289,9 +307,9 @@ def first_week_summary(assessment: recovery.Assessment, audience: Audience = PAT
     sentences = [recovery.summarise_point(point) for point in latest_points]
     if not sentences:
         sentences.append(
-            "Nothing logged yet for this session."
+            _("Nothing logged yet for this session.")
             if audience == CLINIC
-            else "Nothing logged yet: your first log will appear here against the typical range."
+            else _("Nothing logged yet: your first log will appear here against the typical range.")
         )
     if usual := baseline_sentence(assessment.baseline, audience):
         sentences.append(usual)
@@ -301,7 +319,7 @@ def first_week_summary(assessment: recovery.Assessment, audience: Audience = PAT
 
 # --- The 30-day timeline ------------------------------------------------------------------
 
-PHOTO_ROW = "Photos"
+PHOTO_ROW = "Photos"  # the photos' category on the timeline's hidden y axis; the annotation shows it translated
 # No bar narrower than this many days: at a 360 px phone (about 270 px of plot for 42 days) that is
 # about 29 px. A shorter stretch, or a single day such as "around day 30", is drawn this wide,
 # centred on its middle; its hover text and the summary give the real days.
@@ -335,19 +353,23 @@ def thirty_day_chart(
         inside = end - start >= INSIDE_LABEL_DAYS
         figure.add_trace(
             go.Bar(
-                y=[milestone.label],
+                y=[str(milestone.label)],
                 x=[end - start],
                 base=[start],
                 orientation="h",
                 marker=dict(color=BAND_FILL, line=dict(color=BAND_EDGE, width=1)),
-                text=[milestone.short_label],
+                text=[str(milestone.short_label)],
                 textposition="inside" if inside else "outside",
                 insidetextanchor="start",
                 constraintext="none",
                 cliponaxis=False,
                 textfont=dict(size=11, color=INK),
-                hovertemplate=f"{milestone.label}: "
-                f"{recovery.describe_hours_range(milestone.from_hours, milestone.to_hours)}<extra></extra>",
+                hovertemplate=_(
+                    "%(milestone)s: %(when)s",
+                    milestone=milestone.label,
+                    when=recovery.describe_hours_range(milestone.from_hours, milestone.to_hours),
+                )
+                + "<extra></extra>",
                 showlegend=False,
                 meta=dict(role="milestone", key=milestone.key),
             ),
@@ -365,7 +387,7 @@ def thirty_day_chart(
                     symbol=["square-open" if hours < 0 else "square" for hours in photo_hours], size=11, color=BRAND
                 ),
                 customdata=[_photo_words(hours) for hours in photo_hours],
-                hovertemplate="Photo: %{customdata}<extra></extra>",
+                hovertemplate=_("Photo: %(when)s", when="%{customdata}") + "<extra></extra>",
                 showlegend=False,
                 cliponaxis=False,
                 meta=dict(role="photos"),
@@ -383,7 +405,7 @@ def thirty_day_chart(
             yanchor="bottom",
             yshift=7,
             showarrow=False,
-            text=PHOTO_ROW,
+            text=_("Photos"),
             font=dict(size=11, color=INK),
         )
         if before:
@@ -396,19 +418,19 @@ def thirty_day_chart(
                 yanchor="top",
                 yshift=-8,
                 showarrow=False,
-                text="before",
+                text=_("before"),
                 font=dict(size=11, color=INK),
             )
     figure.update_yaxes(autorange="reversed", showticklabels=False, fixedrange=True, row=1, col=1)
     figure.add_trace(
         go.Scatter(
             x=[round(hours / DAY, 1) for hours, _ in ratings],
-            y=[SHORT_IMPROVEMENT_LABELS[key] for _, key in ratings],
+            y=[str(SHORT_IMPROVEMENT_LABELS[key]) for _hours, key in ratings],
             mode="lines+markers",
-            name="The patient's rating" if clinic else "Your rating",
+            name=_("The patient's rating") if clinic else _("Your rating"),
             line=dict(color=BRAND, width=2),
             marker=dict(size=10, color=BRAND),
-            hovertemplate="day %{x:.0f}: %{y}<extra></extra>",
+            hovertemplate=_("day %(day)s: %(rating)s", day="%{x:.0f}", rating="%{y}") + "<extra></extra>",
             showlegend=False,
             meta=dict(role="ratings"),
         ),
@@ -418,7 +440,7 @@ def thirty_day_chart(
     figure.update_yaxes(
         type="category",
         categoryorder="array",
-        categoryarray=[SHORT_IMPROVEMENT_LABELS[key] for key in IMPROVEMENT_ORDER],
+        categoryarray=[str(SHORT_IMPROVEMENT_LABELS[key]) for key in IMPROVEMENT_ORDER],
         range=[-0.5, len(IMPROVEMENT_ORDER) - 0.2],
         showticklabels=False,
         fixedrange=True,
@@ -436,7 +458,7 @@ def thirty_day_chart(
             yanchor="bottom",
             yshift=5,  # clear of a rating's marker on the line below
             showarrow=False,
-            text=SHORT_IMPROVEMENT_LABELS[key],
+            text=str(SHORT_IMPROVEMENT_LABELS[key]),
             font=dict(size=11, color=MARK),
             bgcolor="rgba(255, 255, 255, 0.85)",
         )
@@ -452,22 +474,25 @@ def thirty_day_chart(
         yshift=24,
         showarrow=False,
         xanchor="right" if here > TIMELINE_DAYS / 2 else "left",
-        text=f"Day {int(today)} (today)" if clinic else f"You are here: day {int(today)}",
+        text=_("Day %(day)d (today)", day=int(today)) if clinic else _("You are here: day %(day)d", day=int(today)),
         font=dict(color=BRAND, size=12),
         name="today",
     )
     _row_titles(
         figure,
-        ["What typically happens", "How the patient rated their skin" if clinic else "How you rated your skin"],
+        [
+            _("What typically happens"),
+            _("How the patient rated their skin") if clinic else _("How you rated your skin"),
+        ],
         side="left",
     )
     figure.update_xaxes(range=[0, TIMELINE_DAYS], tickvals=[0, 7, 14, 21, 28, 35, 42], fixedrange=True)
-    figure.update_xaxes(title_text="Days since the session", row=2, col=1)
+    figure.update_xaxes(title_text=_("Days since the session"), row=2, col=1)
     _style(figure, height=480, top=64, bottom=50)
     figure.update_layout(bargap=0.3)
     return Chart(
         "thirty-days",
-        "30-day timeline" if clinic else "Your 30-day timeline",
+        _("30-day timeline") if clinic else _("Your 30-day timeline"),
         figure.to_plotly_json(),
         thirty_day_summary(assessment, ratings, photo_hours, audience),
     )
@@ -478,7 +503,7 @@ def _when(milestone: recovery.Milestone) -> str:
 
 
 def _photo_words(hours: float) -> str:
-    return "before the session" if hours < 0 else f"day {int(hours // DAY)}"
+    return _("before the session") if hours < 0 else _("day %(day)d", day=int(hours // DAY))
 
 
 def thirty_day_summary(
@@ -491,23 +516,30 @@ def thirty_day_summary(
     clinic = audience == CLINIC
     day = int(assessment.hours_since // DAY)
     phase = assessment.phase.label.lower()
-    where = f"Day {day} after the session" if clinic else f"You are on day {day} after the session"
-    sentences = [f"{where}: {phase}."]
+    if clinic:
+        sentences = [_("Day %(day)d after the session: %(phase)s.", day=day, phase=phase)]
+    else:
+        sentences = [_("You are on day %(day)d after the session: %(phase)s.", day=day, phase=phase)]
     upcoming = [m for m in recovery.milestones(assessment.depth) if m.to_hours > assessment.hours_since]
     if upcoming:
-        sentences.append("Still to come: " + "; ".join(f"{m.label.lower()} ({_when(m)})" for m in upcoming) + ".")
+        items = "; ".join(_("%(milestone)s (%(when)s)", milestone=m.label.lower(), when=_when(m)) for m in upcoming)
+        sentences.append(_("Still to come: %(items)s.", items=items))
     if ratings:
-        sentences.append(
-            ("The patient's ratings: " if clinic else "Your ratings: ")
-            + "; ".join(f"day {int(hours // DAY)}: {IMPROVEMENT_CHOICES[key].lower()}" for hours, key in ratings)
-            + "."
+        items = "; ".join(
+            _("day %(day)d: %(rating)s", day=int(hours // DAY), rating=IMPROVEMENT_CHOICES[key].lower())
+            for hours, key in ratings
         )
+        if clinic:
+            sentences.append(_("The patient's ratings: %(items)s.", items=items))
+        else:
+            sentences.append(_("Your ratings: %(items)s.", items=items))
     elif clinic:
-        sentences.append("From day 7 the log form asks the patient how their skin looks compared with before.")
+        sentences.append(_("From day 7 the log form asks the patient how their skin looks compared with before."))
     else:
-        sentences.append("From day 7 the log form asks how your skin looks compared with before the session.")
+        sentences.append(_("From day 7 the log form asks how your skin looks compared with before the session."))
     if photo_hours:
-        sentences.append("Photos: " + ", ".join(_photo_words(hours) for hours in sorted(photo_hours)) + ".")
+        photos = ", ".join(_photo_words(hours) for hours in sorted(photo_hours))
+        sentences.append(_("Photos: %(when)s.", when=photos))
     return sentences
 
 
@@ -523,13 +555,19 @@ def compare_chart(courses: list[comparison.SessionCourse], audience: Audience = 
         timed = [(hours, log) for hours, log in course.timed_logs() if hours <= FIRST_WEEK_HOURS]
         color, symbol = PALETTE[index % len(PALETTE)], SYMBOLS[index % len(SYMBOLS)]
         for row, symptom in enumerate(SYMPTOMS, start=1):
-            label = SYMPTOM_LABELS[symptom]
+            label = str(SYMPTOM_LABELS[symptom])
             figure.add_trace(
                 go.Scatter(
                     x=[week_x(hours) for hours, _ in timed],
                     y=[getattr(log, symptom) for _, log in timed],
                     customdata=[
-                        f"{course.label}: {label.lower()} {getattr(log, symptom)} {recovery.describe_time(hours)}"
+                        _(
+                            "%(session)s: %(symptom)s %(level)d %(when)s",
+                            session=course.label,
+                            symptom=label.lower(),
+                            level=getattr(log, symptom),
+                            when=recovery.describe_time(hours),
+                        )
                         for hours, log in timed
                     ],
                     mode="lines+markers",
@@ -548,7 +586,7 @@ def compare_chart(courses: list[comparison.SessionCourse], audience: Audience = 
     _week_frame(figure, height=600, top=40)
     return Chart(
         "compare",
-        "The patient's sessions compared" if clinic else "Compare with your other sessions",
+        _("The patient's sessions compared") if clinic else _("Compare with your other sessions"),
         figure.to_plotly_json(),
         comparison.comparison_summary(courses),
     )
@@ -568,7 +606,7 @@ def cohort_depth_chart(groups: list[CohortGroup]) -> Chart:
     figure = make_subplots(rows=max(1, len(groups)), cols=1, shared_xaxes=True, vertical_spacing=0.12)
     for row, group in enumerate(groups, start=1):
         figure.add_trace(
-            _band_trace(recovery.band_steps("redness", group.depth), "Typical range", row == 1, "redness"),
+            _band_trace(recovery.band_steps("redness", group.depth), _("Typical range"), row == 1, "redness"),
             row=row,
             col=1,
         )
@@ -578,23 +616,26 @@ def cohort_depth_chart(groups: list[CohortGroup]) -> Chart:
                 x=x,
                 y=y,
                 mode="lines+markers",
-                name="Median redness",
+                name=_("Median redness"),
                 showlegend=row == 1,
                 line=dict(color=BRAND, width=2),
                 marker=dict(color=BRAND, size=8),
-                hovertemplate="median %{y}<extra></extra>",
+                hovertemplate=_("median %(value)s", value="%{y}") + "<extra></extra>",
                 meta=dict(role="median", group=group.key),
             ),
             row=row,
             col=1,
         )
         figure.update_yaxes(range=[Y_FLOOR, Y_TOP], tickvals=[0, 1, 2, 3, 4], fixedrange=True, row=row, col=1)
-    _row_titles(figure, [f"{group.label}: {_sessions(group.sessions)}" for group in groups])
+    _row_titles(
+        figure,
+        [_("%(group)s: %(sessions)s", group=group.label, sessions=_sessions(group.sessions)) for group in groups],
+    )
     _week_axis(figure)
     _style(figure, height=140 + 170 * max(1, len(groups)), top=40, bottom=90)
     figure.update_layout(legend=dict(y=-0.06 if len(groups) > 1 else -0.2))
-    summary = [cohort_sentence(group) for group in groups] or ["No sessions with logs yet."]
-    title = "Redness by needle depth, each against its own typical range"
+    summary = [cohort_sentence(group) for group in groups] or [_("No sessions with logs yet.")]
+    title = _("Redness by needle depth, each against its own typical range")
     return Chart("by-depth", title, figure.to_plotly_json(), summary)
 
 
@@ -608,45 +649,59 @@ def cohort_chart(groups: list[CohortGroup], title: str, key: str) -> Chart:
                 x=x,
                 y=y,
                 mode="lines+markers",
-                name=f"{group.label} ({group.sessions})",
+                name=_("%(group)s (%(sessions)d)", group=group.label, sessions=group.sessions),
                 line=dict(color=PALETTE[index % len(PALETTE)], width=2),
                 marker=dict(color=PALETTE[index % len(PALETTE)], symbol=SYMBOLS[index % len(SYMBOLS)], size=8),
-                hovertemplate=f"{group.label}: median %{{y}}<extra></extra>",
+                hovertemplate=_("%(group)s: median %(value)s", group=group.label, value="%{y}") + "<extra></extra>",
                 meta=dict(role="median", group=group.key),
             )
         )
     _week_axis(figure)
-    figure.update_yaxes(range=[Y_FLOOR, Y_TOP], tickvals=[0, 1, 2, 3, 4], title_text="Median redness", fixedrange=True)
+    figure.update_yaxes(
+        range=[Y_FLOOR, Y_TOP], tickvals=[0, 1, 2, 3, 4], title_text=_("Median redness"), fixedrange=True
+    )
     _style(figure, height=380, bottom=110)
     figure.update_layout(legend=dict(y=-0.2))
-    summary = [cohort_sentence(group) for group in groups] or ["No sessions with logs yet."]
+    summary = [cohort_sentence(group) for group in groups] or [_("No sessions with logs yet.")]
     if groups:
         summary.append(
-            "These groups mix needle depths, so no single typical range is drawn; "
-            "the chart by needle depth shows each depth against its own."
+            _(
+                "These groups mix needle depths, so no single typical range is drawn; "
+                "the chart by needle depth shows each depth against its own."
+            )
         )
-    return Chart(key, title, figure.to_plotly_json(), summary)
+    return Chart(key, str(title), figure.to_plotly_json(), summary)
 
 
 def _sessions(count: int) -> str:
-    return f"{count} session{'s' if count != 1 else ''}"
+    return ngettext("%(num)d session", "%(num)d sessions", count)
 
 
 def cohort_sentence(group: CohortGroup) -> str:
     """'Shallow (up to 0.5 mm): 12 sessions; redness at 1 or below after a median of 20 hours (10 of 12).'"""
     sessions = _sessions(group.sessions)
     if group.median_hours_to_settle is None:
-        sentence = f"{group.label}: {sessions}; none has logged redness at 1 or below yet."
+        sentence = _(
+            "%(group)s: %(sessions)s; none has logged redness at 1 or below yet.", group=group.label, sessions=sessions
+        )
     else:
-        sentence = (
-            f"{group.label}: {sessions}; redness at 1 or below after a median of "
-            f"{group.median_hours_to_settle:.0f} hours ({group.settled} of {group.sessions})."
+        sentence = _(
+            "%(group)s: %(sessions)s; redness at 1 or below after a median of "
+            "%(hours)s hours (%(settled)d of %(total)d).",
+            group=group.label,
+            sessions=sessions,
+            hours=f"{group.median_hours_to_settle:.0f}",
+            settled=group.settled,
+            total=group.sessions,
         )
     if group.depth is not None:
         fades = next(m for m in recovery.milestones(group.depth) if m.key == "redness_fades")
-        sentence += (
-            f" Typical: {fades.label.lower()} ({recovery.describe_hours_range(fades.from_hours, fades.to_hours)})."
+        typical = _(
+            "Typical: %(fades)s (%(when)s).",
+            fades=fades.label.lower(),
+            when=recovery.describe_hours_range(fades.from_hours, fades.to_hours),
         )
+        sentence = f"{sentence} {typical}"
     return sentence
 
 

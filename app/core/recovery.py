@@ -15,6 +15,9 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Literal
 
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import ngettext
 from app.core.vocabulary import (
     CONTACT,
     IMPROVEMENT_CHOICES,
@@ -160,9 +163,9 @@ class DepthBand:
 
 # Seeds: redness and swelling gone within 24-48 h after shallow needling. Deeper needles take
 # longer (manufacturers' depth table: 2-3, 4-5 and 6-7 days of downtime), always inside Chu's 7 days.
-SHALLOW = DepthBand("shallow", "Shallow (up to 0.5 mm)", 2 * DAY, 3 * DAY, peeling_peak=2)
-MEDIUM = DepthBand("medium", "Medium (over 0.5 mm, up to 1.5 mm)", 4 * DAY, 5 * DAY, peeling_peak=3)
-DEEP = DepthBand("deep", "Deep (over 1.5 mm)", 6 * DAY, 7 * DAY, peeling_peak=3)
+SHALLOW = DepthBand("shallow", _l("Shallow (up to 0.5 mm)"), 2 * DAY, 3 * DAY, peeling_peak=2)
+MEDIUM = DepthBand("medium", _l("Medium (over 0.5 mm, up to 1.5 mm)"), 4 * DAY, 5 * DAY, peeling_peak=3)
+DEEP = DepthBand("deep", _l("Deep (over 1.5 mm)"), 6 * DAY, 7 * DAY, peeling_peak=3)
 DEPTH_BANDS = (SHALLOW, MEDIUM, DEEP)
 SHALLOW_UP_TO_MM = 0.5
 MEDIUM_UP_TO_MM = 1.5
@@ -261,44 +264,46 @@ class Phase:
 PHASES = (
     Phase(
         "first_48_hours",
-        "First 48 hours",
-        "Redness, warmth and mild swelling, much like a mild sunburn, at their strongest at first and then fading.",
+        _l("First 48 hours"),
+        _l("Redness, warmth and mild swelling, much like a mild sunburn, at their strongest at first and then fading."),
         0,
         2 * DAY,
     ),
     Phase(
         "peeling_days",
-        "Peeling days",
-        "Skin may feel dry and flake, most often around days 3 to 5; it settles within a week.",
+        _l("Peeling days"),
+        _l("Skin may feel dry and flake, most often around days 3 to 5; it settles within a week."),
         2 * DAY,
         WEEK,
     ),
     Phase(
         "remodelling",
-        "Rebuilding",
-        "The surface has healed and new collagen is forming underneath; texture often looks smoother.",
+        _l("Rebuilding"),
+        _l("The surface has healed and new collagen is forming underneath; texture often looks smoother."),
         WEEK,
         28 * DAY,
     ),
     Phase(
         "next_session_window",
-        "Results and next session",
-        "The clearest improvement usually shows around day 30. If you are having a series, "
-        "the next session is usually 4 to 6 weeks after this one.",
+        _l("Results and next session"),
+        _l(
+            "The clearest improvement usually shows around day 30. If you are having a series, "
+            "the next session is usually 4 to 6 weeks after this one."
+        ),
         28 * DAY,
         42 * DAY,
     ),
     Phase(
         "results",
-        "Results building",
-        "Collagen keeps remodelling for 3 to 6 months, so results can keep improving.",
+        _l("Results building"),
+        _l("Collagen keeps remodelling for 3 to 6 months, so results can keep improving."),
         42 * DAY,
         180 * DAY,
     ),
     Phase(
         "maintenance",
-        "Maintenance",
-        "A maintenance session every 6 to 12 months helps keep the results.",
+        _l("Maintenance"),
+        _l("A maintenance session every 6 to 12 months helps keep the results."),
         180 * DAY,
         None,
     ),
@@ -333,22 +338,26 @@ def milestones(depth: DepthBand) -> tuple[Milestone, ...]:
     """The typical timeline for this needle depth, in the order it happens."""
     return (
         Milestone(
-            "redness_fades", "Redness and swelling fade", "Redness fades", depth.fade_hours / 2, depth.fade_hours
+            "redness_fades",
+            _l("Redness and swelling fade"),
+            _l("Redness fades"),
+            depth.fade_hours / 2,
+            depth.fade_hours,
         ),
-        Milestone("peeling", "Peeling and flaking", "Peeling", 2 * DAY, WEEK),
-        Milestone("smoother_texture", "Smoother texture", "Smoother", WEEK, WEEK),
-        Milestone("next_session", "Next session, if in a series", "Next session", *NEXT_SESSION_HOURS),
-        Milestone("results", "Clearest results", "Results", RESULTS_HOURS, RESULTS_HOURS),
+        Milestone("peeling", _l("Peeling and flaking"), _l("Peeling"), 2 * DAY, WEEK),
+        Milestone("smoother_texture", _l("Smoother texture"), _l("Smoother"), WEEK, WEEK),
+        Milestone("next_session", _l("Next session, if in a series"), _l("Next session"), *NEXT_SESSION_HOURS),
+        Milestone("results", _l("Clearest results"), _l("Results"), RESULTS_HOURS, RESULTS_HOURS),
     )
 
 
 def describe_hours_range(from_hours: float, to_hours: float) -> str:
     """A stretch of the timeline in words: "24 to 48 hours", "days 2 to 7", "around day 30"."""
     if from_hours == to_hours:
-        return f"around day {from_hours / DAY:g}"
+        return _("around day %(day)s", day=f"{from_hours / DAY:g}")
     if to_hours <= 4 * DAY:
-        return f"{from_hours:g} to {to_hours:g} hours"
-    return f"days {from_hours / DAY:g} to {to_hours / DAY:g}"
+        return _("%(start)s to %(end)s hours", start=f"{from_hours:g}", end=f"{to_hours:g}")
+    return _("days %(start)s to %(end)s", start=f"{from_hours / DAY:g}", end=f"{to_hours / DAY:g}")
 
 
 # --- Assessment ---------------------------------------------------------------------------
@@ -403,42 +412,43 @@ class Assessment:
         return self.flags[0].severity if self.flags else None
 
 
-CONTACT_TODAY = "Contact your clinic today."
-SEEK_CARE_NOW = (
+# Lazy: a flag built at import time (the warning signs) reads in each request's language.
+CONTACT_TODAY = _l("Contact your clinic today.")
+SEEK_CARE_NOW = _l(
     "If you feel unwell or your temperature is 38 °C (100.4 °F) or higher, "
     "seek medical care now; otherwise contact your clinic today."
 )
-STOP_NEW_PRODUCTS = "Stop any new skin product and contact your clinic today."
-SWELLING_SPREADING = (
+STOP_NEW_PRODUCTS = _l("Stop any new skin product and contact your clinic today.")
+SWELLING_SPREADING = _l(
     "Contact your clinic today. If the swelling keeps spreading, or breathing or swallowing "
     "feels difficult, seek medical care now."
 )
-CALL_IN_HOURS = (
+CALL_IN_HOURS = _l(
     "Call your clinic during opening hours, or mention it at your next visit if that is soon; "
     "keep using sun protection."
 )
-KEEP_WATCHING = "This usually settles on its own. Log again in a day or two; it is only a concern if it grows."
+KEEP_WATCHING = _l("This usually settles on its own. Log again in a day or two; it is only a concern if it grows.")
 
 # The reasons say what was seen and why it matters, never what it is: only a practitioner can tell.
 _SIGN_FLAGS = {
-    "pus": Flag("sign_pus", TODAY, "Pus or yellow crust is not part of normal healing.", CONTACT_TODAY),
-    "fever": Flag("sign_fever", TODAY, "A fever after a skin treatment needs checking.", SEEK_CARE_NOW),
+    "pus": Flag("sign_pus", TODAY, _l("Pus or yellow crust is not part of normal healing."), CONTACT_TODAY),
+    "fever": Flag("sign_fever", TODAY, _l("A fever after a skin treatment needs checking."), SEEK_CARE_NOW),
     "blisters": Flag(
         "sign_blisters",
         TODAY,
-        "Blisters or cold sores are not part of normal healing and may need treatment.",
+        _l("Blisters or cold sores are not part of normal healing and may need treatment."),
         CONTACT_TODAY,
     ),
     "rash": Flag(
         "sign_rash",
         TODAY,
-        "Itchy bumps or a rash can be a reaction to a product or to the treatment.",
+        _l("Itchy bumps or a rash can be a reaction to a product or to the treatment."),
         STOP_NEW_PRODUCTS,
     ),
     "worse_again": Flag(
         "sign_worse_again",
         TODAY,
-        "Skin that gets worse again after getting better needs checking.",
+        _l("Skin that gets worse again after getting better needs checking."),
         CONTACT_TODAY,
     ),
 }
@@ -477,7 +487,7 @@ def _log_flags(log: LogEntry, hours: float, lowest: dict[str, int], depth: Depth
             Flag(
                 "spreading_swelling",
                 TODAY,
-                "Swelling that spreads beyond the treated area or closes the eyes is more than expected.",
+                _("Swelling that spreads beyond the treated area or closes the eyes is more than expected."),
                 SWELLING_SPREADING,
             )
         )
@@ -488,8 +498,8 @@ def _log_flags(log: LogEntry, hours: float, lowest: dict[str, int], depth: Depth
             Flag(
                 "severe_pain",
                 TODAY,
-                f"Pain of {log.pain} out of 10 after the first day is more than expected.",
-                "Contact your clinic today, especially if ordinary painkillers do not help.",
+                _("Pain of %(pain)d out of 10 after the first day is more than expected.", pain=log.pain),
+                _("Contact your clinic today, especially if ordinary painkillers do not help."),
             )
         )
     if hours >= STRONG_ITCH_FROM_HOURS and log.itch is not None and log.itch >= STRONG_ITCH:
@@ -497,8 +507,11 @@ def _log_flags(log: LogEntry, hours: float, lowest: dict[str, int], depth: Depth
             Flag(
                 "strong_itch",
                 TODAY,
-                f"Strong itching ({log.itch} out of 10) from day 3 on can be a reaction "
-                "to a product or to the treatment.",
+                _(
+                    "Strong itching (%(itch)d out of 10) from day 3 on can be a reaction "
+                    "to a product or to the treatment.",
+                    itch=log.itch,
+                ),
                 STOP_NEW_PRODUCTS,
             )
         )
@@ -530,8 +543,13 @@ def _rising_flags(
                 Flag(
                     f"rising_{symptom}",
                     TODAY,
-                    f"{SYMPTOM_LABELS[symptom]} went up again after the first two days (from {floor} to {value}); "
-                    "skin that gets worse again needs checking.",
+                    _(
+                        "%(symptom)s went up again after the first two days (from %(before)d to %(after)d); "
+                        "skin that gets worse again needs checking.",
+                        symptom=SYMPTOM_LABELS[symptom],
+                        before=floor,
+                        after=value,
+                    ),
                     CONTACT_TODAY,
                 )
             )
@@ -541,8 +559,12 @@ def _rising_flags(
             Flag(
                 "rising_pain",
                 TODAY,
-                f"Pain went up again after the first two days (from {floor} to {log.pain}); "
-                "pain that grows again needs checking.",
+                _(
+                    "Pain went up again after the first two days (from %(before)d to %(after)d); "
+                    "pain that grows again needs checking.",
+                    before=floor,
+                    after=log.pain,
+                ),
                 CONTACT_TODAY,
             )
         )
@@ -565,8 +587,11 @@ def _latest_flags(hours: float, latest: LogEntry, depth: DepthBand, baseline: Ba
                 Flag(
                     f"persistent_{symptom}",
                     SOON,
-                    f"{label} is still clearly visible {describe_time(hours)}, longer than is typical "
-                    "for your needle depth.",
+                    _(
+                        "%(symptom)s is still clearly visible %(when)s, longer than is typical for your needle depth.",
+                        symptom=label,
+                        when=describe_time(hours),
+                    ),
                     CALL_IN_HOURS,
                 )
             )
@@ -575,7 +600,11 @@ def _latest_flags(hours: float, latest: LogEntry, depth: DepthBand, baseline: Ba
                 Flag(
                     f"lingering_{symptom}",
                     WATCH,
-                    f"A little {label.lower()} is still there {describe_time(hours)}.",
+                    _(
+                        "A little %(symptom)s is still there %(when)s.",
+                        symptom=label.lower(),
+                        when=describe_time(hours),
+                    ),
                     KEEP_WATCHING,
                 )
             )
@@ -584,7 +613,7 @@ def _latest_flags(hours: float, latest: LogEntry, depth: DepthBand, baseline: Ba
                 Flag(
                     f"above_typical_{symptom}",
                     WATCH,
-                    f"{label} is above the typical range for this stage.",
+                    _("%(symptom)s is above the typical range for this stage.", symptom=label),
                     KEEP_WATCHING,
                 )
             )
@@ -593,8 +622,8 @@ def _latest_flags(hours: float, latest: LogEntry, depth: DepthBand, baseline: Ba
             Flag(
                 "lingering_bruising",
                 WATCH,
-                "Bruising is still there after 10 days; most bruising fades within 7 to 10 days.",
-                "Mention it to your clinic at your next visit; call them if it spreads or hurts.",
+                _("Bruising is still there after 10 days; most bruising fades within 7 to 10 days."),
+                _("Mention it to your clinic at your next visit; call them if it spreads or hurts."),
             )
         )
     return flags
@@ -646,8 +675,8 @@ def assess(session: SessionFacts, logs: Iterable[LogEntry], now: datetime, inclu
 # --- Words --------------------------------------------------------------------------------
 
 POSITION_WORDS = {
-    "within": "within the typical range",
-    "above": "above the typical range",
+    "within": _l("within the typical range"),
+    "above": _l("above the typical range"),
 }
 
 
@@ -655,71 +684,98 @@ def describe_time(hours_since: float) -> str:
     """A time since the session in plain words: "at 30 hours" or "on day 12"."""
     hours = max(0.0, hours_since)
     if hours < 2 * DAY:
-        whole = round(hours)
-        return f"at {whole} hour" if whole == 1 else f"at {whole} hours"
-    return f"on day {int(hours // DAY)}"  # pragma: no mutate: hours >= 0 here, so // and / round alike
+        return ngettext("at %(num)d hour", "at %(num)d hours", round(hours))
+    return _("on day %(day)d", day=int(hours // DAY))  # pragma: no mutate: hours >= 0 here, so // and / round alike
 
 
 def summarise_point(point: SymptomPoint) -> str:
     """One point as a sentence, e.g. "Redness 1 at 30 hours: within the typical range (up to 1)"."""
-    return (
-        f"{SYMPTOM_LABELS[point.symptom]} {point.value} {describe_time(point.hours_since)}: "
-        f"{POSITION_WORDS[point.position]} (up to {point.band.high})"
+    return _(
+        "%(symptom)s %(value)d %(when)s: %(position)s (up to %(high)d)",
+        symptom=SYMPTOM_LABELS[point.symptom],
+        value=point.value,
+        when=describe_time(point.hours_since),
+        position=POSITION_WORDS[point.position],
+        high=point.band.high,
     )
 
 
 def status_message(assessment: Assessment) -> str:
     """A short paragraph saying what the status means and what to do (the flags give the reasons)."""
     if assessment.latest is None:
-        return (
-            f"Nothing is logged yet, so there is nothing to compare. {assessment.phase.description} "
-            "Log how your skin looks today; contact your clinic if anything worries you."
+        return _(
+            "Nothing is logged yet, so there is nothing to compare. %(phase)s "
+            "Log how your skin looks today; contact your clinic if anything worries you.",
+            phase=assessment.phase.description,
         )
-    cannot_tell = " This app cannot tell what is causing it; your practitioner can."
+    cannot_tell = _("This app cannot tell what is causing it; your practitioner can.")
     if assessment.most_urgent == TODAY:
-        actions = {flag.action for flag in assessment.flags if flag.severity == TODAY}
+        actions = {str(flag.action) for flag in assessment.flags if flag.severity == TODAY}
         # Lead with the most urgent step; each flag's own action is shown beside it.
-        first = SEEK_CARE_NOW if SEEK_CARE_NOW in actions else CONTACT_TODAY
-        products = " Stop any new skin product for now." if STOP_NEW_PRODUCTS in actions else ""
-        return f"{first}{products}{cannot_tell}"
+        first = SEEK_CARE_NOW if str(SEEK_CARE_NOW) in actions else CONTACT_TODAY
+        if str(STOP_NEW_PRODUCTS) in actions:
+            return _(
+                "%(first)s Stop any new skin product for now. %(cannot_tell)s", first=first, cannot_tell=cannot_tell
+            )
+        return _("%(first)s %(cannot_tell)s", first=first, cannot_tell=cannot_tell)
     if assessment.most_urgent == SOON:
-        return f"It is not urgent, but your clinic should know. {CALL_IN_HOURS}{cannot_tell}"
-    if assessment.most_urgent == WATCH:
-        return (
-            "Your skin is settling a little more slowly than is typical. "
-            f"{KEEP_WATCHING} Contact your clinic if anything gets worse or if you are worried."
+        return _(
+            "It is not urgent, but your clinic should know. %(call)s %(cannot_tell)s",
+            call=CALL_IN_HOURS,
+            cannot_tell=cannot_tell,
         )
-    return (
-        f"Your skin is healing the way it typically does at this stage. "
-        f"{assessment.phase.description} Keep following your aftercare; "
-        "contact your clinic if anything worries you."
+    if assessment.most_urgent == WATCH:
+        return _(
+            "Your skin is settling a little more slowly than is typical. "
+            "%(keep_watching)s Contact your clinic if anything gets worse or if you are worried.",
+            keep_watching=KEEP_WATCHING,
+        )
+    return _(
+        "Your skin is healing the way it typically does at this stage. "
+        "%(phase)s Keep following your aftercare; "
+        "contact your clinic if anything worries you.",
+        phase=assessment.phase.description,
     )
 
 
 def clinic_status_message(assessment: Assessment) -> str:
     """The status paragraph in the clinic's words: what the patient's logs show and what the patient was told."""
     if assessment.latest is None:
-        return "Nothing is logged yet for this session, so there is nothing to compare with the typical course."
-    no_cause = " The app names no cause; the reasons the patient saw are listed below."
+        return _("Nothing is logged yet for this session, so there is nothing to compare with the typical course.")
+    no_cause = _("The app names no cause; the reasons the patient saw are listed below.")
     if assessment.most_urgent == TODAY:
-        actions = {flag.action for flag in assessment.flags if flag.severity == TODAY}
-        told = "to contact the clinic today"
-        if SEEK_CARE_NOW in actions:
-            told = (
-                "to seek medical care now if unwell or at 38 °C (100.4 °F) or higher, "
-                "otherwise to contact the clinic today"
+        actions = {str(flag.action) for flag in assessment.flags if flag.severity == TODAY}
+        seek_care = str(SEEK_CARE_NOW) in actions
+        products = str(STOP_NEW_PRODUCTS) in actions
+        # One whole sentence per case: the pieces would not reorder in another language.
+        if seek_care and products:
+            told = _(
+                "The patient was told to seek medical care now if unwell or at 38 °C (100.4 °F) or higher, "
+                "otherwise to contact the clinic today, and to stop any new skin product."
             )
-        products = " and to stop any new skin product" if STOP_NEW_PRODUCTS in actions else ""
-        return f"The patient was told {told}{products}.{no_cause}"
+        elif seek_care:
+            told = _(
+                "The patient was told to seek medical care now if unwell or at 38 °C (100.4 °F) or higher, "
+                "otherwise to contact the clinic today."
+            )
+        elif products:
+            told = _("The patient was told to contact the clinic today and to stop any new skin product.")
+        else:
+            told = _("The patient was told to contact the clinic today.")
+        return f"{told} {no_cause}"
     if assessment.most_urgent == SOON:
-        return (
+        return _(
             "The patient's latest log is above the typical range, past the usual window for their needle depth. "
             "They were told it is not urgent and to call the clinic during opening hours, or to mention it at "
-            f"their next visit if that is soon.{no_cause}"
+            "their next visit if that is soon. %(no_cause)s",
+            no_cause=no_cause,
         )
     if assessment.most_urgent == WATCH:
-        return (
+        return _(
             "The patient's latest log is a little above the typical range for this stage. They were told this "
             "usually settles on its own and to log again in a day or two. No alert is raised for this."
         )
-    return f"The patient's latest log is within the typical range for this stage ({assessment.phase.label.lower()})."
+    return _(
+        "The patient's latest log is within the typical range for this stage (%(phase)s).",
+        phase=assessment.phase.label.lower(),
+    )

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
 from app.core import images, recovery
@@ -40,6 +41,7 @@ from app.models import (
 )
 from app.services import clinics, photos
 from app.services.session_reports import assess_session, log_entries, log_entry, session_facts
+from app.web.locale import DEFAULT_LOCALE
 
 # Raised by prepare_photo for a file that cannot be kept; views show its message next to the photo field.
 PhotoRejected = images.PhotoRejected
@@ -111,9 +113,13 @@ def _reassess(treatment, change, entries=None):
     """
     if entries is None:
         entries = log_entries(treatment.id)
-    assessment = recovery.assess(session_facts(treatment), entries, utcnow(), include_points=False)
-    treatment.status = assessment.status
-    _keep_alerts(treatment, [flag for flag in assessment.flags if flag.severity in recovery.ALERT_SEVERITIES], change)
+    # The alert's stored words are the record's, in English, whoever's request saved the log;
+    # pages show the flags of a fresh assessment in the viewer's language.
+    with force_locale(DEFAULT_LOCALE):
+        assessment = recovery.assess(session_facts(treatment), entries, utcnow(), include_points=False)
+        treatment.status = assessment.status
+        alerting = [flag for flag in assessment.flags if flag.severity in recovery.ALERT_SEVERITIES]
+        _keep_alerts(treatment, alerting, change)
     return assessment
 
 
@@ -140,7 +146,7 @@ def _keep_alerts(treatment, flags, change):
             if flag is None:
                 continue
             if episode.is_open:  # its words are the model's words of now, until acknowledged
-                kept.severity, kept.reason, kept.action = flag.severity, flag.reason, flag.action
+                kept.severity, kept.reason, kept.action = flag.severity, str(flag.reason), str(flag.action)
                 held.add((episode.clinic_id, kept.flag_key))
             elif alert_urgency(flag.severity) >= alert_urgency(kept.severity):
                 held.add((episode.clinic_id, kept.flag_key))
@@ -175,7 +181,7 @@ def _join(episode, flags, now):
         if kept is None:
             kept = AlertFlag(flag_key=flag.key)
             episode.flags.append(kept)
-        kept.severity, kept.reason, kept.action = flag.severity, flag.reason, flag.action
+        kept.severity, kept.reason, kept.action = flag.severity, str(flag.reason), str(flag.action)
         kept.raised_at, kept.cleared_at = now, None
 
 
