@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import SubmitField
 from wtforms.validators import ValidationError
 
@@ -14,15 +16,15 @@ EARLIEST_BEFORE_SESSION = timedelta(days=365)
 
 
 class PhotoForm(BaseForm):
-    photo = PhotoField("Photo", required=True, description=PHOTO_HINT)
+    photo = PhotoField(_l("Photo"), required=True, description=PHOTO_HINT)
     # Not required: a post without a time means "now", as the field's default.
     taken_at = LocalDateTimeField(
-        "Taken",
-        description="Now, or earlier for a photo taken before the session.",
+        _l("Taken"),
+        description=_l("Now, or earlier for a photo taken before the session."),
         default=utcnow,
         tz=viewer_zone,
     )
-    submit = SubmitField("Save photo")
+    submit = SubmitField(_l("Save photo"))
 
     FILE_FIELDS = ("photo",)
 
@@ -34,9 +36,11 @@ class PhotoForm(BaseForm):
         if field.data is None:
             return
         if field.data > utcnow() + CLOCK_TOLERANCE:
-            raise ValidationError("That is in the future. Enter when the photo was taken.")
+            raise ValidationError(_("That is in the future. Enter when the photo was taken."))
         if self.treatment is not None and field.data < self.treatment.performed_at - EARLIEST_BEFORE_SESSION:
             raise ValidationError(
-                "That is more than a year before the session. Enter when the photo was taken: "
-                "from a year before the session until now."
+                _(
+                    "That is more than a year before the session. Enter when the photo was taken: "
+                    "from a year before the session until now."
+                )
             )

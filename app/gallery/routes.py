@@ -1,4 +1,5 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.gallery import bp
@@ -29,7 +30,7 @@ def new_photo(session_id):
         else:
             if saved is None:
                 abort(404)  # the session was deleted a moment ago by another request
-            flash("Photo saved. It is private to you and any clinic you share with.", "success")
+            flash(_("Photo saved. It is private to you and any clinic you share with."), "success")
             return redirect(url_for(".photos"))
     return render_form(
         "gallery/new_photo.html", form, treatment=treatment, guide=photo_service.first_photo(current_user.id)
@@ -57,7 +58,7 @@ def delete_photo(photo_id):
     if form.validate_on_submit():
         if not logbook.delete_photo(photo):
             abort(404)  # deleted a moment ago by another request
-        flash("Photo deleted.", "info")
+        flash(_("Photo deleted."), "info")
         return redirect(url_for(".photos"))
     return render_template("gallery/confirm_delete.html", form=form, photo=photo)
 

@@ -1,6 +1,7 @@
 import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from app.models import ROLE_PATIENT, utcnow
@@ -48,7 +49,7 @@ def series_plan():
     form = SeriesPlanForm() if request.method == "POST" else SeriesPlanForm.for_patient(current_user)
     if form.validate_on_submit():
         series.set_plan(current_user._get_current_object(), form.planned_sessions.data, form.interval_weeks.data)
-        flash("Series plan saved.", "success")
+        flash(_("Series plan saved."), "success")
         return redirect(url_for(".home"))
     return render_form("patient/series_form.html", form, series=series.overview(current_user))
 
@@ -59,9 +60,9 @@ def new_session():
     form = SessionForm(data={"performed_at": utcnow(), "series_number": logbook.next_series_number(current_user.id)})
     if form.validate_on_submit():
         treatment = logbook.record_session(current_user, fill=form.copy_to)
-        flash("Session saved. Log how your skin looks whenever you check it.", "success")
+        flash(_("Session saved. Log how your skin looks whenever you check it."), "success")
         return redirect(url_for(".session_detail", session_id=treatment.id))
-    return render_form("patient/session_form.html", form, title="Record a session")
+    return render_form("patient/session_form.html", form, title=_("Record a session"))
 
 
 @bp.route("/sessions/<id:session_id>")
@@ -106,9 +107,9 @@ def edit_session(session_id):
     if form.validate_on_submit():
         if not logbook.edit_session(treatment, fill=form.copy_to):
             abort(404)  # deleted a moment ago by another request
-        flash("Session updated.", "success")
+        flash(_("Session updated."), "success")
         return redirect(url_for(".session_detail", session_id=session_id))
-    return render_form("patient/session_form.html", form, title="Edit session", treatment=treatment)
+    return render_form("patient/session_form.html", form, title=_("Edit session"), treatment=treatment)
 
 
 @bp.route("/sessions/<id:session_id>/delete", methods=["GET", "POST"])
@@ -119,7 +120,7 @@ def delete_session(session_id):
     if form.validate_on_submit():
         if not logbook.delete_session(treatment):
             abort(404)  # deleted a moment ago by another request
-        flash("Session and its logs and photos deleted.", "info")
+        flash(_("Session and its logs and photos deleted."), "info")
         return redirect(url_for(".home"))
     return render_template(
         "patient/confirm_delete.html",
@@ -138,7 +139,7 @@ def usual_skin(session_id):
     if form.validate_on_submit():
         if not logbook.set_usual_skin(treatment, form.redness.data, form.swelling.data, form.peeling.data):
             abort(404)  # deleted a moment ago by another request
-        flash("Usual skin saved. Your logs are now compared with it.", "success")
+        flash(_("Usual skin saved. Your logs are now compared with it."), "success")
         return redirect(url_for(".session_detail", session_id=session_id))
     return render_form("patient/usual_skin_form.html", form, treatment=treatment, remove_form=ConfirmForm())
 
@@ -151,7 +152,7 @@ def remove_usual_skin(session_id):
         abort(400)
     if not logbook.remove_usual_skin(treatment):
         abort(404)
-    flash("Usual skin removed. Your logs are compared with the typical range alone.", "info")
+    flash(_("Usual skin removed. Your logs are compared with the typical range alone."), "info")
     return redirect(url_for(".session_detail", session_id=session_id))
 
 
@@ -170,15 +171,15 @@ def new_log(session_id):
         except logbook.ResendConflict:
             form.mark_resend_conflict()
             return render_form(
-                "patient/log_form.html", form, status=409, treatment=treatment, title="Log your skin now"
+                "patient/log_form.html", form, status=409, treatment=treatment, title=_("Log your skin now")
             )
         else:
             if saved is None:
                 abort(404)  # the session was deleted a moment ago by another request
-            flash("Log saved.", "success")
+            flash(_("Log saved."), "success")
             # session_id, not treatment.id: the commit expired treatment, and reading it would cost a query.
             return redirect(url_for(".session_detail", session_id=session_id))
-    return render_form("patient/log_form.html", form, treatment=treatment, title="Log your skin now")
+    return render_form("patient/log_form.html", form, treatment=treatment, title=_("Log your skin now"))
 
 
 @bp.route("/logs/<id:log_id>/edit", methods=["GET", "POST"])
@@ -190,9 +191,9 @@ def edit_log(log_id):
         session_id = log.session_id  # read now: the commit expires the log
         if not logbook.edit_log(log, fill=form.copy_to):
             abort(404)  # the log, or its session, was deleted a moment ago by another request
-        flash("Log updated.", "success")
+        flash(_("Log updated."), "success")
         return redirect(url_for(".session_detail", session_id=session_id))
-    return render_form("patient/log_form.html", form, treatment=log.session, log=log, title="Edit log")
+    return render_form("patient/log_form.html", form, treatment=log.session, log=log, title=_("Edit log"))
 
 
 @bp.route("/logs/<id:log_id>/delete", methods=["GET", "POST"])
@@ -204,7 +205,7 @@ def delete_log(log_id):
         session_id = log.session_id  # read now: once deleted, the log cannot be read
         if not logbook.delete_log(log):
             abort(404)  # the log, or its session, was deleted a moment ago by another request
-        flash("Log deleted.", "info")
+        flash(_("Log deleted."), "info")
         return redirect(url_for(".session_detail", session_id=session_id))
     return render_template(
         "patient/confirm_delete.html",
@@ -233,7 +234,7 @@ def withdraw_sharing(link_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         clinics.withdraw(link)
-        flash(f"{link.clinic.name} can no longer see your logs and photos.", "info")
+        flash(_("%(clinic)s can no longer see your logs and photos.", clinic=link.clinic.name), "info")
         return redirect(url_for(".sharing"))
     return render_template("patient/confirm_withdraw.html", link=link, form=form)
 
@@ -267,7 +268,7 @@ def delete_account():
     patient = current_user._get_current_object()
     logout_user()
     personal_data.delete_patient(patient)
-    flash("Your account and all your data have been deleted.", "info")
+    flash(_("Your account and all your data have been deleted."), "info")
     return redirect(url_for(".home"))
 
 

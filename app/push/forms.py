@@ -1,5 +1,7 @@
 """The subscription a browser sends (PushSubscription.toJSON()), checked like any form."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -34,13 +36,13 @@ def json_formdata(request):
     return MultiDict({name: value for name, value in values.items() if isinstance(value, str)})
 
 
-NO_ENDPOINT = "The subscription has no endpoint."
+NO_ENDPOINT = _l("The subscription has no endpoint.")
 
 
 def _no_nul(form, field):
     # PostgreSQL refuses NUL in text (a 500 in the lookup); no stored endpoint has one (push.endpoint_problem).
     if "\x00" in field.data:
-        raise ValidationError("The endpoint is not a valid address.")
+        raise ValidationError(_("The endpoint is not a valid address."))
 
 
 class EndpointForm(Form):
@@ -53,5 +55,5 @@ class SubscriptionForm(Form):
     """A device's subscription: where to send (endpoint) and its keys."""
 
     endpoint = StringField("Endpoint", [DataRequired(NO_ENDPOINT), _endpoint])
-    p256dh = StringField("p256dh", [DataRequired("The subscription has no p256dh key."), _key(65)])
-    auth = StringField("auth", [DataRequired("The subscription has no auth secret."), _key(16)])
+    p256dh = StringField("p256dh", [DataRequired(_l("The subscription has no p256dh key.")), _key(65)])
+    auth = StringField("auth", [DataRequired(_l("The subscription has no auth secret.")), _key(16)])

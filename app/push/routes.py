@@ -5,6 +5,7 @@ header (Flask-WTF reads it there). Errors answer JSON too, never a page.
 """
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -35,19 +36,20 @@ def unsubscribe():
         return _invalid(form)
     if not push.unsubscribe(current_user, form.endpoint.data):
         # Missing and someone else's look the same.
-        return jsonify(message="This device has no reminders turned on for your account."), 404
+        return jsonify(message=_("This device has no reminders turned on for your account.")), 404
     return jsonify(subscribed=False)
 
 
 def _invalid(form):
-    errors = {name: messages[0] for name, messages in form.errors.items()}
-    message = "That is not a push subscription. " + " ".join(errors.values())
+    # str(): a validator's lazy message cannot go into JSON as it is.
+    errors = {name: str(messages[0]) for name, messages in form.errors.items()}
+    message = _("That is not a push subscription. %(problems)s", problems=" ".join(errors.values()))
     return jsonify(message=message, errors=errors), 400
 
 
 @bp.errorhandler(CSRFError)
 def csrf_missing(error):
-    return jsonify(message="This page has expired. Please reload it and try again."), 400
+    return jsonify(message=_("This page has expired. Please reload it and try again.")), 400
 
 
 @bp.errorhandler(HTTPException)

@@ -1,4 +1,5 @@
 from flask import Response, abort, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.models import ROLE_PATIENT, utcnow
@@ -28,7 +29,7 @@ def settings():
             form.quiet_hours_start.data,
             form.quiet_hours_end.data,
         )
-        flash("Reminder choices saved.", "success")
+        flash(_("Reminder choices saved."), "success")
         return redirect(url_for(".settings"))
     return render_form(
         "reminders/settings.html",
@@ -54,7 +55,7 @@ def calendar_off():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     calendar_feed.revoke(current_user)
-    flash("The calendar is off: its link no longer works. Remove it from your phone's calendar too.", "info")
+    flash(_("The calendar is off: its link no longer works. Remove it from your phone's calendar too."), "info")
     return redirect(url_for(".settings"))
 
 

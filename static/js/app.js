@@ -2,6 +2,16 @@
 (function () {
   "use strict";
 
+  // The page's words for this script, in its language (templates/_js_strings.html, in every page);
+  // t("key", {num: 2}) fills the %(num)s placeholders.
+  var STRINGS = {};
+  try { STRINGS = JSON.parse(document.getElementById("js-strings").textContent) || {}; } catch (e) { STRINGS = {}; }
+  function t(key, values) {
+    var text = STRINGS[key] || "";
+    Object.keys(values || {}).forEach(function (name) { text = text.split("%(" + name + ")s").join(String(values[name])); });
+    return text;
+  }
+
   // Tell the server the phone's time zone so "21:30" means 21:30 where the patient is.
   // Read as the form is sent, not as the page loads: the first Intl call takes
   // tens of milliseconds on a slow phone, and most pages have no such field.
@@ -24,7 +34,7 @@
       var file = input.files[0];
       var limit = Number(input.getAttribute("data-max-bytes"));
       input.setCustomValidity(file && file.size > limit ?
-        "This file is larger than " + Math.round(limit / 1048576) + " MB. Choose a smaller photo, or take one with the camera." : "");
+        t("fileTooLarge", { mb: Math.round(limit / 1048576) }) : "");
       input.reportValidity();
     });
   });
@@ -60,7 +70,7 @@
   function describeOutbox() {
     var count = readOutbox().length;
     if (!count) { return ""; }
-    return (count === 1 ? "1 log is" : count + " logs are") + " saved on this phone and will be sent when you are back online.";
+    return count === 1 ? t("outboxOne") : t("outboxMany", { num: count });
   }
   function localNow() {
     var now = new Date();
@@ -101,8 +111,7 @@
       var photo = logForm.querySelector("input[type=file]");
       if (photo && photo.files.length) {
         // A photo is too big to keep in this phone's storage: the form stays as it is, nothing is lost.
-        say("You are offline. A log with a photo can only be sent with a connection: " +
-            "tap Save log again when you are back online.");
+        say(t("offlinePhoto"));
         window.scrollTo(0, 0);
         return;
       }
@@ -117,7 +126,7 @@
       writeOutbox(items);
       logForm.reset();
       renewClientId();
-      say("Saved on this phone. " + describeOutbox());
+      say(t("savedOnPhone") + " " + describeOutbox());
       window.scrollTo(0, 0);
     });
   }
@@ -156,7 +165,7 @@
   function flush() {
     if (sending) { return sending; }
     if (!navigator.onLine || !readOutbox().length) { return Promise.resolve(); }
-    say("Sending the logs saved on this phone…");
+    say(t("sending"));
     var sent = 0;
     var refused = 0;
     function next(renewed) {
@@ -175,11 +184,11 @@
       });
     }
     sending = next(false).then(function () {
-      var text = sent ? (sent === 1 ? "Your saved log was sent." : sent + " saved logs were sent.") : "";
-      if (refused) { text += " " + refused + " could not be accepted; please enter it again."; }
+      var text = sent ? (sent === 1 ? t("sentOne") : t("sentMany", { num: sent })) : "";
+      if (refused) { text += " " + (refused === 1 ? t("refusedOne") : t("refusedMany", { num: refused })); }
       say(text.trim());
     }).catch(function () {
-      say(describeOutbox() + " Log in to send them if you are logged out.");
+      say(describeOutbox() + " " + t("logInToSend"));
     }).then(function () { sending = null; });
     return sending;
   }
@@ -231,9 +240,7 @@
       event.preventDefault();
       flush().then(function () {
         var left = readOutbox().length;
-        if (left && !window.confirm((left === 1 ? "1 log saved on this phone has" : left + " logs saved on this phone have") +
-            " not been sent yet. If you log out now, " + (left === 1 ? "it is" : "they are") +
-            " deleted from this phone. Log out anyway?")) { return; }
+        if (left && !window.confirm(left === 1 ? t("logoutUnsentOne") : t("logoutUnsentMany", { num: left }))) { return; }
         if (OUTBOX) { localStorage.removeItem(OUTBOX); }
         return Promise.all([forgetPages(), forgetPush(form)]).then(function () { form.submit(); });
       });

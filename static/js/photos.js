@@ -3,6 +3,16 @@
 (function () {
   "use strict";
 
+  // The page's words for this script, in its language (templates/_js_strings.html, in every page);
+  // t("key", {num: 2}) fills the %(num)s placeholders.
+  var STRINGS = {};
+  try { STRINGS = JSON.parse(document.getElementById("js-strings").textContent) || {}; } catch (e) { STRINGS = {}; }
+  function t(key, values) {
+    var text = STRINGS[key] || "";
+    Object.keys(values || {}).forEach(function (name) { text = text.split("%(" + name + ")s").join(String(values[name])); });
+    return text;
+  }
+
   // Before/after slider: the before photo on the left of a divider, the after photo on its
   // right, and a range input right under it whose thumb is the divider's handle. The frame
   // spans exactly the thumb's travel (app.css), so the divider stays over the thumb's centre.
@@ -14,7 +24,7 @@
     slider.className = "compare-slider";
     var label = document.createElement("label");
     label.htmlFor = "compare-divider";
-    label.textContent = "Move the divider: before photo on its left, after photo on its right";
+    label.textContent = t("sliderLabel");
     var frame = document.createElement("div");
     frame.className = "slider-frame";
     frame.style.aspectRatio = before.getAttribute("width") + " / " + before.getAttribute("height");
@@ -28,7 +38,7 @@
     over.className = "slider-after";
     frame.appendChild(under);
     frame.appendChild(over);
-    [["Before", "slider-side slider-side-before"], ["After", "slider-side slider-side-after"], ["", "slider-divider"]]
+    [[t("before"), "slider-side slider-side-before"], [t("after"), "slider-side slider-side-after"], ["", "slider-divider"]]
       .forEach(function (part) {
         var mark = document.createElement("span");
         mark.className = part[1];
@@ -46,8 +56,7 @@
     function place() {
       // The divider sits where the thumb is: value% of the way across the frame.
       frame.style.setProperty("--divider", range.value + "%");
-      range.setAttribute("aria-valuetext",
-        range.value + "% before photo on the left, " + (100 - range.value) + "% after photo on the right");
+      range.setAttribute("aria-valuetext", t("sliderValue", { before: range.value, after: 100 - range.value }));
     }
     range.addEventListener("input", place);
     place();
@@ -90,11 +99,11 @@
         view.hidden = false;
         shot.hidden = true;
         shoot.hidden = false;
-        start.textContent = "Start the camera again";
-        status.textContent = "Line your face up with the faint first photo, then take the photo.";
+        start.textContent = t("cameraAgain");
+        status.textContent = t("cameraLineUp");
       }).catch(function () {
         stop();
-        status.textContent = "The camera could not be opened here. Use the button below to take or choose a photo.";
+        status.textContent = t("cameraFailed");
       });
   });
 
@@ -111,7 +120,7 @@
       view.hidden = true;
       shoot.hidden = true;
       shot.hidden = false;
-      status.textContent = "Photo taken. Save it, or start the camera again to retake it.";
+      status.textContent = t("photoTaken");
     }, "image/jpeg", 0.92);
   });
 

@@ -2,6 +2,15 @@
 // Every state says what is true in words; a browser without push, or a refusal, never leaves the page waiting.
 (function () {
   "use strict";
+  // The page's words for this script, in its language (templates/_js_strings.html, in every page);
+  // t("key", {num: 2}) fills the %(num)s placeholders.
+  var STRINGS = {};
+  try { STRINGS = JSON.parse(document.getElementById("js-strings").textContent) || {}; } catch (e) { STRINGS = {}; }
+  function t(key, values) {
+    var text = STRINGS[key] || "";
+    Object.keys(values || {}).forEach(function (name) { text = text.split("%(" + name + ")s").join(String(values[name])); });
+    return text;
+  }
   var box = document.querySelector("[data-push-device]");
   if (!box) { return; }
   var state = box.querySelector("[data-push-state]");
@@ -21,15 +30,15 @@
   }
   function showOff(extra) {
     on = false;
-    toggle.textContent = "Turn on notifications on this phone";
+    toggle.textContent = t("pushTurnOn");
     toggle.disabled = false;
-    say((extra ? extra + " " : "") + "Notifications are off on this phone. " + fallback, true);
+    say((extra ? extra + " " : "") + t("pushOff") + " " + fallback, true);
   }
   function showOn() {
     on = true;
-    toggle.textContent = "Turn off notifications on this phone";
+    toggle.textContent = t("pushTurnOff");
     toggle.disabled = false;
-    say("Notifications are on for this phone.", true);
+    say(t("pushOn"), true);
   }
   function unavailable(reason) {
     on = false;
@@ -65,9 +74,9 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": box.getAttribute("data-csrf-token") },
       body: JSON.stringify(body)
     }).catch(function () {
-      throw new Error("Afterglow could not be reached. Check your connection and try again.");
+      throw new Error(t("pushUnreachable"));
     }).then(function (response) {
-      if (response.redirected) { throw new Error("Your log-in has ended. Please log in again."); }
+      if (response.redirected) { throw new Error(t("pushLoggedOut")); }
       return response.json().catch(function () { return {}; }).then(function (answer) {
         return { status: response.status, ok: response.ok, message: answer.message };
       });
@@ -75,19 +84,19 @@
   }
 
   if (!publicKey) {
-    unavailable("Notifications are not set up on this server yet.");
+    unavailable(t("pushNotSetUp"));
     return;
   }
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-    unavailable("This browser cannot show notifications from Afterglow. On an iPhone, add Afterglow to the Home Screen first.");
+    unavailable(t("pushNoBrowserSupport"));
     return;
   }
   if (Notification.permission === "denied") {
-    unavailable("Notifications are blocked for this site in your browser's settings.");
+    unavailable(t("pushBlocked"));
     return;
   }
 
-  say("Checking this phone…", false);
+  say(t("pushChecking"), false);
   var registration = null;
   withTimeout(navigator.serviceWorker.ready)
     .then(function (ready) {
@@ -102,15 +111,13 @@
         showOff();
       }
     })
-    .catch(function () { unavailable("Notifications are not available in this browser right now."); });
+    .catch(function () { unavailable(t("pushNotAvailable")); });
 
   function turnOn() {
     return withTimeout(Notification.requestPermission())
       .then(function (permission) {
         if (permission !== "granted") {
-          throw new Error(permission === "denied" ?
-            "Notifications are blocked for this site in your browser's settings." :
-            "Notifications were not allowed.");
+          throw new Error(permission === "denied" ? t("pushBlocked") : t("pushNotAllowed"));
         }
         return withTimeout(registration.pushManager.getSubscription());
       })
@@ -123,12 +130,12 @@
         return existing || withTimeout(registration.pushManager.subscribe({
           userVisibleOnly: true, applicationServerKey: keyBytes(publicKey)
         })).catch(function () {
-          throw new Error("This browser could not reach its notification service.");
+          throw new Error(t("pushServiceUnreachable"));
         });
       })
       .then(function (subscription) { return post(box.getAttribute("data-subscribe-url"), subscription.toJSON()); })
       .then(function (answer) {
-        if (!answer.ok) { throw new Error(answer.message || "The server did not accept this phone."); }
+        if (!answer.ok) { throw new Error(answer.message || t("pushNotAccepted")); }
         showOn();
       });
   }
@@ -140,7 +147,7 @@
         return post(box.getAttribute("data-unsubscribe-url"), { endpoint: subscription.endpoint })
           .then(function (answer) {
             // 404: the server no longer had it; the phone still forgets it.
-            if (!answer.ok && answer.status !== 404) { throw new Error(answer.message || "Please try again."); }
+            if (!answer.ok && answer.status !== 404) { throw new Error(answer.message || t("pushTryAgain")); }
             return subscription.unsubscribe();
           });
       })
@@ -151,11 +158,10 @@
     toggle.disabled = true;
     var wasOn = on;
     (wasOn ? turnOff() : turnOn()).catch(function (error) {
-      var reason = error && error.message && error.message !== "timeout" ? error.message :
-        "This browser did not answer.";
+      var reason = error && error.message && error.message !== "timeout" ? error.message : t("pushNoAnswer");
       if (wasOn) {
         toggle.disabled = false;
-        say(reason + " Notifications are still on for this phone.", true);
+        say(reason + " " + t("pushStillOn"), true);
       } else {
         showOff(reason);
       }
