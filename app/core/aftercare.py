@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.core.recovery import DAY, WEEK, LogEntry
 
 # Sun protection is advised for 2-4 weeks; we keep the longer end.
 SUN_PROTECTION_HOURS = 28 * DAY
 # After the first week these apply only while the last log shows the skin is still healing.
-STILL_HEALING_WHY = "Your last log still shows redness, swelling or peeling, so your skin is still healing."
-ACTIVES_STILL_HEALING_WHY = "They sting and can inflame skin that is still healing."
+STILL_HEALING_WHY = _l("Your last log still shows redness, swelling or peeling, so your skin is still healing.")
+ACTIVES_STILL_HEALING_WHY = _l("They sting and can inflame skin that is still healing.")
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,14 @@ class AftercareItem:
 
 
 def _contact_item(latest: LogEntry) -> AftercareItem:
-    why = "The sign you ticked can need treatment, and only your practitioner can tell what it is."
+    why = _("The sign you ticked can need treatment, and only your practitioner can tell what it is.")
     if "fever" in latest.warning_signs:
         return AftercareItem(
             "contact_clinic",
-            "If you feel unwell or your temperature is 38 °C (100.4 °F) or higher, "
-            "seek medical care now; otherwise contact your clinic today.",
+            _(
+                "If you feel unwell or your temperature is 38 °C (100.4 °F) or higher, "
+                "seek medical care now; otherwise contact your clinic today."
+            ),
             why,
         )
     return AftercareItem("contact_clinic", "Contact your clinic today about the warning sign you ticked.", why)
@@ -55,48 +59,48 @@ def aftercare_for(hours_since: float, latest: LogEntry | None) -> list[Aftercare
         items.append(
             AftercareItem(
                 "no_makeup",
-                "Skip make-up and any skin product your practitioner did not give you.",
-                "The tiny channels in your skin are still open, so products go deeper and can irritate.",
+                _("Skip make-up and any skin product your practitioner did not give you."),
+                _("The tiny channels in your skin are still open, so products go deeper and can irritate."),
             )
         )
     if healing:
         items.append(
             AftercareItem(
                 "gentle_routine",
-                "Wash with a gentle cleanser and use a soothing moisturiser.",
-                "Mild products help the skin barrier repair." if first_week else STILL_HEALING_WHY,
+                _("Wash with a gentle cleanser and use a soothing moisturiser."),
+                _("Mild products help the skin barrier repair.") if first_week else STILL_HEALING_WHY,
             )
         )
     if hours < 2 * DAY:
         items.append(
             AftercareItem(
                 "no_heat",
-                "Avoid sweating, workouts, saunas, hot showers and swimming.",
-                "Heat and sweat inflame fresh skin, and pools and gyms can carry germs into it.",
+                _("Avoid sweating, workouts, saunas, hot showers and swimming."),
+                _("Heat and sweat inflame fresh skin, and pools and gyms can carry germs into it."),
             )
         )
     if hours < DAY:
         items.append(
             AftercareItem(
                 "shade",
-                "Stay out of direct sun; start a high-SPF sunscreen after the first day.",
-                "Freshly treated skin burns easily.",
+                _("Stay out of direct sun; start a high-SPF sunscreen after the first day."),
+                _("Freshly treated skin burns easily."),
             )
         )
     elif hours < SUN_PROTECTION_HOURS:
         items.append(
             AftercareItem(
                 "sunscreen",
-                "Wear a high-SPF sunscreen every day and avoid direct sun.",
-                "Healing skin burns and darkens more easily for a few weeks.",
+                _("Wear a high-SPF sunscreen every day and avoid direct sun."),
+                _("Healing skin burns and darkens more easily for a few weeks."),
             )
         )
     if healing:
         items.append(
             AftercareItem(
                 "no_actives",
-                "Leave out retinoids, acids (AHA/BHA), vitamin C and benzoyl peroxide.",
-                "They sting and can inflame healing skin; vitamin C serums have been linked to reactions."
+                _("Leave out retinoids, acids (AHA/BHA), vitamin C and benzoyl peroxide."),
+                _("They sting and can inflame healing skin; vitamin C serums have been linked to reactions.")
                 if first_week
                 else ACTIVES_STILL_HEALING_WHY,
             )
@@ -105,18 +109,18 @@ def aftercare_for(hours_since: float, latest: LogEntry | None) -> list[Aftercare
         items.append(
             AftercareItem(
                 "no_picking",
-                "Let flaking skin come off on its own; do not pick or peel it.",
-                "Picking can leave marks and let germs in.",
+                _("Let flaking skin come off on its own; do not pick or peel it."),
+                _("Picking can leave marks and let germs in."),
             )
         )
     if not healing:
         items.append(
             AftercareItem(
                 "back_to_routine",
-                "Your skin has settled: you can go back to your usual skincare routine."
+                _("Your skin has settled: you can go back to your usual skincare routine.")
                 if latest
-                else "Once any redness and peeling have settled, go back to your usual skincare routine.",
-                "Expected reactions settle within a week.",
+                else _("Once any redness and peeling have settled, go back to your usual skincare routine."),
+                _("Expected reactions settle within a week."),
             )
         )
     return items

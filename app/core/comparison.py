@@ -13,13 +13,30 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.core import recovery
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import ngettext
 from app.core.recovery import DAY
+
+# The depth keys as words inside a sentence ("shallow against medium").
+DEPTH_WORDS = {"shallow": _l("shallow"), "medium": _l("medium"), "deep": _l("deep")}
+# Abbreviated month names, translated here so the pure core needs no Babel locale data.
+MONTHS = (
+    _l("Jan"), _l("Feb"), _l("Mar"), _l("Apr"), _l("May"), _l("Jun"),
+    _l("Jul"), _l("Aug"), _l("Sep"), _l("Oct"), _l("Nov"), _l("Dec"),
+)  # fmt: skip
+
+
+def short_date(day: date) -> str:
+    """'3 May': the day and the abbreviated month, in the current language."""
+    return _("%(day)d %(month)s", day=day.day, month=MONTHS[day.month - 1])
+
 
 SETTLED_LEVEL = 1
 SETTLED_SYMPTOMS = ("redness", "swelling")
 # Logs are hours apart at best: differences smaller than this are "about the same time".
 SAME_TIME_HOURS = 6
-SETTLED_DEFINITION = (
+SETTLED_DEFINITION = _l(
     "Settled means redness and swelling at 1 or below and within the typical range, in one log and every log after it."
 )
 
@@ -36,7 +53,7 @@ class SessionCourse:
     @property
     def label(self) -> str:
         """The session as people read it, e.g. Session 1 (3 May)."""
-        return f"Session {self.number} ({self.local_date.day} {self.local_date:%b})"
+        return _("Session %(number)d (%(date)s)", number=self.number, date=short_date(self.local_date))
 
     @property
     def depth(self) -> recovery.DepthBand:
@@ -72,35 +89,51 @@ def settled_hours(course: SessionCourse) -> float | None:
 def _amount(hours: float) -> str:
     """About how long a difference is: "about 12 hours", "about 3 days"."""
     if hours < 2 * DAY:
-        whole = round(hours)
-        return f"about {whole} hour" if whole == 1 else f"about {whole} hours"
-    return f"about {round(hours / DAY)} days"
+        return ngettext("about %(num)d hour", "about %(num)d hours", round(hours))
+    return ngettext("about %(num)d day", "about %(num)d days", round(hours / DAY))
 
 
 def course_sentence(course: SessionCourse) -> str:
     """Where one session stands, e.g. Session 1 (3 May): settled at 30 hours."""
     timed = course.timed_logs()
     if not timed:
-        return f"{course.label}: no logs yet."
+        return _("%(session)s: no logs yet.", session=course.label)
     settled = settled_hours(course)
     if settled is None:
-        return f"{course.label}: not settled yet (latest log {recovery.describe_time(timed[-1][0])})."
-    return f"{course.label}: settled {recovery.describe_time(settled)}."
+        return _(
+            "%(session)s: not settled yet (latest log %(when)s).",
+            session=course.label,
+            when=recovery.describe_time(timed[-1][0]),
+        )
+    return _("%(session)s: settled %(when)s.", session=course.label, when=recovery.describe_time(settled))
 
 
 def comparison_sentence(later: SessionCourse, later_hours: float, first: SessionCourse, first_hours: float) -> str:
     """E.g. Session 3 settled about 12 hours sooner than session 1; and a word when the needle depths differ."""
     difference = first_hours - later_hours
+    numbers = dict(later=later.number, first=first.number)
     if abs(difference) < SAME_TIME_HOURS:
-        sentence = f"Session {later.number} settled at about the same time as session {first.number}."
-    else:
-        direction = "sooner" if difference > 0 else "later"
-        sentence = f"Session {later.number} settled {_amount(abs(difference))} {direction} than session {first.number}."
-    if later.depth != first.depth:
-        sentence += (
-            f" The needle depths differ ({later.depth.key} against {first.depth.key}); "
-            "deeper needles typically take longer to settle."
+        sentence = _("Session %(later)d settled at about the same time as session %(first)d.", **numbers)
+    elif difference > 0:
+        sentence = _(
+            "Session %(later)d settled %(amount)s sooner than session %(first)d.",
+            amount=_amount(abs(difference)),
+            **numbers,
         )
+    else:
+        sentence = _(
+            "Session %(later)d settled %(amount)s later than session %(first)d.",
+            amount=_amount(abs(difference)),
+            **numbers,
+        )
+    if later.depth != first.depth:
+        differ = _(
+            "The needle depths differ (%(later_depth)s against %(first_depth)s); "
+            "deeper needles typically take longer to settle.",
+            later_depth=DEPTH_WORDS[later.depth.key],
+            first_depth=DEPTH_WORDS[first.depth.key],
+        )
+        sentence = f"{sentence} {differ}"
     return sentence
 
 
@@ -112,7 +145,7 @@ def comparison_summary(courses: list[SessionCourse]) -> list[str]:
         (first, first_hours), *later = settled
         sentences += [comparison_sentence(course, hours, first, first_hours) for course, hours in later]
     sentences += [course_sentence(course) for course in courses]
-    sentences.append(SETTLED_DEFINITION)
+    sentences.append(str(SETTLED_DEFINITION))
     return sentences
 
 

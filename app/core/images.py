@@ -15,6 +15,8 @@ from pathlib import PurePath
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
+from app.core.i18n import gettext as _
+
 register_heif_opener()  # HEIC/HEIF, what iPhones take, through the maintained pillow-heif
 
 # Pillow's format name -> the file name endings such a file may have.
@@ -25,7 +27,7 @@ ACCEPTED_FORMATS = {
     "HEIF": {".heic", ".heif"},
 }
 ACCEPTED_EXTENSIONS = sorted(set().union(*ACCEPTED_FORMATS.values()))
-FORMAT_WORDS = {"JPEG": "a JPEG", "PNG": "a PNG", "WEBP": "a WebP", "HEIF": "a HEIC"}
+FORMAT_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "HEIF": "HEIC"}
 
 SCREEN_SIZE = 1600  # longest side of the copy shown on screens
 THUMBNAIL_SIZE = 320
@@ -56,17 +58,24 @@ def prepare(stream, filename: str, max_bytes: int, max_pixels: int) -> PreparedP
     """
     data = stream.read(max_bytes + 1)
     if not data:
-        raise PhotoRejected("The file is empty. Choose or take the photo again.")
+        raise PhotoRejected(_("The file is empty. Choose or take the photo again."))
     if len(data) > max_bytes:
         raise PhotoRejected(
-            f"This file is larger than {megabytes(max_bytes)}. Choose a smaller photo, or take one with the camera."
+            _(
+                "This file is larger than %(size)s. Choose a smaller photo, or take one with the camera.",
+                size=megabytes(max_bytes),
+            )
         )
     image_format = _identify(data, max_pixels)
     extension = PurePath(filename or "").suffix.lower()
     if extension and extension not in ACCEPTED_FORMATS[image_format]:
         raise PhotoRejected(
-            f"This file is {FORMAT_WORDS[image_format]} image, but its name ends in "
-            f"{extension}. Rename it to match, or choose another photo."
+            _(
+                "This file is a %(kind)s image, but its name ends in %(extension)s. "
+                "Rename it to match, or choose another photo.",
+                kind=FORMAT_NAMES[image_format],
+                extension=extension,
+            )
         )
     picture = _decode(data, max_pixels)
     width, height = _fitted(picture.size, SCREEN_SIZE)
@@ -196,15 +205,18 @@ def _jpeg(picture: Image.Image, longest: int) -> bytes:
 
 
 def _not_a_photo() -> str:
-    return "This file is not a photo we can read. Choose a JPEG, PNG, HEIC or WebP photo, or take one with the camera."
+    return _(
+        "This file is not a photo we can read. Choose a JPEG, PNG, HEIC or WebP photo, or take one with the camera."
+    )
 
 
 def _damaged() -> str:
-    return "This photo is damaged or incomplete. Take it again, or choose another copy."
+    return _("This photo is damaged or incomplete. Take it again, or choose another copy.")
 
 
 def _too_many_pixels(max_pixels: int) -> str:
-    return (
-        f"This image is too large to open safely (over {max_pixels // 1_000_000} megapixels). "
-        "Take the photo with the camera, or choose a smaller one."
+    return _(
+        "This image is too large to open safely (over %(megapixels)d megapixels). "
+        "Take the photo with the camera, or choose a smaller one.",
+        megapixels=max_pixels // 1_000_000,
     )

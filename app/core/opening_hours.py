@@ -5,11 +5,22 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
+
 # Monday first, as datetime.weekday() counts.
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-WEEKDAY_LABELS = {day: day.capitalize() for day in WEEKDAYS}
-CLOSED = "Closed"
-FORMAT_HELP = "Write the hours as 09:00-17:30, or leave it empty if the clinic is closed that day."
+WEEKDAY_LABELS = {
+    "monday": _l("Monday"),
+    "tuesday": _l("Tuesday"),
+    "wednesday": _l("Wednesday"),
+    "thursday": _l("Thursday"),
+    "friday": _l("Friday"),
+    "saturday": _l("Saturday"),
+    "sunday": _l("Sunday"),
+}
+CLOSED = _l("Closed")
+FORMAT_HELP = _l("Write the hours as 09:00-17:30, or leave it empty if the clinic is closed that day.")
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,7 @@ def parse_day(text: str | None) -> DayHours | None:
         raise ValueError(FORMAT_HELP)
     hours = DayHours(parse_clock(opens), parse_clock(closes))
     if hours.closes <= hours.opens:
-        raise ValueError("The closing time must come after the opening time, the same day.")
+        raise ValueError(_("The closing time must come after the opening time, the same day."))
     return hours
 
 
@@ -95,7 +106,7 @@ class Week:
     def today_words(self, now: datetime) -> str:
         """Today's hours for the patient, e.g. "Open today 09:00–17:30" or "Closed today"."""
         hours = self.hours_on(now)
-        return f"Open today {hours}" if hours else f"{CLOSED} today"
+        return _("Open today %(hours)s", hours=hours) if hours else _("Closed today")
 
 
 def tel_href(phone: str | None) -> str:

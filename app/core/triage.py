@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import ngettext
 from app.core.vocabulary import CONTACT, NO_LOGS, ON_TRACK, SLOWER, STATUS_WORDS
 
 # How often a patient is asked to log: the first 48 hours change by the hour,
@@ -22,12 +24,12 @@ NEED_NO_SESSION = "no_session"
 # missed check-ins, nothing logged yet, on track; patients with no session yet come last.
 NEED_ORDER = (NEED_ALERT, NEED_SLOWER, NEED_MISSED, NEED_NO_LOGS, NEED_ON_TRACK, NEED_NO_SESSION)
 NEED_LABELS = {
-    NEED_ALERT: "Open alerts",
+    NEED_ALERT: _l("Open alerts"),
     NEED_SLOWER: STATUS_WORDS[SLOWER],
-    NEED_MISSED: "Missed check-in",
+    NEED_MISSED: _l("Missed check-in"),
     NEED_NO_LOGS: STATUS_WORDS[NO_LOGS],
     NEED_ON_TRACK: STATUS_WORDS[ON_TRACK],
-    NEED_NO_SESSION: "No session yet",
+    NEED_NO_SESSION: _l("No session yet"),
 }
 
 
@@ -62,8 +64,8 @@ def describe_overdue(overdue: timedelta) -> str:
     """'5 hours overdue', '2 days overdue'."""
     hours = max(overdue // timedelta(hours=1), 1)
     if hours < 48:
-        return f"{hours} hour{'s' if hours != 1 else ''} overdue"
-    return f"{hours // 24} days overdue"
+        return ngettext("%(num)d hour overdue", "%(num)d hours overdue", hours)
+    return ngettext("%(num)d day overdue", "%(num)d days overdue", hours // 24)
 
 
 @dataclass(frozen=True)

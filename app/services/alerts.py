@@ -7,13 +7,14 @@ change to it; a practitioner acknowledges each once, with one note.
 """
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Alert, AlertFlag, TreatmentSession, utcnow
 from app.services import clinics
 
 # How urgent an episode is, in the clinic's words (its most urgent flag's severity).
-URGENCY_WORDS = {"today": "Contact today", "soon": "Follow up soon"}
+URGENCY_WORDS = {"today": _l("Contact today"), "soon": _l("Follow up soon")}
 
 
 class UnseenFlags(Exception):

@@ -11,19 +11,23 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from icalendar import Alarm, Calendar, Event
 
 from app.core.reminders import CHECKIN, IMPROVEMENT
 from app.extensions import db
 from app.models import ROLE_PATIENT, User
 from app.services import reminder_schedule
+from app.web.locale import message_locale
 
 TOKEN_BYTES = 32
 # What secrets.token_urlsafe(TOKEN_BYTES) gives: anything else is refused before a query.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 CHECKIN_LENGTH = timedelta(minutes=15)
-CHECKIN_SUMMARY = "Afterglow check-in"
-BOOKING_SUMMARY = "Afterglow: plan your next appointment"
+CHECKIN_SUMMARY = _l("Afterglow check-in")
+BOOKING_SUMMARY = _l("Afterglow: plan your next appointment")
 # Calendars re-read a subscription at their own pace; this asks for about four times a day.
 REFRESH = timedelta(hours=6)
 
@@ -78,13 +82,13 @@ def _checkin_event(item, patient, zone):
     log_url = url_for("patient.new_log", session_id=item.session_id, _external=True)
     event = Event.new(
         uid=f"{item.delivery_key}-{patient.id}@afterglow",
-        summary=CHECKIN_SUMMARY,
+        summary=str(CHECKIN_SUMMARY),
         start=start,
         end=start + CHECKIN_LENGTH,
         url=log_url,
-        description=f"Check in on Afterglow: {log_url}",
+        description=_("Check in on Afterglow: %(link)s", link=log_url),
     )
-    event.add_component(Alarm.new_display(description=CHECKIN_SUMMARY, trigger=timedelta(0)))
+    event.add_component(Alarm.new_display(description=str(CHECKIN_SUMMARY), trigger=timedelta(0)))
     return event
 
 
@@ -93,16 +97,22 @@ def _booking_event(item, patient, window):
     home = url_for("patient.home", _external=True)
     return Event.new(
         uid=f"{item.delivery_key}-{patient.id}@afterglow",
-        summary=BOOKING_SUMMARY,
+        summary=str(BOOKING_SUMMARY),
         start=opens,
         end=closes + timedelta(days=1),  # DTEND of an all-day event is the day after the last
         url=home,
-        description=f"A good time to book your next appointment with your clinic. {home}",
+        description=_("A good time to book your next appointment with your clinic. %(link)s", link=home),
     )
 
 
 def calendar_of(patient: User) -> bytes:
     """The patient's feed: each check-in (past and future) at its time in their zone, and the booking window."""
+    # A calendar app fetches the feed without the patient's cookie: their message language, not the request's.
+    with force_locale(message_locale(patient)):
+        return _calendar_of(patient)
+
+
+def _calendar_of(patient: User) -> bytes:
     zone = reminder_schedule.zone_of(patient)
     calendar = Calendar.new(
         prodid="-//Afterglow//Reminders//EN",

@@ -24,6 +24,8 @@ from pathlib import Path
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Photo, TreatmentSession
@@ -158,7 +160,7 @@ def compare(photos, before_id=None, after_id=None):
     return Comparison(photos, before, None if after is before else after)
 
 
-BEFORE_THE_SESSION = "Before the session"
+BEFORE_THE_SESSION = _l("Before the session")
 
 
 def taken_before_session(photo) -> bool:
@@ -168,7 +170,9 @@ def taken_before_session(photo) -> bool:
 
 def when_taken(photo) -> str:
     """A photo's short label: "Before the session", or the day after the session it was taken ("Day 3")."""
-    return BEFORE_THE_SESSION if taken_before_session(photo) else f"Day {photo.days_since_session}"
+    if taken_before_session(photo):
+        return str(BEFORE_THE_SESSION)
+    return _("Day %(day)d", day=photo.days_since_session)
 
 
 def comparison_or_404(patient_id, before_id=None, after_id=None):

@@ -4,6 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
 from app.core.reminders import CHECKIN, IMPROVEMENT, MAINTENANCE, NEXT_SESSION, QuietHours, Reminder
 from app.extensions import db
 from app.models import User
@@ -39,30 +43,41 @@ class Upcoming:
 def describe_what(reminder: Reminder) -> str:
     """What a reminder is for, in the page's words."""
     if reminder.kind == NEXT_SESSION:
-        return "book your next session"
+        return _("book your next session")
     if reminder.kind == MAINTENANCE:
-        return "book a maintenance session"
+        return _("book a maintenance session")
     if reminder.kind == IMPROVEMENT:
-        return f"check-in, day {reminder.day}, and how your skin compares with before the session"
+        return _("check-in, day %(day)d, and how your skin compares with before the session", day=reminder.day)
     if reminder.day == 0:
-        return "check-in, the evening of your session"
-    return f"check-in, day {reminder.day}"
+        return _("check-in, the evening of your session")
+    return _("check-in, day %(day)d", day=reminder.day)
+
+
+# A day as the reminders page says it, per language: "Wed 17 Jun" ("mié, 17 jun"), with the year if not this one.
+DAY_PATTERNS = {"en": ("EEE d MMM", "EEE d MMM y"), "es": ("EEE, d MMM", "EEE, d MMM y")}
+
+
+def _day(local: datetime, today) -> str:
+    locale = get_locale()
+    language = locale.language if locale else "en"
+    this_year, other_year = DAY_PATTERNS.get(language, DAY_PATTERNS["en"])
+    pattern = this_year if local.year == today.year else other_year
+    return format_datetime(local, pattern, tzinfo=local.tzinfo, locale=locale or "en")
 
 
 def describe_when(moment: datetime, now: datetime, zone: ZoneInfo, whole_day: bool = False) -> str:
     """'Today 19:00', 'Tomorrow 14:00', 'Wed 17 Jun 14:00' (with the year if not this one); 'From …' for a day."""
     local, today = moment.astimezone(zone), now.astimezone(zone).date()
     if whole_day:
-        return f"From {local:%a %-d %b}" + (f" {local:%Y}" if local.year != today.year else "")
+        return _("From %(day)s", day=_day(local, today))
     if local <= now:
-        return "Now"
+        return _("Now")
+    time = f"{local:%H:%M}"
     if local.date() == today:
-        day = "Today"
-    elif local.date() == today + timedelta(days=1):
-        day = "Tomorrow"
-    else:
-        day = f"{local:%a %-d %b}" + (f" {local:%Y}" if local.year != today.year else "")
-    return f"{day} {local:%H:%M}"
+        return _("Today %(time)s", time=time)
+    if local.date() == today + timedelta(days=1):
+        return _("Tomorrow %(time)s", time=time)
+    return _("%(day)s %(time)s", day=_day(local, today), time=time)
 
 
 def upcoming(patient: User, now: datetime, limit: int = UPCOMING_SHOWN) -> list[Upcoming]:

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from babel.dates import format_date
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.core import reminders
 from app.extensions import db
@@ -20,25 +24,34 @@ PLANNED_SESSIONS = tuple(range(reminders.SESSIONS_MIN, reminders.SESSIONS_MAX + 
 INTERVAL_WEEKS = tuple(range(reminders.INTERVAL_MIN_WEEKS, reminders.INTERVAL_MAX_WEEKS + 1))
 
 # Said after "This session is … (14 June)." on the patient's pages and the clinic's.
-USUAL_SPACING = (
-    f"Sessions in a series are usually {reminders.INTERVAL_MIN_WEEKS}–{reminders.INTERVAL_MAX_WEEKS} weeks apart, "
-    "to give the skin time to heal."
+USUAL_SPACING = _l(
+    "Sessions in a series are usually %(shortest)d–%(longest)d weeks apart, to give the skin time to heal.",
+    shortest=reminders.INTERVAL_MIN_WEEKS,
+    longest=reminders.INTERVAL_MAX_WEEKS,
 )
 IF_WRONG = {
-    "patient": "If the date is wrong, edit the session; if not, mention it to your clinic.",
-    "clinic": "If the date is wrong, the patient can correct it from their session page.",
+    "patient": _l("If the date is wrong, edit the session; if not, mention it to your clinic."),
+    "clinic": _l("If the date is wrong, the patient can correct it from their session page."),
+}
+# A day in words per language (CLDR patterns): "14 December 2026", "14 de diciembre de 2026".
+DAY_PATTERNS = {
+    "en": ("d MMMM y", "d MMMM"),
+    "es": ("d 'de' MMMM 'de' y", "d 'de' MMMM"),
 }
 
 
 def day_words(day: date, with_year: bool = True) -> str:
     """'14 December 2026', or '14 December' without the year."""
-    return f"{day.day} {day:%B}" + (f" {day.year}" if with_year else "")
+    locale = get_locale()
+    language = locale.language if locale else "en"
+    with_the_year, without = DAY_PATTERNS.get(language, DAY_PATTERNS["en"])
+    return format_date(day, with_the_year if with_year else without, locale=locale or "en")
 
 
 def window_words(opens: date, closes: date, today: date) -> str:
     """'12 July – 26 July': the year is said when the window leaves the current year."""
     with_year = not opens.year == closes.year == today.year
-    return f"{day_words(opens, with_year)} – {day_words(closes, with_year)}"
+    return _("%(opens)s – %(closes)s", opens=day_words(opens, with_year), closes=day_words(closes, with_year))
 
 
 @dataclass(frozen=True)
@@ -58,10 +71,14 @@ class SeriesOverview:
     def position(self) -> str:
         """'Session 2 of 4', 'Session 2', or 'Session 5 (4 were planned)'."""
         if self.planned_sessions is None:
-            return f"Session {self.sessions_done}"
+            return _("Session %(number)d", number=self.sessions_done)
         if self.sessions_done > self.planned_sessions:
-            return f"Session {self.sessions_done} ({self.planned_sessions} were planned)"
-        return f"Session {self.sessions_done} of {self.planned_sessions}"
+            return _(
+                "Session %(number)d (%(planned)d were planned)",
+                number=self.sessions_done,
+                planned=self.planned_sessions,
+            )
+        return _("Session %(number)d of %(planned)d", number=self.sessions_done, planned=self.planned_sessions)
 
 
 def overview(patient: User) -> SeriesOverview:
@@ -85,7 +102,9 @@ def overview(patient: User) -> SeriesOverview:
         )
     start, end = plan.maintenance_window
     return SeriesOverview(
-        sessions_done=plan.sessions_done, maintenance=f"{day_words(start)} to {day_words(end)}", **base
+        sessions_done=plan.sessions_done,
+        maintenance=_("%(start)s to %(end)s", start=day_words(start), end=day_words(end)),
+        **base,
     )
 
 
@@ -98,12 +117,28 @@ class TooSoon:
 
     def sentence(self, audience: str = "patient") -> str:
         """The calm notice a page shows: what was noticed, what is usual, what to do if the date is wrong."""
-        whose = "your" if audience == "patient" else "the patient's"
-        if self.gap_days == 0:
-            when = f"on the same day as {whose} previous one"
+        patient = audience == "patient"
+        if self.gap_days == 0 and patient:
+            noticed = _("This session is on the same day as your previous one (%(day)s).", day=self.previous_day)
+        elif self.gap_days == 0:
+            noticed = _(
+                "This session is on the same day as the patient's previous one (%(day)s).", day=self.previous_day
+            )
+        elif patient:
+            noticed = ngettext(
+                "This session is %(num)d day after your previous one (%(day)s).",
+                "This session is %(num)d days after your previous one (%(day)s).",
+                self.gap_days,
+                day=self.previous_day,
+            )
         else:
-            when = f"{self.gap_days} day{'s' if self.gap_days != 1 else ''} after {whose} previous one"
-        return f"This session is {when} ({self.previous_day}). {USUAL_SPACING} {IF_WRONG[audience]}"
+            noticed = ngettext(
+                "This session is %(num)d day after the patient's previous one (%(day)s).",
+                "This session is %(num)d days after the patient's previous one (%(day)s).",
+                self.gap_days,
+                day=self.previous_day,
+            )
+        return f"{noticed} {USUAL_SPACING} {IF_WRONG[audience]}"
 
 
 def too_soon(treatment: TreatmentSession) -> TooSoon | None:
