@@ -179,7 +179,9 @@ def test_the_status_over_time_lists_each_change_with_its_reasons(client, db, mak
     assert history.count("<li>") == 2
     assert "From the log of 12 Jun, 14:00:" in history and "<strong>On track</strong>" in history
     assert "From the log of 14 Jun, 14:00:" in history and "<strong>Contact your clinic</strong>" in history
-    assert "Pus" in history
+    # The latest reasons are the status's own, printed once, above it.
+    assert "<strong>Contact your clinic</strong> — for the reasons listed above." in history
+    assert "Pus or yellow crust is not part of normal healing." in page.split("Status over time", 1)[0]
 
 
 def test_the_patient_sees_the_alert_who_saw_it_when_and_the_message_never_the_private_note(client, flagged):
