@@ -240,15 +240,16 @@ class TreatmentSession(db.Model):
 
     @property
     def device_label(self) -> str:
-        return DEVICES.get(self.device, self.device)
+        # str(): the vocabulary's words are lazy; the label is read in the language of the moment.
+        return str(DEVICES.get(self.device, self.device))
 
     @property
     def area_labels(self) -> list[str]:
-        return [AREAS.get(a, a) for a in self.areas]
+        return [str(AREAS.get(a, a)) for a in self.areas]
 
     @property
     def concern_labels(self) -> list[str]:
-        return [CONCERNS.get(c, c) for c in self.concerns]
+        return [str(CONCERNS.get(c, c)) for c in self.concerns]
 
     def __repr__(self):
         return f"<TreatmentSession {self.id} {self.performed_at:%Y-%m-%d}>"
@@ -311,7 +312,7 @@ class SymptomLog(db.Model):
 
     @property
     def warning_sign_labels(self) -> list[str]:
-        return [WARNING_SIGNS[name] for name in WARNING_SIGN_COLUMNS if getattr(self, name)]
+        return [str(WARNING_SIGNS[name]) for name in WARNING_SIGN_COLUMNS if getattr(self, name)]
 
     def __repr__(self):
         return f"<SymptomLog {self.id} session={self.session_id}>"

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 from flask import current_app
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 
 from app.core.recovery import hours_between
@@ -79,10 +79,20 @@ def days_since(moment: datetime) -> int:
     return int(hours_between(moment, utcnow()) // 24)
 
 
+def stored_words(text: str) -> str:
+    """Words stored in English when they were written (an alert's reason and advice), in the reader's language.
+
+    Alerts keep the English the recovery model gave when it raised them; a sentence that is itself
+    a catalogue entry reads translated, one with numbers in it stays as stored.
+    """
+    return get_translations().gettext(text) if text else ""
+
+
 def register(app):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(stored_words, "stored_words")
     app.add_template_global(time_after)
     app.add_template_global(viewer_zone)
     app.add_template_global(STATUS_WORDS, "status_words")
