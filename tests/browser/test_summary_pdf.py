@@ -1,4 +1,4 @@
-"""Chromium's print to PDF of demo patients' summaries: one clean document, charts drawn, two A4 pages a session."""
+"""Chromium's print to PDF of demo patients' summaries: a clean document, charts drawn, two pages a session."""
 
 import io
 import re
@@ -17,9 +17,9 @@ from tests.browser.test_session_page import log_in_as
 CHART_TITLES = ("Your first week against the typical range", "Your 30-day timeline")
 
 
-def printed(page):
-    """The page printed to A4 as Chromium does it: its number of pages and its text."""
-    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+def printed(page, paper="A4"):
+    """The page printed to A4 (or Letter) as Chromium does it: its number of pages and its text."""
+    pdf = PdfReader(io.BytesIO(page.pdf(format=paper, print_background=True)))
     # NFKC undoes the ligatures Chromium prints ("ﬁ" in "first").
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in pdf.pages)))
     return len(pdf.pages), text
@@ -83,8 +83,10 @@ def test_a_red_flag_with_the_clinics_acknowledgement_prints_within_two_pages(pag
     wait_for_charts(page, 1)
 
     pages, text = printed(page)
+    letter_pages, _ = printed(page, "Letter")  # shorter than A4: the red-flag course must fit it too
 
     assert 1 <= pages <= 2
+    assert 1 <= letter_pages <= 2
     assert "Contact your clinic" in text
     assert "Afterglow Demo Clinic was alerted on" in text
     assert "Seen by Dr Demo Practitioner on" in text
