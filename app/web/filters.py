@@ -4,7 +4,7 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 from flask import current_app
-from flask_babel import get_locale, get_translations, ngettext
+from flask_babel import format_decimal, get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 
 from app.core.recovery import hours_between
@@ -79,6 +79,11 @@ def days_since(moment: datetime) -> int:
     return int(hours_between(moment, utcnow()) // 24)
 
 
+def decimal(value: float) -> str:
+    """A number as the reader's language writes it, up to two decimals: 0.5 in English, 0,5 in Spanish."""
+    return format_decimal(value, format="0.##")
+
+
 def stored_words(text: str) -> str:
     """Words stored in English when they were written (an alert's reason and advice), in the reader's language.
 
@@ -93,6 +98,7 @@ def register(app):
     app.jinja_env.lstrip_blocks = True
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(stored_words, "stored_words")
+    app.add_template_filter(decimal, "decimal")
     app.add_template_global(time_after)
     app.add_template_global(viewer_zone)
     app.add_template_global(STATUS_WORDS, "status_words")

@@ -88,3 +88,12 @@ def test_the_home_page_leads_to_the_summary_and_to_sharing_with_a_doctor(patient
     home = patient_client.get("/", headers=SPANISH).get_data(as_text=True)
     assert 'href="/summary">Resumen para imprimir</a>' in home
     assert 'href="/sharing/links/new">Compartir con un médico</a>' in home
+
+
+def test_numbers_are_written_the_spanish_way(patient_client, make_session, patient):
+    treatment = make_session(patient, hours_ago=30, needle_depth_mm=1.5)
+    home = patient_client.get("/", headers=SPANISH).get_data(as_text=True)
+    assert "1,5 mm" in home
+    assert "1.5 mm" in patient_client.get("/").get_data(as_text=True)
+    page = patient_client.get(f"/sessions/{treatment.id}", headers=SPANISH).get_data(as_text=True)
+    assert "1,5 mm" in page
