@@ -96,7 +96,8 @@ def build_summary(
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
     now = utcnow()
-    chart_audience = charts.CLINIC if audience == "clinic" else charts.PATIENT
+    # A doctor reads about the patient, as the clinic does: "the patient", never "you".
+    chart_audience = charts.PATIENT if audience == "patient" else charts.CLINIC
     if audience == "clinic" and clinic_id is not None:
         clinic_name = db.session.scalar(sa.select(Clinic.name).where(Clinic.id == clinic_id))
     else:

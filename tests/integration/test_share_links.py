@@ -75,6 +75,9 @@ def test_a_link_to_one_session_shows_that_session_only_to_a_fresh_browser(
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert "<form" not in page.split("<main", 1)[1]  # read-only: nothing to send
+    # Written about the patient for the doctor, not to the patient.
+    assert "First week against the typical range" in page
+    assert "Your first week" not in page
 
 
 def test_a_link_to_the_series_shows_every_session(patient_client, doctor, sessions):
