@@ -92,7 +92,8 @@ redis-deps:
 		fi; \
 	fi
 
-# The whole suite on SQLite; then again on PostgreSQL when TEST_POSTGRES_URL is set (.ci/run sets it).
+# The whole suite on SQLite; then again on PostgreSQL when TEST_POSTGRES_URL is set (.ci/run sets it),
+# all but tests/unit: the pure core never touches a database, so a second run of it proves nothing new.
 # Lint and format are checked first: a style slip fails in seconds, not after the suite.
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
@@ -109,7 +110,7 @@ test: lint $(VENV)/.dev-installed catalogs browser-deps redis-deps
 	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4
 	@if [ -n "$${TEST_POSTGRES_URL:-}" ]; then \
 		echo "== The same suite on PostgreSQL =="; \
-		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4; \
+		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --ignore=tests/unit; \
 	fi
 
 test-fast: $(VENV)/.dev-installed catalogs redis-deps

@@ -8,14 +8,17 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 import time_machine
+from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import Phase, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 from sqlalchemy.schema import CreateIndex, CreateTable
 from werkzeug.datastructures import FileStorage
+from werkzeug.routing.rules import Rule
 
 from app.extensions import db as _db
 from app.factory import create_app
@@ -73,6 +76,51 @@ def _database_of_this_worker():
 
 
 _database_of_this_worker()
+
+
+# Speed only: every test builds a new app, and each app compiled its ~150 URL builders and every
+# template it renders again (a tenth of a second per test). A running server does that once; here
+# the compiled code is shared between the apps of one test process. Both are keyed by what they
+# are compiled from, so a changed rule or template is compiled afresh.
+class _SharedTemplateCode(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in memory for every app of this process."""
+
+    def __init__(self):
+        self._code = {}
+
+    def load_bytecode(self, bucket):
+        if (code := self._code.get((bucket.key, bucket.checksum))) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._code[(bucket.key, bucket.checksum)] = bucket.bytecode_to_string()
+
+
+_template_code = _SharedTemplateCode()
+_create_jinja_environment = Flask.create_jinja_environment
+
+
+def _jinja_environment_sharing_compiled_templates(self):
+    environment = _create_jinja_environment(self)
+    environment.bytecode_cache = _template_code
+    return environment
+
+
+Flask.create_jinja_environment = _jinja_environment_sharing_compiled_templates
+_compile_builder = Rule._compile_builder
+_url_builders = {}
+
+
+def _shared_url_builder(self, append_unknown=True):
+    # The builder's code depends on the rule's parts and defaults only (it reads converters through self).
+    defaults = tuple(sorted((key, repr(value)) for key, value in (self.defaults or {}).items()))
+    key = (self.rule, tuple(self._trace), defaults, append_unknown)
+    if key not in _url_builders:
+        _url_builders[key] = _compile_builder(self, append_unknown)
+    return _url_builders[key]
+
+
+Rule._compile_builder = _shared_url_builder
 
 PASSWORD = "correct-horse-battery-staple"
 # Every test runs at this moment unless it travels elsewhere.
