@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  // The page's words for this script, in its language (templates/_js_strings.html, in every page);
+  // The page's words for the scripts, in its language (templates/_js_strings.html, in every page);
   // t("key", {num: 2}) fills the %(num)s placeholders.
   var STRINGS = {};
   try { STRINGS = JSON.parse(document.getElementById("js-strings").textContent) || {}; } catch (e) { STRINGS = {}; }
@@ -11,6 +11,8 @@
     Object.keys(values || {}).forEach(function (name) { text = text.split("%(" + name + ")s").join(String(values[name])); });
     return text;
   }
+  // photos.js and push.js read their words through it too (app.js runs first: every page loads it, deferred, ahead of them).
+  window.afterglowText = t;
 
   // Tell the server the phone's time zone so "21:30" means 21:30 where the patient is.
   // Read as the form is sent, not as the page loads: the first Intl call takes

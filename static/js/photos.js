@@ -3,15 +3,7 @@
 (function () {
   "use strict";
 
-  // The page's words for this script, in its language (templates/_js_strings.html, in every page);
-  // t("key", {num: 2}) fills the %(num)s placeholders.
-  var STRINGS = {};
-  try { STRINGS = JSON.parse(document.getElementById("js-strings").textContent) || {}; } catch (e) { STRINGS = {}; }
-  function t(key, values) {
-    var text = STRINGS[key] || "";
-    Object.keys(values || {}).forEach(function (name) { text = text.split("%(" + name + ")s").join(String(values[name])); });
-    return text;
-  }
+  var t = window.afterglowText;  // static/js/app.js: the words of templates/_js_strings.html
 
   // Before/after slider: the before photo on the left of a divider, the after photo on its
   // right, and a range input right under it whose thumb is the divider's handle. The frame

@@ -2,15 +2,7 @@
 // Every state says what is true in words; a browser without push, or a refusal, never leaves the page waiting.
 (function () {
   "use strict";
-  // The page's words for this script, in its language (templates/_js_strings.html, in every page);
-  // t("key", {num: 2}) fills the %(num)s placeholders.
-  var STRINGS = {};
-  try { STRINGS = JSON.parse(document.getElementById("js-strings").textContent) || {}; } catch (e) { STRINGS = {}; }
-  function t(key, values) {
-    var text = STRINGS[key] || "";
-    Object.keys(values || {}).forEach(function (name) { text = text.split("%(" + name + ")s").join(String(values[name])); });
-    return text;
-  }
+  var t = window.afterglowText;  // static/js/app.js: the words of templates/_js_strings.html
   var box = document.querySelector("[data-push-device]");
   if (!box) { return; }
   var state = box.querySelector("[data-push-state]");
