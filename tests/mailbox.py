@@ -1,11 +1,19 @@
 """Reading the emails the app wrote to its outbox folder, or sent to the tests' SMTP server."""
 
+import contextlib
 import email
 import re
+from dataclasses import dataclass, field
 from email import policy
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+from tests.servers import free_port
+
+SMTP_USER, SMTP_PASSWORD = "afterglow", "smtp-secret-for-tests"
 _LINK = re.compile(r"https?://\S+")
 
 
@@ -55,3 +63,41 @@ class Outbox:
     def link(self, to):
         """The path of the first link in the one email to ``to``."""
         return path_of(links_in(self.only(to))[0])
+
+
+@dataclass
+class ReceivingServer:
+    """What the SMTP server received: each message, and the name it logged in with."""
+
+    port: int = 0
+    messages: list = field(default_factory=list)
+    logins: list = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(parse(envelope.original_content or envelope.content))
+        return "250 Message accepted for delivery"
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        ok = auth_data.login.decode() == SMTP_USER and auth_data.password.decode() == SMTP_PASSWORD
+        if ok:
+            self.logins.append(auth_data.login.decode())
+        return AuthResult(success=ok, handled=False)  # aiosmtpd answers 535 on a wrong password
+
+    def take(self, to):
+        taken = [message for message in self.messages if message["To"] == to]
+        self.messages = [message for message in self.messages if message["To"] != to]
+        return taken
+
+
+@contextlib.contextmanager
+def receiving_smtp_server():
+    """An SMTP server in a thread that keeps what it receives; AUTH without TLS, as on a test network."""
+    received = ReceivingServer(port=free_port())
+    controller = Controller(
+        received, hostname="127.0.0.1", port=received.port, authenticator=received.authenticate, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        yield received
+    finally:
+        controller.stop()

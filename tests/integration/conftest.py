@@ -1,18 +1,12 @@
 """Mail for integration tests: the outbox folder, and a real SMTP server (aiosmtpd) on a free port."""
 
-import socket
 import threading
-from dataclasses import dataclass, field
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 
 from app.cli import send_pass
 from tests.conftest import log_in
-from tests.mailbox import Outbox, parse
-
-SMTP_USER, SMTP_PASSWORD = "afterglow", "smtp-secret-for-tests"
+from tests.mailbox import SMTP_PASSWORD, SMTP_USER, Outbox, receiving_smtp_server
 
 
 @pytest.fixture
@@ -20,48 +14,11 @@ def outbox(app):
     return Outbox(app.config["MAIL_OUTBOX"])
 
 
-@dataclass
-class ReceivingServer:
-    """What the SMTP server received: each message, and the name it logged in with."""
-
-    port: int = 0
-    messages: list = field(default_factory=list)
-    logins: list = field(default_factory=list)
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(parse(envelope.original_content or envelope.content))
-        return "250 Message accepted for delivery"
-
-    def authenticate(self, server, session, envelope, mechanism, auth_data):
-        ok = auth_data.login.decode() == SMTP_USER and auth_data.password.decode() == SMTP_PASSWORD
-        if ok:
-            self.logins.append(auth_data.login.decode())
-        return AuthResult(success=ok, handled=False)  # aiosmtpd answers 535 on a wrong password
-
-    def take(self, to):
-        taken = [message for message in self.messages if message["To"] == to]
-        self.messages = [message for message in self.messages if message["To"] != to]
-        return taken
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
     """An SMTP server in a thread that keeps what it receives; AUTH without TLS, as on a test network."""
-    received = ReceivingServer(port=free_port())
-    controller = Controller(
-        received, hostname="127.0.0.1", port=received.port, authenticator=received.authenticate, auth_require_tls=False
-    )
-    controller.start()
-    try:
+    with receiving_smtp_server() as received:
         yield received
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from app.models import Alert, Delivery, User, utcnow
 from app.services import logbook
 from tests.conftest import NOW, log_in
-from tests.integration.conftest import free_port, two_senders_at_once
+from tests.integration.conftest import two_senders_at_once
 from tests.integration.test_reminders_sending import PUBLIC, deliveries, health_words_in, send_reminders
 from tests.mailbox import links_in, path_of, text_of
+from tests.servers import free_port
 
 DOCTOR, COLLEAGUE = "doc@glow.example", "colleague@glow.example"
 

@@ -25,8 +25,9 @@ from app.core import vocabulary
 from app.models import Delivery, TreatmentSession, User
 from app.services import reminders
 from tests.conftest import NOW, log_in
-from tests.integration.conftest import ReceivingServer, free_port, two_senders_at_once
-from tests.mailbox import links_in, parse, text_of
+from tests.integration.conftest import two_senders_at_once
+from tests.mailbox import ReceivingServer, links_in, parse, text_of
+from tests.servers import free_port
 
 PUBLIC = "https://afterglow.example.com"
 ROOT = Path(__file__).resolve().parents[2]

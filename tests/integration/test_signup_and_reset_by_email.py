@@ -15,8 +15,8 @@ from app.models import INVITE_PATIENT, INVITE_PRACTITIONER, CareLink, Invite, Us
 from app.services import mail
 from app.services.clinics import active_link, create_invite
 from tests.conftest import PASSWORD, FreshContextClient, log_in, make_config
-from tests.integration.conftest import SMTP_USER, free_port
-from tests.mailbox import links_in, path_of, text_of
+from tests.mailbox import SMTP_USER, links_in, path_of, text_of
+from tests.servers import free_port
 
 STRONG = "violet-tugboat-marmalade"
 NEW_PASSWORD = "quartz-pelican-lantern"

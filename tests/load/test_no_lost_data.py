@@ -25,7 +25,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -48,6 +47,7 @@ from app.extensions import db
 from app.factory import create_app
 from app.models import ROLE_PATIENT, SymptomLog, TreatmentSession, User, utcnow
 from tests.conftest import PASSWORD, make_config
+from tests.servers import FromAddress, free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,12 +70,6 @@ INPUT_VALUE = re.compile(r'\bvalue="([^"]+)"')
 
 
 # --- The server ----------------------------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class GunicornServer:
@@ -250,18 +244,6 @@ def integrity_check(sqlite_path):
 # --- The clients ---------------------------------------------------------------------------------
 
 
-class SourceAddressAdapter(requests.adapters.HTTPAdapter):
-    """Connections from one local address, as each phone has its own."""
-
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 class PatientClient:
     """One patient's phone: its own address and cookies, logged in, holding the log form's CSRF token."""
 
@@ -270,7 +252,7 @@ class PatientClient:
         self.patient = patient
         self.session_path = f"/sessions/{patient.session_id}"
         self.http = requests.Session()
-        self.http.mount("http://", SourceAddressAdapter(patient.address))
+        self.http.mount("http://", FromAddress(patient.address))
         self.csrf_token = None
         self.sent = {}  # note -> the form sent, so a resend is exactly the same log
 

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.factory import create_app
 from app.services import accounts, logbook
 from tests.conftest import make_config
-from tests.integration.conftest import free_port
+from tests.servers import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "serve-script-test-key"

@@ -17,45 +17,18 @@ the same server let 40 tries through, and a reload forgot them all.
 """
 
 import os
-import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import psutil
 import pytest
 import requests
-from requests.adapters import HTTPAdapter
 
 from app.extensions import db
 from app.factory import create_app
 from app.models import ROLE_PATIENT, User
 from tests.conftest import PASSWORD, make_config
+from tests.servers import FromAddress, Gunicorn, csrf_token_in, redis_server
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4  # as `make run`
-READY_TIMEOUT = 30
-CSRF_INPUT = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*\bvalue="([^"]+)"')
 ACCOUNTS = ("one-address@example.com", "many-addresses@example.com", "after-reload@example.com")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(check, what, timeout=READY_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"{what} within {timeout} s")
 
 
 # --- Redis ---------------------------------------------------------------------------------------
@@ -63,45 +36,8 @@ def wait_until(check, what, timeout=READY_TIMEOUT):
 
 @pytest.fixture
 def redis_url(tmp_path):
-    """A redis-server of our own on a free port, keeping nothing on disk."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail("redis-server is missing: .ci/run installs it (apt-get install redis-server)")
-        pytest.skip("redis-server is not installed (make test installs it when run as root)")
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-
-        def answers():
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-                    connection.sendall(b"PING\r\n")
-                    return connection.recv(16).startswith(b"+PONG")
-            except OSError:
-                return False
-
-        wait_until(answers, "redis-server did not answer")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 # --- The server ----------------------------------------------------------------------------------
@@ -126,70 +62,6 @@ def database_url(tmp_path):
             db.engine.dispose()
 
 
-class Gunicorn:
-    def __init__(self, env, log_path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(WORKERS),
-            "wsgi:app",
-        ]
-        with open(log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                command,
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self.master = psutil.Process(self.process.pid)
-        self.wait_ready()
-
-    def workers(self):
-        return {child.pid for child in self.master.children()}
-
-    def wait_ready(self):
-        def ready():
-            if self.process.poll() is not None:
-                pytest.fail(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
-            try:
-                return len(self.workers()) == WORKERS and requests.get(f"{self.url}/healthz", timeout=2).ok
-            except requests.RequestException:
-                return False
-
-        wait_until(ready, "gunicorn did not answer")
-
-    def reload(self):
-        """SIGHUP: gunicorn starts new workers and stops the old ones, as a deploy does."""
-        old = self.workers()
-        os.kill(self.process.pid, signal.SIGHUP)
-        wait_until(
-            lambda: not (self.workers() & old) and len(self.workers()) == WORKERS, "the workers were not replaced"
-        )
-        self.wait_ready()
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-
-    def log_tail(self, lines=40):
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-
 @pytest.fixture
 def start_server(database_url, tmp_path):
     servers = []
@@ -203,7 +75,7 @@ def start_server(database_url, tmp_path):
             FLASK_RATELIMIT_ENABLED="true",
             **environment,
         )
-        servers.append(Gunicorn(env, tmp_path / "gunicorn.log"))
+        servers.append(Gunicorn(env, tmp_path / "gunicorn.log", workers=WORKERS))
         return servers[-1]
 
     yield start
@@ -212,17 +84,6 @@ def start_server(database_url, tmp_path):
 
 
 # --- Clients -------------------------------------------------------------------------------------
-
-
-class FromAddress(HTTPAdapter):
-    """Connections made from this loopback address (any 127.0.0.x works on Linux without set-up)."""
-
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs, source_address=(self.address, 0))
 
 
 class Browser:
@@ -234,7 +95,7 @@ class Browser:
         self.http.mount("http://", FromAddress(address))
         page = self.http.get(f"{server.url}/auth/login", timeout=10)
         assert page.status_code == 200, page.status_code
-        self.csrf_token = CSRF_INPUT.search(page.text).group(1)
+        self.csrf_token = csrf_token_in(page.text)
 
     def log_in(self, email, password):
         response = self.http.post(
