@@ -12,7 +12,7 @@ THREADS ?= 1
 # Compiled translations (.mo) are built here from the committed .po catalogues, never committed.
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: translations catalogs run dev test test-fast lint format explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos audit static-compressed redis-deps plotly-bundle mutation clean
+.PHONY: translations catalogs run dev test test-system test-fast lint format explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos audit static-compressed redis-deps plotly-bundle mutation clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -106,15 +106,26 @@ format: $(VENV)/.dev-installed
 
 # pytest-xdist runs the tests on every core, up to 4 (each worker has its own PostgreSQL database).
 TEST_WORKERS ?= auto
+# Then, on PostgreSQL only, the system tests (tests/system: several real servers as one system).
 test: lint $(VENV)/.dev-installed catalogs browser-deps redis-deps
-	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --ignore=tests/system
 	@if [ -n "$${TEST_POSTGRES_URL:-}" ]; then \
 		echo "== The same suite on PostgreSQL =="; \
-		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --ignore=tests/unit; \
+		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 \
+			--ignore=tests/unit --ignore=tests/system \
+		&& $(MAKE) --no-print-directory test-system; \
+	else \
+		echo "== TEST_POSTGRES_URL is not set: the system tests (make test-system) need PostgreSQL =="; \
 	fi
 
+# Two app servers (gunicorn) on one PostgreSQL, one Redis and one photo store, as a load balancer sees them.
+test-system: $(VENV)/.dev-installed catalogs redis-deps
+	@echo "== System tests: several servers, one PostgreSQL =="
+	TEST_DATABASE_URL="$${TEST_POSTGRES_URL:?set TEST_POSTGRES_URL to a PostgreSQL database}" \
+		$(PY) -m pytest -p no:xdist tests/system
+
 test-fast: $(VENV)/.dev-installed catalogs redis-deps
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser" --ignore=tests/system
 
 # `make test` draws the same property-test examples every run (tests/conftest.py). This looks for new
 # failures: the property tests only, with fresh random examples, round after round until MINUTES are

@@ -1,5 +1,6 @@
 """The application factory: create_app() and the named steps it takes."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -18,7 +19,8 @@ def create_app(config=None):
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        # Each app server keeps its own instance/ folder; AFTERGLOW_INSTANCE_PATH runs several from one checkout.
+        instance_path=os.environ.get("AFTERGLOW_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
         instance_relative_config=True,
     )
     app.request_class = AfterglowRequest
