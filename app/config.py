@@ -69,6 +69,7 @@ class Config:
     PHOTO_STORAGE_URL = None
     S3_ENDPOINT_URL = None
     S3_REGION = None
+    S3_MAX_ATTEMPTS = 3  # each S3 request, retried with backoff (connect timeout 5 s, read timeout 15 s)
     PHOTO_MAX_BYTES = 15 * 1024 * 1024  # the largest photo file accepted, with a message beyond
     # A request carrying a photo may be this large, so a file somewhat over PHOTO_MAX_BYTES
     # still reaches the form and gets its message there; anything larger answers 413.

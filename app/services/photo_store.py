@@ -10,8 +10,6 @@ at rest), a write appears whole or not at all, and nothing but the app's access-
 them. A store that cannot be reached raises StoreUnavailable, which the app answers with a 503 page.
 """
 
-import base64
-import hashlib
 import logging
 import os
 import threading
@@ -99,8 +97,8 @@ class S3Store:
 
     def write(self, file_key, variant, data: bytes) -> None:
         # A PUT is atomic: the object appears whole or not at all. No ACL is sent, so the object
-        # is private to the bucket's owner; S3 checks the SHA-256 and refuses a damaged upload.
-        checksum = base64.b64encode(hashlib.sha256(data).digest()).decode()
+        # is private to the bucket's owner. botocore sends the bytes' SHA-256, S3 refuses an upload
+        # that does not match it and keeps it with the object.
         with _store_errors("write"):
             self.client.put_object(
                 Bucket=self.bucket,
@@ -108,7 +106,7 @@ class S3Store:
                 Body=data,
                 ContentType="image/jpeg",
                 ServerSideEncryption="AES256",
-                ChecksumSHA256=checksum,
+                ChecksumAlgorithm="SHA256",
             )
 
     def read(self, file_key, variant) -> bytes:
@@ -181,9 +179,9 @@ _clients = {}
 _clients_lock = threading.Lock()
 
 
-def s3_client(endpoint_url=None, region=None):
+def s3_client(endpoint_url=None, region=None, max_attempts=3):
     """One boto3 client per endpoint and region for the whole process (boto3 clients are thread-safe)."""
-    key = (endpoint_url, region)
+    key = (endpoint_url, region, max_attempts)
     with _clients_lock:
         if key not in _clients:
             import boto3  # only when S3 is configured: the local store needs none of it
@@ -192,9 +190,7 @@ def s3_client(endpoint_url=None, region=None):
             config = Config(
                 connect_timeout=5,
                 read_timeout=15,
-                retries={"max_attempts": 3, "mode": "standard"},
-                # S3 computes and checks a checksum of every upload that carries one (ours: SHA-256).
-                request_checksum_calculation="when_required",
+                retries={"max_attempts": max_attempts, "mode": "standard"},
             )
             session = boto3.session.Session()
             _clients[key] = session.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
@@ -207,7 +203,9 @@ def store():
     url = config.get("PHOTO_STORAGE_URL") or ""
     if url.startswith("s3://"):
         bucket, _, prefix = url.removeprefix("s3://").partition("/")
-        client = s3_client(config.get("S3_ENDPOINT_URL") or None, config.get("S3_REGION") or None)
+        client = s3_client(
+            config.get("S3_ENDPOINT_URL") or None, config.get("S3_REGION") or None, config.get("S3_MAX_ATTEMPTS") or 3
+        )
         return S3Store(client, bucket, prefix)
     folder = url.removeprefix("file://") or config["UPLOAD_FOLDER"] or Path(current_app.instance_path) / "uploads"
     return LocalStore(Path(folder))
