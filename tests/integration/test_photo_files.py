@@ -23,6 +23,12 @@ from tests.conftest import store_photo
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture
+def app_config():
+    """The local folder's own tests: on disk even under TEST_PHOTO_STORE=s3 (test_photo_store_s3.py has S3's)."""
+    return {"PHOTO_STORAGE_URL": None}
+
+
 def noisy_jpeg(size=(1600, 1200)):
     """A photo whose screen copy is large (noise does not compress) and whose thumbnail is small."""
     out = io.BytesIO()
