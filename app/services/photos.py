@@ -30,9 +30,8 @@ from flask_babel import lazy_gettext as _l
 from app.core.images import PhotoRejected
 from app.extensions import db
 from app.models import Photo, TreatmentSession
-from app.services.photo_store import VARIANTS, StoreUnavailable, store
-
-__all__ = ["VARIANTS", "StoreUnavailable"]
+from app.services.photo_store import VARIANTS as VARIANTS  # the copies kept of each photo
+from app.services.photo_store import StoreUnavailable, store
 
 log = logging.getLogger(__name__)
 
