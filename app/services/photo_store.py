@@ -190,7 +190,7 @@ def s3_client(endpoint_url=None, region=None, max_attempts=3):
             config = Config(
                 connect_timeout=5,
                 read_timeout=15,
-                retries={"max_attempts": max_attempts, "mode": "standard"},
+                retries={"total_max_attempts": max_attempts, "mode": "standard"},  # the first try included
             )
             session = boto3.session.Session()
             _clients[key] = session.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)

@@ -109,3 +109,14 @@ def test_deleting_the_account_removes_partial_files_a_crash_left(app, db, patien
 
     personal_data.delete_patient(patient)
     assert list(screen.parent.iterdir()) == []
+
+
+def test_a_path_as_the_storage_url_is_the_local_folder(app, treatment, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    app.config["PHOTO_STORAGE_URL"] = str(elsewhere)
+    photo = store_photo(treatment)
+    assert sorted(path.name for path in elsewhere.iterdir()) == [
+        f"{photo.file_key}-screen.jpg",
+        f"{photo.file_key}-thumb.jpg",
+    ]
+    assert not (tmp_path / "uploads").exists()

@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from app.core import images
+from app.factory import create_app
 from app.models import Photo, SymptomLog
 from app.services import personal_data, photos
 from app.services.photo_store import S3Store, StoreUnavailable, store
@@ -231,3 +232,18 @@ def test_an_unreachable_store_answers_a_page_never_a_500(app, db, patient, clien
 
     deleted = client.post(f"/photos/{photo.id}/delete")  # the row goes; the file is logged for the operator
     assert deleted.status_code == 302
+
+
+def test_the_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("FLASK_PHOTO_STORAGE_URL", "s3://clinic-photos/eu/photos")
+    monkeypatch.setenv("FLASK_S3_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("FLASK_S3_REGION", "eu-west-1")
+    monkeypatch.setenv("FLASK_S3_MAX_ATTEMPTS", "2")
+    configured = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with configured.app_context():
+        photo_store = store()
+    assert (photo_store.bucket, photo_store.prefix) == ("clinic-photos", "eu/photos")
+    assert photo_store.key_for("abc", "thumb") == "eu/photos/abc-thumb.jpg"
+    assert photo_store.client.meta.endpoint_url == "http://127.0.0.1:9"
+    assert photo_store.client.meta.region_name == "eu-west-1"
+    assert photo_store.client.meta.config.retries == {"total_max_attempts": 2, "mode": "standard"}
