@@ -210,8 +210,9 @@ def closed_port():
         return sock.getsockname()[1]
 
 
-def test_an_unreachable_store_answers_a_page_never_a_500(app, db, patient, client, treatment):
+def test_an_unreachable_store_answers_a_page_never_a_500(app, db, patient, client, treatment, caplog):
     photo = store_photo(treatment)
+    file_key, email = photo.file_key, patient.email
     log_in(client, patient)
     # Nothing listens there: each request is refused at once (one attempt, no backoff, to stay quick).
     app.config.update(S3_ENDPOINT_URL=f"http://127.0.0.1:{closed_port()}", S3_MAX_ATTEMPTS=1)
@@ -230,8 +231,11 @@ def test_an_unreachable_store_answers_a_page_never_a_500(app, db, patient, clien
     db.session.rollback()
     assert db.session.scalars(sa.select(Photo.id)).all() == [photo.id]
 
-    deleted = client.post(f"/photos/{photo.id}/delete")  # the row goes; the file is logged for the operator
+    deleted = client.post(f"/photos/{photo.id}/delete")  # the row goes; its files are logged for the operator
     assert deleted.status_code == 302
+    left_behind = [record.getMessage() for record in caplog.records if "left behind" in record.getMessage()]
+    assert left_behind == [f"Photo files left behind for the operator to delete: {file_key}"]
+    assert email not in caplog.text
 
 
 def test_the_settings_come_from_the_environment(monkeypatch):
