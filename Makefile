@@ -12,7 +12,7 @@ THREADS ?= 1
 # Compiled translations (.mo) are built here from the committed .po catalogues, never committed.
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: translations catalogs run dev test test-system test-fast lint format explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos audit static-compressed redis-deps plotly-bundle mutation clean
+.PHONY: translations catalogs run dev test test-system test-s3 test-fast lint format explore browser-deps demo migrate bench bench-dashboard bench-lighthouse bench-dash bench-time-to-chart bench-load bench-photos audit static-compressed redis-deps plotly-bundle mutation clean
 
 $(VENV)/bin/python:
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -126,6 +126,17 @@ test-system: $(VENV)/.dev-installed catalogs redis-deps
 
 test-fast: $(VENV)/.dev-installed catalogs redis-deps
 	$(PY) -m pytest -m "not browser" --ignore=tests/system
+
+# The photo tests with the photos in S3 instead of the local folder: TEST_PHOTO_STORE=s3 gives every test
+# app a bucket prefix on moto's S3 server (one per test process, tests/s3_server.py); deletion included.
+S3_PHOTO_TESTS := tests/integration/test_photo_store_s3.py tests/integration/test_photos.py \
+	tests/integration/test_fhir_export.py tests/integration/test_one_write_path.py \
+	tests/integration/test_concurrent_deletes.py tests/integration/test_share_links.py \
+	tests/integration/test_my_data_and_backup.py tests/browser/test_photos_flow.py tests/browser/test_share_link.py
+test-s3: $(VENV)/.dev-installed catalogs browser-deps
+	TEST_PHOTO_STORE=s3 $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 $(S3_PHOTO_TESTS)
+	TEST_PHOTO_STORE=s3 $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 -k photo \
+		tests/integration/test_access_matrix.py tests/integration/test_hostile_input.py
 
 # `make test` draws the same property-test examples every run (tests/conftest.py). This looks for new
 # failures: the property tests only, with fresh random examples, round after round until MINUTES are

@@ -61,8 +61,15 @@ class Config:
 
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # every form but the ones with a photo
 
-    # Photos: kept in UPLOAD_FOLDER (instance/uploads when unset), never under static/.
+    # Photos: kept in UPLOAD_FOLDER (instance/uploads when unset), never under static/; or, with
+    # PHOTO_STORAGE_URL=s3://bucket/prefix, in that private bucket (app/services/photo_store.py).
+    # The S3 endpoint and region come from boto3's own settings (AWS_ENDPOINT_URL, AWS_DEFAULT_REGION)
+    # unless S3_ENDPOINT_URL / S3_REGION are set; credentials always from boto3's chain.
     UPLOAD_FOLDER = None
+    PHOTO_STORAGE_URL = None
+    S3_ENDPOINT_URL = None
+    S3_REGION = None
+    S3_MAX_ATTEMPTS = 3  # each S3 request, retried with backoff (connect timeout 5 s, read timeout 15 s)
     PHOTO_MAX_BYTES = 15 * 1024 * 1024  # the largest photo file accepted, with a message beyond
     # A request carrying a photo may be this large, so a file somewhat over PHOTO_MAX_BYTES
     # still reaches the form and gets its message there; anything larger answers 413.

@@ -24,7 +24,7 @@ from app.extensions import db as _db
 from app.factory import create_app
 from app.models import ROLE_PATIENT, ROLE_PRACTITIONER, CareLink, Clinic, SymptomLog, TreatmentSession, User
 from app.services import logbook
-from tests import sample_images
+from tests import s3_server, sample_images
 
 # Property tests. `make test` and CI ("ci", loaded here): the same examples on every run
 # (derandomized, no example database), so the suite never goes red by chance; every example that
@@ -128,6 +128,21 @@ NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 _emails = itertools.count(1)
 
 
+def _photo_store_config(tmp_path):
+    """TEST_PHOTO_STORE=s3 (make test-s3): photos in moto's S3 server instead of the local folder.
+
+    One server and bucket per test process; each test its own prefix (from its tmp_path, so a
+    second app of the same test shares it), so "the store is empty" means this test's photos.
+    """
+    if os.environ.get("TEST_PHOTO_STORE") != "s3":
+        return {}
+    return {
+        "PHOTO_STORAGE_URL": f"s3://{s3_server.bucket()}/photos/{tmp_path.name}",
+        "S3_ENDPOINT_URL": s3_server.endpoint(),
+        "S3_REGION": s3_server.REGION,
+    }
+
+
 def make_config(tmp_path, **overrides):
     config = {
         "TESTING": True,
@@ -138,6 +153,7 @@ def make_config(tmp_path, **overrides):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # fast; scrypt is tested on its own
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "MAIL_OUTBOX": str(tmp_path / "outbox"),  # no MAIL_SERVER: emails are files there (tests/mailbox.py)
+        **_photo_store_config(tmp_path),
     }
     config.update(overrides)
     return config

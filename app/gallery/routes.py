@@ -70,7 +70,7 @@ def photo_file(photo_id, variant):
     photo = viewable_photo_or_404(photo_id)
     try:
         # Read whole (a few hundred KB at most): no file is left open if the viewer goes away.
-        data = photo_service.path_for(photo.file_key, variant).read_bytes()
+        data = photo_service.read_file(photo.file_key, variant)
     except FileNotFoundError:
         abort(404)
     return Response(

@@ -47,12 +47,11 @@ class _PhotoReader:
         self.budget = budget
 
     def __call__(self, photo):
-        path = photos.path_for(photo.file_key, "screen")
         try:
-            size = path.stat().st_size
+            size = photos.file_size(photo.file_key, "screen")
             data = None
             if self.with_data and size <= self.budget:
-                data = path.read_bytes()
+                data = photos.read_file(photo.file_key, "screen")
                 self.budget -= len(data)
         except FileNotFoundError:  # never expected (files go first, rows after); the link still says which
             size = data = None

@@ -7,92 +7,103 @@ A photo's files are written before its row and removed if the row is not
 stored; they are removed after the row is deleted. So no row ever points to
 a missing file, and a failed save leaves nothing behind.
 
-Files: a private folder (instance/uploads by default), never under static/.
+Files: app.services.photo_store, a private local folder (instance/uploads by default, never
+under static/) or, when PHOTO_STORAGE_URL says s3://, a private bucket.
 
 Files are named by a random key, written whole (a crash never leaves half a
 photo under a photo's name, and a failed write leaves no partial file) and
-readable by the app's own user only. The database row is the
-only way to a file, and app.gallery.access decides who may follow it.
+readable by the app alone. The database row is the only way to a file, and
+app.gallery.access decides who may follow it.
 """
 
-import os
+import logging
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort, current_app
+from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.core.images import PhotoRejected
 from app.extensions import db
 from app.models import Photo, TreatmentSession
+from app.services.photo_store import VARIANTS as VARIANTS  # the copies kept of each photo
+from app.services.photo_store import StoreUnavailable, store
 
-VARIANTS = ("screen", "thumb")
-
-
-def folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"] or Path(current_app.instance_path) / "uploads")
+log = logging.getLogger(__name__)
 
 
-def path_for(file_key: str, variant: str) -> Path:
-    if variant not in VARIANTS:
-        raise ValueError(variant)
-    return folder() / f"{file_key}-{variant}.jpg"
+class PhotoNotSaved(PhotoRejected):
+    """The photo store failed while saving: nothing was stored, and the form says so."""
+
+
+def path_for(file_key: str, variant: str):
+    """A photo file's path in the local folder (the local store only)."""
+    return store().path_for(file_key, variant)
 
 
 def save_files(prepared) -> str:
     """Write a prepared photo's two copies; returns their new random key."""
     file_key = secrets.token_urlsafe(24)
-    folder().mkdir(mode=0o700, parents=True, exist_ok=True)
+    photo_store = store()
     written = []
     try:
         for variant, data in (("screen", prepared.screen), ("thumb", prepared.thumbnail)):
-            path = path_for(file_key, variant)
-            _write_private(path, data)
-            written.append(path)
-    except OSError:
-        for path in written:
-            path.unlink(missing_ok=True)
+            photo_store.write(file_key, variant, data)
+            written.append(file_key)
+    except (OSError, StoreUnavailable):
+        if written:
+            photo_store.delete(written)  # the first copy must not outlive a failed second
         raise
     return file_key
 
 
 def remove_files(file_keys) -> None:
-    """Delete the files of these photos (called once their rows are gone), half-written ones too."""
-    for file_key in file_keys:
-        for variant in VARIANTS:
-            path = path_for(file_key, variant)
-            path.unlink(missing_ok=True)
-            _partial(path).unlink(missing_ok=True)  # left only by a crash mid-write
+    """Delete the files of these photos (called once their rows are gone), half-written ones too.
 
-
-def _partial(path: Path) -> Path:
-    return path.with_name(path.name + ".part")
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write to a .part file, then rename: the photo appears whole or not at all, and a failed
-    write (a full disk) leaves nothing behind."""
-    partial = _partial(path)
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    Their rows are already gone, so a store that fails now cannot undo the deletion: the leftover
+    files, which nothing leads to any more, are logged by their random keys for the operator.
+    """
+    if not file_keys:
+        return
     try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        store().delete(list(file_keys))
+    except StoreUnavailable:
+        log.error("Photo files left behind for the operator to delete: %s", " ".join(file_keys))
+
+
+def read_file(file_key: str, variant: str) -> bytes:
+    """A photo file's bytes; FileNotFoundError if it is missing, StoreUnavailable if the store fails."""
+    return store().read(file_key, variant)
+
+
+def file_size(file_key: str, variant: str) -> int:
+    """A photo file's size in bytes; FileNotFoundError if it is missing."""
+    return store().size(file_key, variant)
+
+
+def stored_file_names() -> list[str]:
+    """Every file name in the photo store, sorted (checks and tests)."""
+    return store().names()
 
 
 @contextmanager
 def stored_files(prepared):
-    """Write the photo's files and yield their key; they are removed if the block fails."""
-    file_key = save_files(prepared)
+    """Write the photo's files and yield their key; they are removed if the block fails.
+
+    A store that fails (a full disk, an unreachable bucket) raises PhotoNotSaved with words for the
+    patient, after rolling back what the caller had added: nothing of the save is stored.
+    """
+    try:
+        file_key = save_files(prepared)
+    except (OSError, StoreUnavailable) as error:
+        db.session.rollback()
+        raise PhotoNotSaved(
+            _("We could not save the photo just now, so nothing has been saved. Please try again in a few minutes.")
+        ) from error
     try:
         yield file_key
     except BaseException:

@@ -6,6 +6,7 @@ import time
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.services import photo_store
 
 log = logging.getLogger(__name__)
 
@@ -30,3 +31,8 @@ def database_write_problem() -> str | None:
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         return f"the database cannot be written ({reason})"
     return None
+
+
+def photo_store_problem() -> str | None:
+    """Why the photo store cannot be reached (S3 only: head_bucket), in a few words, or None when it can."""
+    return photo_store.store().problem()

@@ -130,7 +130,7 @@ def shared_photo(token, photo_id, variant):
     if photo is None:
         abort(404)
     try:
-        data = photos.path_for(photo.file_key, variant).read_bytes()
+        data = photos.read_file(photo.file_key, variant)
     except FileNotFoundError:
         abort(404)
     return Response(data, mimetype="image/jpeg", headers={"Content-Disposition": "inline"})

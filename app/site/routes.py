@@ -4,14 +4,15 @@
 nothing, so it stays the load benchmark's bare baseline. ``GET /readyz``
 answers 200 only when this server can really save (app.services.readiness),
 and says why not (503) otherwise, so a balancer stops sending patients to a
-server whose database went read-only or whose disk failed.
+server whose database went read-only, whose disk failed or whose photo
+bucket cannot be reached.
 """
 
 import hashlib
 
 from flask import make_response, render_template, url_for
 
-from app.services.readiness import database_write_problem
+from app.services.readiness import database_write_problem, photo_store_problem
 from app.site import bp
 
 PLAIN = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
@@ -53,7 +54,7 @@ def healthz():
 
 @bp.route("/readyz")
 def readyz():
-    problem = database_write_problem()
+    problem = database_write_problem() or photo_store_problem()
     if problem:
         return f"not ready: {problem}", 503, PLAIN
     return "ready", 200, PLAIN

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.core.images import megabytes
 from app.extensions import db, limiter
+from app.services.photo_store import StoreUnavailable
 
 MESSAGES = {
     400: (_l("Something in that request was not right"), _l("Please go back and try again.")),
@@ -74,6 +75,14 @@ def register(app):
                 ),
             )
         return render_error(error.code)
+
+    @app.errorhandler(StoreUnavailable)
+    def photo_store_unavailable(error):
+        db.session.rollback()
+        # The photo store (an S3 bucket) cannot be reached: a page that says so, never a 500.
+        return render_error(
+            503, _("Photos are unavailable just now"), _("Your photos are safe. Please try again in a few minutes.")
+        )
 
     @app.errorhandler(500)
     def internal_error(error):

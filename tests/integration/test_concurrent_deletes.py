@@ -9,7 +9,6 @@ form, and before it changes anything, until the second request has finished.
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
@@ -19,6 +18,7 @@ from werkzeug.serving import make_server
 from app.gallery.forms import PhotoForm
 from app.models import Photo, SymptomLog, TreatmentSession
 from app.patient.forms import LogForm
+from app.services import photos
 from app.web.forms import ConfirmForm, SessionForm
 from tests.conftest import PASSWORD
 from tests.sample_images import jpeg
@@ -220,8 +220,7 @@ def test_a_photo_added_to_a_session_being_deleted_answers_404_and_leaves_no_file
     assert delete_response.status_code == 302
     assert add_response.status_code == 404
     assert (rows(db, TreatmentSession), rows(db, Photo)) == (0, 0)
-    folder = Path(app.config["UPLOAD_FOLDER"])
-    assert not folder.exists() or list(folder.iterdir()) == []
+    assert photos.stored_file_names() == []
 
 
 def test_a_photo_deleted_twice_at_once_answers_404_the_second_time(

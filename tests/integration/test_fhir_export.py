@@ -11,7 +11,7 @@ from fhir.resources.bundle import Bundle
 from app.cli import DEMO_PASSWORD, DEMO_PATIENTS, DEMO_PRACTITIONER_EMAIL
 from app.models import AuditEvent, TreatmentSession, User
 from app.services import fhir_export
-from app.services.photos import path_for
+from app.services.photos import file_size, read_file
 from tests.conftest import log_in
 
 SYSTEM = "https://afterglow.example/fhir/CodeSystem/afterglow-scores"
@@ -97,7 +97,7 @@ def test_a_photo_is_a_media_linking_to_the_route_only_its_viewers_may_follow(
     image = client.get(content["url"])
     assert image.status_code == 200
     assert image.mimetype == "image/jpeg"
-    assert content["size"] == len(image.data) == path_for(photo.file_key, "screen").stat().st_size
+    assert content["size"] == len(image.data) == file_size(photo.file_key, "screen")
     stranger_client = app.test_client()
     log_in(stranger_client, stranger)
     assert stranger_client.get(content["url"]).status_code == 404
@@ -106,7 +106,7 @@ def test_a_photo_is_a_media_linking_to_the_route_only_its_viewers_may_follow(
 def test_include_photo_data_embeds_each_photos_screen_copy(patient_client, patient, make_session, make_photo):
     treatment = make_session(patient, hours_ago=60)
     photo = make_photo(treatment, hours_after=-24, colour=(90, 60, 50))
-    on_disk = path_for(photo.file_key, "screen").read_bytes()
+    on_disk = read_file(photo.file_key, "screen")
 
     body = _download(patient_client, "/my-data/afterglow-fhir.json?include=photo-data")
     (media,) = _resources(body, "Media")
@@ -120,15 +120,15 @@ def test_photos_past_the_budget_keep_their_link_only(app, patient, make_session,
     treatment = make_session(patient, hours_ago=60)
     first = make_photo(treatment, hours_after=2)
     second = make_photo(treatment, hours_after=3, colour=(10, 200, 30))
-    first_size = path_for(first.file_key, "screen").stat().st_size
+    first_size = file_size(first.file_key, "screen")
 
     with app.test_request_context():
         body = fhir_export.patient_bundle(patient, photo_data=True, photo_data_budget=first_size)
     Bundle.parse_obj(body)
     contents = {m["id"]: m["content"] for m in _resources(body, "Media")}
-    assert base64.b64decode(contents[f"photo-{first.id}"]["data"]) == path_for(first.file_key, "screen").read_bytes()
+    assert base64.b64decode(contents[f"photo-{first.id}"]["data"]) == read_file(first.file_key, "screen")
     assert "data" not in contents[f"photo-{second.id}"]
-    assert contents[f"photo-{second.id}"]["size"] == path_for(second.file_key, "screen").stat().st_size
+    assert contents[f"photo-{second.id}"]["size"] == file_size(second.file_key, "screen")
 
 
 def test_an_unknown_include_answers_400_and_audits_nothing(

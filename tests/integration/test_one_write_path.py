@@ -8,7 +8,6 @@ the offline queue's resend, the CLI), so these tests hold whatever the write pat
 
 import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +17,7 @@ from werkzeug.test import encode_multipart
 from app.core import recovery
 from app.gallery.forms import PhotoForm
 from app.models import Alert, AlertFlag, AuditEvent, CareLink, Photo, SymptomLog, TreatmentSession, utcnow
-from app.services import logbook
+from app.services import logbook, photos
 from tests.conftest import NOW, log_in
 from tests.sample_images import jpeg
 
@@ -414,5 +413,4 @@ def test_the_logbook_refuses_a_bad_photo_and_stores_nothing(app, db, logged_sess
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Photo.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(SymptomLog.id))) == 0
-    upload_folder = Path(app.config["UPLOAD_FOLDER"])
-    assert not upload_folder.exists() or list(upload_folder.iterdir()) == []
+    assert photos.stored_file_names() == []

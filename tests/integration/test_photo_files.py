@@ -23,6 +23,12 @@ from tests.conftest import store_photo
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture
+def app_config():
+    """The local folder's own tests: on disk even under TEST_PHOTO_STORE=s3 (test_photo_store_s3.py has S3's)."""
+    return {"PHOTO_STORAGE_URL": None}
+
+
 def noisy_jpeg(size=(1600, 1200)):
     """A photo whose screen copy is large (noise does not compress) and whose thumbnail is small."""
     out = io.BytesIO()
@@ -103,3 +109,14 @@ def test_deleting_the_account_removes_partial_files_a_crash_left(app, db, patien
 
     personal_data.delete_patient(patient)
     assert list(screen.parent.iterdir()) == []
+
+
+def test_a_path_as_the_storage_url_is_the_local_folder(app, treatment, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    app.config["PHOTO_STORAGE_URL"] = str(elsewhere)
+    photo = store_photo(treatment)
+    assert sorted(path.name for path in elsewhere.iterdir()) == [
+        f"{photo.file_key}-screen.jpg",
+        f"{photo.file_key}-thumb.jpg",
+    ]
+    assert not (tmp_path / "uploads").exists()
