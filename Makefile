@@ -105,10 +105,13 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format .
 
 # pytest-xdist runs the tests on every core, up to 4 (each worker has its own PostgreSQL database).
+# After the suite: the photo tests again with the photos in S3; then, on PostgreSQL only, the system
+# tests (tests/system: several real servers as one system).
 TEST_WORKERS ?= auto
-# Then, on PostgreSQL only, the system tests (tests/system: several real servers as one system).
 test: lint $(VENV)/.dev-installed catalogs browser-deps redis-deps
 	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --ignore=tests/system
+	@echo "== The photo tests with the photos in S3 (moto's server) =="
+	@$(MAKE) --no-print-directory test-s3
 	@if [ -n "$${TEST_POSTGRES_URL:-}" ]; then \
 		echo "== The same suite on PostgreSQL =="; \
 		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 \

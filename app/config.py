@@ -1,7 +1,8 @@
 """Configuration: the defaults (Config) and loading them into the app.
 
 Loaded in this order, later wins: these defaults, ``instance/config.py``,
-environment variables (``SECRET_KEY``, ``DATABASE_URL`` and any ``FLASK_*``),
+environment variables (``SECRET_KEY``, ``DATABASE_URL``, ``REDIS_URL``, ``PHOTO_STORAGE_URL``
+and any ``FLASK_*``),
 then the mapping passed to ``create_app`` (tests).
 """
 
@@ -103,6 +104,8 @@ class Config:
 
 
 SECRET_KEY_FILE = "secret_key"
+# The deployment's own settings, read from the environment under their usual names (no FLASK_ prefix).
+PLAIN_ENVIRONMENT = ("SECRET_KEY", "REDIS_URL", "PHOTO_STORAGE_URL")
 
 
 def load_config(app, overrides=None):
@@ -110,8 +113,9 @@ def load_config(app, overrides=None):
     app.config.from_object("app.config.Config")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()  # FLASK_SECRET_KEY, FLASK_SESSION_COOKIE_SECURE, ...
-    if os.environ.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    for name in PLAIN_ENVIRONMENT:
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     if overrides:

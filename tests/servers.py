@@ -88,7 +88,8 @@ class Gunicorn:
         self.log_path = log_path
         self.worker_count = workers
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--workers", str(workers), "--threads", str(threads), "wsgi:app"]
+        # No control socket: it is one path per machine by default, and tests run several servers at once.
+        command += ["--workers", str(workers), "--threads", str(threads), "--no-control-socket", "wsgi:app"]
         with open(log_path, "ab") as log:
             self.process = subprocess.Popen(
                 command,

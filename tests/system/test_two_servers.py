@@ -2,8 +2,8 @@
 
 Two gunicorn servers (2 workers each) run the same code from their own instance/ folders
 (AFTERGLOW_INSTANCE_PATH), with one PostgreSQL database, one redis-server, the same secret key
-and the same photo store; the test talks to both as a load balancer would send a patient's
-requests to either.
+and the same photo store (a bucket on moto's S3 server); the test talks to both as a load
+balancer would, sending a patient's requests to either.
 
 * A patient logs in on one server and keeps working on the other (the cookie is all they need).
 * A log with a photo saved on one appears, photo and all, on the other.
@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.factory import create_app
 from app.models import DELIVERY_SENT, ROLE_PATIENT, Delivery, SymptomLog, TreatmentSession, User, utcnow
+from tests import s3_server
 from tests.conftest import PASSWORD, make_config
 from tests.mailbox import SMTP_PASSWORD, SMTP_USER, receiving_smtp_server
 from tests.sample_images import jpeg
@@ -77,6 +78,19 @@ def seed():
     db.session.commit()
 
 
+def photo_store():
+    """The photo store both servers share: a bucket on moto's S3 server (started in this test process)."""
+    if not s3_server.available():
+        required("moto", "make test-system installs it with requirements-dev.txt")
+    return {
+        "PHOTO_STORAGE_URL": f"s3://{s3_server.bucket()}/two-servers",
+        "FLASK_S3_ENDPOINT_URL": s3_server.endpoint(),
+        "FLASK_S3_REGION": s3_server.REGION,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+
+
 @pytest.fixture(scope="module")
 def system(database_url, tmp_path_factory):
     """The shared services, and the environment of each of the two servers."""
@@ -88,7 +102,7 @@ def system(database_url, tmp_path_factory):
             "SECRET_KEY": SECRET_KEY,
             "DATABASE_URL": url,
             "REDIS_URL": redis_url,
-            "FLASK_UPLOAD_FOLDER": str(folder / "photos"),
+            **photo_store(),
             "FLASK_RATELIMIT_ENABLED": "true",
             "FLASK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "FLASK_MAIL_SERVER": "127.0.0.1",
@@ -149,6 +163,8 @@ def test_a_patient_logged_in_on_one_server_keeps_working_on_the_other(system):
     assert from_a.status_code == from_b.status_code == 200
     assert from_a.headers["Content-Type"] == "image/jpeg"
     assert from_a.content == from_b.content and from_a.content[:3] == b"\xff\xd8\xff"
+    stored = s3_server.object_names(s3_server.bucket(), "two-servers/")
+    assert len(stored) == 2, "the photo's two sizes, in the shared bucket"
     with db_app(system):
         logs = db.session.scalars(sa.select(SymptomLog).where(SymptomLog.session_id == session_id)).all()
         assert [(log.redness, log.swelling, log.peeling) for log in logs] == [(2, 1, 0)]

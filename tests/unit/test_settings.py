@@ -32,6 +32,29 @@ def test_environment_overrides_the_database_and_key(tmp_path, monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@localhost/afterglow"
 
 
+def test_a_deployments_own_settings_are_read_under_their_usual_names(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
+    monkeypatch.setenv("PHOTO_STORAGE_URL", "s3://clinic-photos/afterglow")
+    app = create_app()
+    assert (app.config["REDIS_URL"], app.config["PHOTO_STORAGE_URL"]) == (
+        "redis://cache:6379/0",
+        "s3://clinic-photos/afterglow",
+    )
+
+
+def test_each_app_server_can_have_its_own_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.setenv("AFTERGLOW_INSTANCE_PATH", str(tmp_path / "server-2"))
+    (tmp_path / "server-2").mkdir()
+    (tmp_path / "server-2" / "secret_key").write_text("s" * 64)
+    app = create_app()
+    assert app.instance_path == str(tmp_path / "server-2")
+    assert app.config["SECRET_KEY"] == "s" * 64
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'server-2' / 'app.db'}"
+
+
 def test_sqlite_database_defaults_to_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setattr("app.factory.PROJECT_ROOT", tmp_path)
