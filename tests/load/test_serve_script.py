@@ -29,6 +29,8 @@ def database_with_a_reminder_due(tmp_path):
     with app.app_context():
         upgrade()
         patient = accounts.create_patient("serve@example.com", "cobalt-heron-pinwheel", timezone="UTC")
+        # No quiet hours: the check-in is due whatever the time of day the test runs at.
+        patient.quiet_hours_start = patient.quiet_hours_end = "00:00"
 
         def fill(treatment):
             treatment.performed_at = datetime.now(UTC) - timedelta(hours=26)
