@@ -94,6 +94,12 @@ class Config:
     PUSH_TTL = 12 * 60 * 60
     PUSH_ALLOW_LOCAL_HTTP = False
 
+    # Logs and metrics (docs/deploy.md). ACCESS_LOG: the app writes a JSON access line per request when no
+    # gunicorn does it. METRICS_TOKEN (env FLASK_METRICS_TOKEN): /metrics answers only
+    # "Authorization: Bearer <it>"; unset, /metrics is a 404 like any unknown URL.
+    ACCESS_LOG = True
+    METRICS_TOKEN = None
+
 
 SECRET_KEY_FILE = "secret_key"
 

@@ -1,0 +1,202 @@
+"""Request ids and JSON logs: every response carries the id, every log line of the request holds it,
+access lines say what happened without a query string, a token or anything about anyone's health."""
+
+import io
+import json
+import logging
+import re
+
+import pytest
+
+from app.extensions import db as _db
+from app.extensions import limiter
+from app.factory import create_app
+from app.services import share_links
+from app.web.request_log import JsonLogFormatter
+from tests.conftest import FreshContextClient, log_in, make_config
+
+ID = re.compile(r"[0-9a-f]{32}")  # a fresh uuid4 hex
+
+
+@pytest.fixture
+def log_lines(app):
+    """Every log line written while the test runs, as the JSON objects the root handler writes."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLogFormatter())
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)  # as configure_logging() sets it outside tests
+
+    def lines():
+        return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+    lines.text = stream.getvalue
+    try:
+        yield lines
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def access_lines(lines):
+    return [line for line in lines if line["logger"] == "afterglow.access"]
+
+
+def test_a_request_gets_a_fresh_id_in_its_response_and_its_access_line(client, log_lines):
+    response = client.get("/healthz?token=sekrit-in-the-query")
+
+    request_id = response.headers["X-Request-ID"]
+    assert ID.fullmatch(request_id)
+    [line] = access_lines(log_lines())
+    assert set(line) == {
+        "time",
+        "level",
+        "logger",
+        "message",
+        "request_id",
+        "method",
+        "path",
+        "status",
+        "duration_ms",
+        "remote_addr",
+    }
+    assert (line["level"], line["message"], line["request_id"]) == ("INFO", "request", request_id)
+    assert (line["method"], line["path"], line["status"], line["remote_addr"]) == ("GET", "/healthz", 200, "127.0.0.1")
+    assert line["time"] == "2026-06-15T12:00:00+00:00"  # ISO 8601 in UTC (the tests' frozen clock)
+    assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
+    assert "sekrit" not in log_lines.text()
+    assert client.get("/healthz").headers["X-Request-ID"] != request_id
+
+
+def test_a_well_formed_id_from_the_proxy_is_kept(client, log_lines):
+    for incoming in ("abcdefgh", "req-2026.11_26-XYZ", "a" * 128):
+        response = client.get("/healthz", headers={"X-Request-ID": incoming})
+        assert response.headers["X-Request-ID"] == incoming
+    assert [line["request_id"] for line in access_lines(log_lines())] == ["abcdefgh", "req-2026.11_26-XYZ", "a" * 128]
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "abcdefgh\nINFO forged line",
+        "a" * 500,
+        "a" * 129,
+        "short",
+        "with space in it",
+        'quote"andmore',
+        "ünïcödé-id-123",
+        "",
+    ],
+)
+def test_a_malformed_id_is_replaced_by_a_fresh_one(client, log_lines, forged):
+    response = client.get("/healthz", environ_overrides={"HTTP_X_REQUEST_ID": forged})
+
+    request_id = response.headers["X-Request-ID"]
+    assert ID.fullmatch(request_id)
+    assert [line["request_id"] for line in access_lines(log_lines())] == [request_id]
+    assert forged not in log_lines.text() or forged == ""
+
+
+def test_errors_static_files_and_unknown_urls_carry_the_id_too(client, log_lines):
+    responses = [
+        client.get("/no-such-page"),
+        client.post("/healthz"),  # 405
+        client.get("/static/css/app.css"),  # answered by WhiteNoise, before Flask
+    ]
+
+    responses[2].close()  # WhiteNoise's open file
+    assert [response.status_code for response in responses] == [404, 405, 200]
+    ids = [response.headers["X-Request-ID"] for response in responses]
+    assert all(ID.fullmatch(request_id) for request_id in ids)
+    assert [(line["request_id"], line["path"], line["status"]) for line in access_lines(log_lines())] == [
+        (ids[0], "/no-such-page", 404),
+        (ids[1], "/healthz", 405),
+        (ids[2], "/static/css/app.css", 200),
+    ]
+
+
+@pytest.mark.parametrize("app_config", [{"PROPAGATE_EXCEPTIONS": False}])  # as in production: a 500 page
+def test_every_line_of_a_failing_request_holds_its_id_and_no_token(app, client, log_lines):
+    def explode(token):
+        app.logger.warning("about to fail")
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/explode/<token>", "explode", explode)
+
+    response = client.get("/explode/tok-abc-123-secret", headers={"X-Request-ID": "proxy-id-0001"})
+
+    assert response.status_code == 500
+    assert response.headers["X-Request-ID"] == "proxy-id-0001"
+    lines = log_lines()
+    assert [(line["logger"], line["level"], line["message"]) for line in lines] == [
+        ("app.factory", "WARNING", "about to fail"),
+        ("app.factory", "ERROR", "Exception on GET /explode/<token>"),
+        ("afterglow.access", "INFO", "request"),
+    ]
+    assert [line["request_id"] for line in lines] == ["proxy-id-0001"] * 3
+    assert "RuntimeError: boom" in lines[1]["exc_info"]
+    assert lines[2]["path"] == "/explode/<token>"
+    assert "tok-abc-123-secret" not in log_lines.text()
+
+
+def test_a_share_link_is_logged_as_its_rule_and_no_health_detail_is_logged(
+    app, patient_client, patient, treatment, log_lines
+):
+    _, token = share_links.create(patient, treatment, include_photos=False, days=7)
+    note = "Private note: my cheeks are burning"
+    saved = patient_client.post(
+        f"/sessions/{treatment.id}/logs/new",
+        data={"logged_at": "2026-06-15T11:30", "redness": "3", "swelling": "2", "peeling": "0", "note": note},
+    )
+    shared = app.test_client().get(f"/shared/{token}?ref=x")
+
+    assert (saved.status_code, shared.status_code) == (302, 200)
+    lines = access_lines(log_lines())
+    assert [(line["method"], line["path"], line["status"]) for line in lines] == [
+        ("POST", f"/sessions/{treatment.id}/logs/new", 302),
+        ("GET", "/shared/<token>", 200),
+    ]
+    text = log_lines.text()
+    for secret in (token, note, patient.email, "burning"):
+        assert secret not in text
+
+
+@pytest.mark.parametrize("app_config", [{"PROXY_FIX_HOPS": 1}])
+def test_the_access_line_has_the_clients_address_as_the_app_sees_it_behind_the_proxy(client, log_lines):
+    client.get("/healthz", headers={"X-Forwarded-For": "203.0.113.7"})
+
+    [line] = access_lines(log_lines())
+    assert line["remote_addr"] == "203.0.113.7"
+
+
+def test_a_refused_request_429_carries_the_id(tmp_path, app, patient, log_lines):
+    limited = create_app(make_config(tmp_path, RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="1 per minute"))
+    limited.test_client_class = FreshContextClient
+    browser = limited.test_client()
+
+    try:
+        answers = [browser.post("/auth/login", data={"email": patient.email, "password": "wrong"}) for _ in range(2)]
+    finally:
+        limiter.storage.engine.dispose()
+        with limited.app_context():
+            _db.engine.dispose()
+
+    assert [answer.status_code for answer in answers] == [422, 429]
+    assert ID.fullmatch(answers[1].headers["X-Request-ID"])
+    assert access_lines(log_lines())[-1]["request_id"] == answers[1].headers["X-Request-ID"]
+    assert patient.email not in log_lines.text()
+
+
+def test_a_logged_in_page_logs_nothing_about_its_user(patient_client, patient, log_lines):
+    patient_client.get("/")
+
+    [line] = access_lines(log_lines())
+    assert line["status"] == 200
+    assert patient.email not in log_lines.text()
+
+
+def test_a_redirect_carries_the_id(client, patient):
+    # The log-in redirect (302) carries the id as every other answer does.
+    assert ID.fullmatch(log_in(client, patient).headers["X-Request-ID"])
