@@ -30,6 +30,7 @@ logconfig_dict = {
     "loggers": {
         "gunicorn.error": {"level": "INFO", "handlers": ["error"], "propagate": False},
         "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+        "alembic": {"level": "WARNING"},  # each worker loading Flask-Migrate: no news
     },
 }
 

@@ -9,6 +9,7 @@ as their rule, ``/shared/<token>``; query strings never (they may hold tokens).
 """
 
 import logging
+import os
 import re
 import sys
 import time
@@ -194,4 +195,5 @@ class GunicornLogger(Logger):
         fields = access_fields(environ, status, request_time.total_seconds())
         if fields["request_id"] is None:  # never reached the app: the id is what the response carries, if any
             fields["request_id"] = {name.lower(): value for name, value in resp.headers}.get(HEADER.lower())
+        fields["pid"] = os.getpid()  # which worker answered
         self.access_log.info("request", extra=fields)
