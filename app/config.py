@@ -13,7 +13,9 @@ from pathlib import Path
 class Config:
     SECRET_KEY = None  # never a default: see app.config.load_secret_key
     SQLALCHEMY_DATABASE_URI = None  # filled in with instance/app.db when unset
-    SQLALCHEMY_ENGINE_OPTIONS = {}  # a database server's connections are pinged: see app.config
+    # A database server's connections are pinged (see load_config). Errors never quote the values of a
+    # statement, so a traceback in the logs cannot carry a note, a score or an email.
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
 
     # Health data: cookies are unreadable from JavaScript, not sent cross-site,
     # and HTTPS-only once SESSION_COOKIE_SECURE is switched on behind TLS.

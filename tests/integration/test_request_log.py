@@ -7,11 +7,12 @@ import logging
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.factory import create_app
-from app.services import share_links
+from app.services import mail, share_links
 from app.web.request_log import JsonLogFormatter
 from tests.conftest import FreshContextClient, log_in, make_config
 
@@ -200,3 +201,23 @@ def test_a_logged_in_page_logs_nothing_about_its_user(patient_client, patient, l
 def test_a_redirect_carries_the_id(client, patient):
     # The log-in redirect (302) carries the id as every other answer does.
     assert ID.fullmatch(log_in(client, patient).headers["X-Request-ID"])
+
+
+def test_a_database_error_never_quotes_the_values_of_its_statement(db):
+    # A traceback in the logs shows the error's text: it must not carry what the patient typed.
+    with pytest.raises(sa.exc.DBAPIError) as error:
+        db.session.execute(sa.text("SELECT * FROM no_such_table WHERE note = :note"), {"note": "my private note"})
+    db.session.rollback()
+    assert "my private note" not in str(error.value)
+    assert "hidden due to hide_parameters" in str(error.value)
+
+
+def test_a_refused_recipient_is_logged_without_the_address(mailing_app, smtp_server, caplog):
+    async def refuse(server, session, envelope, address, rcpt_options):
+        return f"550 5.1.1 <{address}>: Recipient address rejected"
+
+    smtp_server.handle_RCPT = refuse  # the SMTP server refuses, quoting the address
+    with mailing_app.test_request_context(), pytest.raises(mail.MailNotSent):
+        mail.send("refused@example.com", "Subject", "reset_unknown")
+    assert "Email not sent through 127.0.0.1: SMTPRecipientsRefused" in caplog.text
+    assert "refused@example.com" not in caplog.text
