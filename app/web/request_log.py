@@ -139,7 +139,7 @@ class StderrHandler(logging.StreamHandler):
 
 def _drop_werkzeug_request_lines(record):
     # The dev server's own access line holds the raw path and query string; the app writes its own.
-    return not (isinstance(record.msg, str) and record.msg.endswith('"%s" %s %s\n'))
+    return not (isinstance(record.msg, str) and record.msg.endswith('"%s" %s %s'))
 
 
 def configure_logging():

@@ -5,15 +5,18 @@ import io
 import json
 import logging
 import re
+import threading
 
 import pytest
+import requests
 import sqlalchemy as sa
+from werkzeug.serving import make_server
 
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.factory import create_app
 from app.services import mail, share_links
-from app.web.request_log import JsonLogFormatter
+from app.web.request_log import JsonLogFormatter, configure_logging
 from tests.conftest import FreshContextClient, log_in, make_config
 
 ID = re.compile(r"[0-9a-f]{32}")  # a fresh uuid4 hex
@@ -221,3 +224,40 @@ def test_a_refused_recipient_is_logged_without_the_address(mailing_app, smtp_ser
         mail.send("refused@example.com", "Subject", "reset_unknown")
     assert "Email not sent through 127.0.0.1: SMTPRecipientsRefused" in caplog.text
     assert "refused@example.com" not in caplog.text
+
+
+@pytest.fixture
+def json_logging_as_deployed():
+    """configure_logging() as create_app runs it outside tests; the root logger and Werkzeug's restored after."""
+    root, werkzeug = logging.getLogger(), logging.getLogger("werkzeug")
+    saved = root.handlers[:], root.level, werkzeug.filters[:]
+    configure_logging()
+    try:
+        yield
+    finally:
+        root.handlers[:], werkzeug.filters[:] = saved[0], saved[2]
+        root.setLevel(saved[1])
+
+
+def test_the_dev_server_writes_json_access_lines_without_its_own_raw_request_line(
+    app, capsys, json_logging_as_deployed
+):
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        answers = [requests.get(f"{url}/healthz?token=in-the-query", timeout=5)]
+        answers.append(requests.get(f"{url}/shared/a-secret-share-token", timeout=5))
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+    assert [answer.status_code for answer in answers] == [200, 404]
+    err = capsys.readouterr().err
+    lines = [json.loads(line) for line in err.splitlines()]  # every line JSON
+    assert [(line["logger"], line["path"], line["request_id"]) for line in access_lines(lines)] == [
+        ("afterglow.access", "/healthz", answers[0].headers["X-Request-ID"]),
+        ("afterglow.access", "/shared/<token>", answers[1].headers["X-Request-ID"]),
+    ]
+    assert "in-the-query" not in err and "a-secret-share-token" not in err
