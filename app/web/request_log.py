@@ -122,19 +122,11 @@ class JsonLogFormatter(JsonFormatter):
 
 
 class StderrHandler(logging.StreamHandler):
-    """Writes to whatever sys.stderr is at the moment (as logging's last resort does)."""
+    """JSON lines to the process's own stderr (file descriptor 2), whatever sys.stderr is swapped for later."""
 
     def __init__(self):
-        super().__init__()
+        super().__init__(sys.__stderr__)
         self.setFormatter(JsonLogFormatter())
-
-    @property
-    def stream(self):
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value):
-        pass
 
 
 def _drop_werkzeug_request_lines(record):
