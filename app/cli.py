@@ -1,5 +1,6 @@
 """flask CLI commands: ``flask --app wsgi seed-demo`` and friends."""
 
+import logging
 import signal
 import sqlite3
 import threading
@@ -273,7 +274,9 @@ def send_reminders(every):
         return
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
-    click.echo(f"Sending reminders every {every} seconds; Ctrl-C or SIGTERM stops.")
+    # Beside gunicorn this is a long-running process: its lines are JSON log lines (app.web.request_log).
+    log = logging.getLogger("afterglow.reminders")
+    log.info("Sending reminders every %s seconds; Ctrl-C or SIGTERM stops.", every)
     try:
         while not stop.is_set():
             try:
@@ -284,9 +287,9 @@ def send_reminders(every):
                 db.session.rollback()
             else:
                 if report.sent or report.failed or report.gave_up or report.skipped:
-                    click.echo(f"{utcnow():%Y-%m-%d %H:%M:%S} UTC: {report}")
+                    log.info("Sending pass: %s", report)
             stop.wait(every)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    click.echo("Stopped sending reminders.")
+    log.info("Stopped sending reminders.")

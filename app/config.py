@@ -14,7 +14,9 @@ from pathlib import Path
 class Config:
     SECRET_KEY = None  # never a default: see app.config.load_secret_key
     SQLALCHEMY_DATABASE_URI = None  # filled in with instance/app.db when unset
-    SQLALCHEMY_ENGINE_OPTIONS = {}  # a database server's connections are pinged: see app.config
+    # A database server's connections are pinged (see load_config). Errors never quote the values of a
+    # statement, so a traceback in the logs cannot carry a note, a score or an email.
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
 
     # Health data: cookies are unreadable from JavaScript, not sent cross-site,
     # and HTTPS-only once SESSION_COOKIE_SECURE is switched on behind TLS.
@@ -101,6 +103,12 @@ class Config:
     PUSH_TIMEOUT = 10
     PUSH_TTL = 12 * 60 * 60
     PUSH_ALLOW_LOCAL_HTTP = False
+
+    # Logs and metrics (docs/deploy.md). ACCESS_LOG: the app writes a JSON access line per request when no
+    # gunicorn does it. METRICS_TOKEN (env FLASK_METRICS_TOKEN): /metrics answers only
+    # "Authorization: Bearer <it>"; unset, /metrics is a 404 like any unknown URL.
+    ACCESS_LOG = True
+    METRICS_TOKEN = None
 
 
 SECRET_KEY_FILE = "secret_key"

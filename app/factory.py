@@ -32,6 +32,7 @@ def create_app(config=None):
     register_commands(app)
     register_security_headers(app)
     register_static_files(app)
+    register_observability(app)
     return app
 
 
@@ -113,6 +114,14 @@ def register_static_files(app):
     from app.web import static_files
 
     static_files.register(app)
+
+
+def register_observability(app):
+    # Last: the request-id middleware wraps every other layer (WhiteNoise, ProxyFix), so every response has the id.
+    from app.web import metrics, request_log
+
+    metrics.register(app)
+    request_log.register(app)
 
 
 def register_commands(app):

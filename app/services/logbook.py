@@ -39,7 +39,7 @@ from app.models import (
     alert_urgency,
     utcnow,
 )
-from app.services import clinics, photos
+from app.services import clinics, metrics, photos
 from app.services.session_reports import assess_session, log_entries, log_entry, session_facts
 from app.web.locale import DEFAULT_LOCALE
 
@@ -170,6 +170,7 @@ def _keep_alerts(treatment, flags, change):
 def _new_episode(treatment, clinic_id, now):
     episode = Alert(clinic_id=clinic_id, patient_id=treatment.patient_id, session_id=treatment.id, created_at=now)
     db.session.add(episode)
+    metrics.alert_opened(db.session)
     return episode
 
 
@@ -365,6 +366,7 @@ def save_new_log(treatment, client_id, fill, photo=None):
         if not same_log_content(log_content(existing), content):
             raise ResendConflict(client_id) from None
         return existing
+    metrics.log_saved(with_photo=prepared is not None)
     return log
 
 
@@ -457,6 +459,7 @@ def add_photo(treatment, upload, taken_at=None):
         db.session.add(photo)
         _reassess(treatment, "the patient added a photo")
         db.session.commit()
+    metrics.photo_saved()
     return photo
 
 

@@ -55,7 +55,9 @@ def send(to, subject, template, headers=None, **context):
         _deliver(message, config)
     except (OSError, smtplib.SMTPException) as error:
         # The address stays out of the log: the error and the server are enough to act on.
-        current_app.logger.error("Email not sent through %s: %r", config["MAIL_SERVER"], error)
+        # Only the kind of error and the SMTP code: a refusal's text may quote the recipient's address.
+        code = getattr(error, "smtp_code", "") or getattr(error, "errno", "") or ""
+        current_app.logger.error("Email not sent through %s: %s %s", config["MAIL_SERVER"], type(error).__name__, code)
         raise MailNotSent from error
     return SENT
 

@@ -42,7 +42,7 @@ from app.models import (
     Delivery,
     User,
 )
-from app.services import email_links, mail, push, reminder_schedule
+from app.services import email_links, mail, metrics, push, reminder_schedule
 from app.web.locale import message_locale
 
 # After the 1st, 2nd and 3rd failed attempt, wait this long; the 4th failure gives up.
@@ -191,6 +191,7 @@ def attempt(delivery_id, attempts, user, channel, message, now, report):
         # Anything a channel raises is recorded and retried; the pass goes on with the others.
         db.session.rollback()
         current_app.logger.warning("Delivery %s by %s not sent: %s", delivery_id, channel, type(error).__name__)
+        metrics.message_failed(channel)
         # An error that says trying again cannot work (a push service refusing the message for good) gives up now.
         final = attempts if getattr(error, "retryable", True) else MAX_ATTEMPTS
         gave_up = _record_failure(delivery_id, final, type(error).__name__, now)
@@ -201,6 +202,7 @@ def attempt(delivery_id, attempts, user, channel, message, now, report):
         return False
     _update(delivery_id, state=DELIVERY_SENT, sent_at=now, next_attempt_at=None, error="")
     report.sent += 1
+    metrics.message_sent(channel)
     return True
 
 

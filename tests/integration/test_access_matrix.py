@@ -118,6 +118,7 @@ MATRIX = [
     ("GET", SHARED + "/photos/{photo}/thumb.jpg", 200, 200, 200, 200, 200),
     ("GET", UNKNOWN_SHARE, 404, 404, 404, 404, 404),
     ("GET", UNKNOWN_SHARE + "/photos/{photo}/thumb.jpg", 404, 404, 404, 404, 404),
+    ("GET", "/metrics", 404, 404, 404, 404, 404),  # only a scrape with METRICS_TOKEN reads it (test_metrics.py)
 ]
 CASES = [
     pytest.param(actor, method, url, expected, id=f"{actor} {method} {url}")

@@ -6,6 +6,7 @@ time is frozen at NOW (2026-06-15 12:00 UTC) and moved with `frozen_time`. A ses
 15th, and is dropped at 10:00 on the 16th, when the day-2 check-in is due.
 """
 
+import json
 import os
 import re
 import signal
@@ -395,7 +396,9 @@ def test_two_sender_processes_running_every_second_send_each_reminder_once_and_s
             sender.send_signal(signal.SIGTERM)
         outputs = [sender.communicate(timeout=30)[0] for sender in senders]
     assert [sender.returncode for sender in senders] == [0, 0], outputs
-    assert all(output.rstrip().endswith("Stopped sending reminders.") for output in outputs), outputs
+    # Every line a sender wrote is a JSON log line; the last says it stopped.
+    lines = [[json.loads(line) for line in output.splitlines()] for output in outputs]
+    assert [sender_lines[-1]["message"] for sender_lines in lines] == ["Stopped sending reminders."] * 2, outputs
     for email in emails:
         assert len(smtp_server.take(email)) == 1, (email, outputs)
     assert db.session.scalar(sa.select(sa.func.count(Delivery.id))) == len(emails)
