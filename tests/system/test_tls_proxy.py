@@ -4,13 +4,14 @@ One set-up for the module (a self-signed certificate for localhost, free local p
 database), then: HTTP redirects to HTTPS; every HTTPS answer carries one HSTS; static files come from
 nginx without reaching gunicorn; /metrics is refused at the proxy; a log-in through the proxy works with
 Secure cookies; and the app counts log-in tries by the connection's real address, whatever
-X-Forwarded-For the client sends.
+X-Forwarded-For the client sends. A TLS handshake naming another host is refused.
 """
 
 import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import uuid
@@ -228,3 +229,15 @@ def test_the_app_counts_the_real_address_and_ignores_a_forged_x_forwarded_for(pr
     email = f"nobody-{uuid.uuid4().hex}@example.com"
     forged = log_in(other, proxy.https, email, "not-the-password", **{"X-Forwarded-For": "127.0.0.3"})
     assert forged.status_code == 422
+
+
+def test_a_tls_handshake_for_another_host_is_refused(proxy):
+    context = ssl.create_default_context(cafile=str(proxy.cert))
+    context.check_hostname = False
+    with (
+        socket.create_connection(("127.0.0.1", proxy.https_port), timeout=5) as raw,
+        pytest.raises(ssl.SSLError, match="UNRECOGNIZED_NAME"),
+    ):
+        context.wrap_socket(raw, server_hostname="other.example").close()
+    with socket.create_connection(("127.0.0.1", proxy.https_port), timeout=5) as raw:
+        context.wrap_socket(raw, server_hostname="localhost").close()
