@@ -174,6 +174,7 @@ def test_every_https_answer_carries_one_hsts(proxy):
     # requests joins repeated headers with ", ": the app's own copy would show here.
     assert [page.status_code, missing.status_code, static.status_code] == [200, 404, 200]
     assert [r.headers["Strict-Transport-Security"] for r in (page, missing, static)] == [HSTS] * 3
+    assert [r.headers["Cross-Origin-Resource-Policy"] for r in (page, missing, static)] == ["same-origin"] * 3
 
 
 def test_static_files_are_served_by_nginx_with_the_apps_headers(proxy):
