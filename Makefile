@@ -191,6 +191,12 @@ bench-load: $(VENV)/.dev-installed
 bench-photos: $(VENV)/.dev-installed
 	$(PY) bench/photo_decode.py --runs 3
 
+# nginx + TLS as deploy/nginx/afterglow.conf sets them up (scripts/tls-proxy: self-signed certificate, local
+# ports), graded by the MDN HTTP Observatory's scoring on the log-in page; fails unless A+ (docs/deploy.md).
+.PHONY: tls-check
+tls-check: $(VENV)/.runtime-installed catalogs static-compressed bench/node_modules/.installed
+	VENV=$(VENV) scripts/tls-proxy sh -c 'node bench/observatory.mjs localhost "$$HTTPS_PORT" "$$HTTP_PORT" /auth/login'
+
 .venv-audit/.installed: requirements-audit.txt
 	$(PYTHON_SYSTEM) -m venv .venv-audit
 	.venv-audit/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt

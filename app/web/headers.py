@@ -40,6 +40,8 @@ def register(app):
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=(), payment=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        # No other site may load our answers (photos above all) as images or scripts, even from a cache.
+        headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", HSTS)
         if current_user.is_authenticated and request.endpoint != "static":
