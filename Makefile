@@ -121,11 +121,14 @@ test: lint $(VENV)/.dev-installed catalogs browser-deps redis-deps
 		echo "== TEST_POSTGRES_URL is not set: the system tests (make test-system) need PostgreSQL =="; \
 	fi
 
-# Two app servers (gunicorn) on one PostgreSQL, one Redis and one photo store, as a load balancer sees them.
-test-system: $(VENV)/.dev-installed catalogs redis-deps
+# Several real servers as one system (tests/system): two app servers (gunicorn) on one PostgreSQL, one Redis
+# and one photo store, as a load balancer sees them; nginx + TLS in front; logs and metrics across workers.
+# Then the Observatory's grade of the nginx + TLS set-up (tls-check).
+test-system: $(VENV)/.dev-installed catalogs redis-deps static-compressed
 	@echo "== System tests: several servers, one PostgreSQL =="
 	TEST_DATABASE_URL="$${TEST_POSTGRES_URL:?set TEST_POSTGRES_URL to a PostgreSQL database}" \
 		$(PY) -m pytest -p no:xdist tests/system
+	@$(MAKE) --no-print-directory tls-check
 
 test-fast: $(VENV)/.dev-installed catalogs redis-deps
 	$(PY) -m pytest -m "not browser" --ignore=tests/system
