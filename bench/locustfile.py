@@ -10,7 +10,7 @@ all with BENCH_PASSWORD; BENCH_PHOTO is the path of the JPEG attached to 1 log i
 Each simulated user logs in once (as a phone stays logged in) and then repeats visits.
 Think times are a phone user's, in seconds (uniform in the ranges below):
 
-patient visit (19 users in 20):
+patient visit (19 users in 20; bench/load.py sets the practitioners' number, users / 20 rounded):
   home 2-6 s; session page, charts included, read 8-20 s; then one of
   - log symptoms (6 in 10 visits): open the form, fill it in 15-40 s, save (1 in 10 with
     a photo), land back on the session page 4-10 s;
@@ -100,8 +100,6 @@ class Phone(HttpUser):
 
 
 class Patient(Phone):
-    weight = 19
-
     def on_start(self):
         self.email = f"load{next(_patient_numbers) % PATIENTS}@example.com"
         super().on_start()
@@ -165,7 +163,8 @@ class Patient(Phone):
 
 
 class Practitioner(Phone):
-    weight = 1
+    # 1 user in 20, rounded: bench/load.py sets how many (Locust's weights would give one even to 3 users).
+    fixed_count = int(os.environ.get("BENCH_PRACTITIONER_USERS", "0"))
 
     def on_start(self):
         self.email = f"doctor{next(_practitioner_numbers) % PRACTITIONERS}@example.com"
