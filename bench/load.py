@@ -195,13 +195,21 @@ def database_figures(database_url):
     return figures
 
 
+backends = []  # how many connections the server held open, at each reading
+
+
 def postgres_cpu_seconds(database_url):
     """CPU used so far by the PostgreSQL backends serving this database (the server's pool keeps them open)."""
     database = engine(database_url)
     with database.connect() as connection:
-        pids = connection.execute(
-            sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
-        ).scalars()
+        pids = list(
+            connection.execute(
+                sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+        )
+        backends.append(len(pids))
         total = 0.0
         for pid in pids:
             try:
@@ -516,6 +524,7 @@ def main():
             f"photos: {photos} stored, {sum(stored) / photos / 1e3:.0f} KB each on disk (screen + thumb), "
             f"from a {len(photo) / 1e3:.0f} KB 1600x1200 upload"
         )
+    print(f"PostgreSQL connections the server held open: at most {max(backends)} ({workers} workers and the sender)")
     print(f"whole run {time.monotonic() - started:.0f} s")
     sys.exit(0 if good else 1)
 
