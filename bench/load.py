@@ -1,6 +1,6 @@
 """Capacity: the most concurrent phone users `make run`'s server sustains at p95 <= 300 ms, no errors.
 
-    .venv/bin/python bench/load.py [--patients 300] [--start 10] [--seconds 60] [--ramp 10]
+    .venv/bin/python bench/load.py [--patients 300] [--start 4] [--seconds 60] [--ramp 10]
     (make bench-load; Locust lives in .venv-locust, its profile in bench/locustfile.py)
 
 Seeds a PostgreSQL database (DATABASE_URL, default the local afterglow_bench) with clinics,
@@ -8,7 +8,7 @@ practitioners and patients with a finished and a recent session, their logs and 
 starts the server as `make run` does (scripts/serve: gunicorn with the Makefile's WORKERS and
 THREADS, and the reminder sender); then runs Locust headless in steps of concurrent users,
 doubling until a step fails, then halving the gap, each step a fresh Locust run whose figures
-are taken after every user has logged in (--reset-stats). Prints the most users that passed,
+are taken after every user has logged in. --users N runs one step of N users instead. Prints the most users that passed,
 users per core, the CPU a request cost (server and PostgreSQL), the busiest requests by total
 time and the database's bytes per patient, session and log, and a stored photo's bytes.
 
@@ -46,6 +46,8 @@ DEFAULT_DATABASE = "postgresql://afterglow:afterglow@127.0.0.1/afterglow_bench"
 LOCUST = ROOT / ".venv-locust" / "bin" / "locust"
 PASSWORD = "bench-patient-passphrase"
 P95_LIMIT_MS = 300
+SETTLE = 5  # seconds after the ramp before measuring: the last users' log-ins are done
+MIN_REQUESTS = 100  # fewer, and a p95 is one or two requests: such a step fails, asking for longer steps
 CPU_TARGET = 0.5  # busy share of the cores the CPU ceiling plans for, leaving room for queueing and peaks
 PATIENTS_PER_CLINIC = 100
 PRACTITIONERS_PER_CLINIC = 2
@@ -316,8 +318,7 @@ def run_step(users, args, url, env, server, folder, pin):
         "--spawn-rate",
         f"{users / args.ramp:.2f}",
         "--run-time",
-        f"{args.ramp + args.seconds:.0f}s",
-        "--reset-stats",
+        f"{args.ramp + SETTLE + args.seconds:.0f}s",
         "--csv",
         str(prefix),
         "--only-summary",
@@ -327,10 +328,10 @@ def run_step(users, args, url, env, server, folder, pin):
         "5",
         *([] if practitioners else ["Patient"]),  # no class named: every class of the file
     ]
-    env = env | {"BENCH_PRACTITIONER_USERS": str(practitioners)}
+    env = env | {"BENCH_PRACTITIONER_USERS": str(practitioners), "BENCH_RESET_AFTER": str(args.ramp + SETTLE)}
     locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     handle = psutil.Process(locust.pid)
-    time.sleep(args.ramp)  # the figures that count start here, as Locust resets its own
+    time.sleep(args.ramp + SETTLE)  # the figures that count start here, as the locustfile resets Locust's
     server_cpu, database_cpu = server.cpu_seconds(), postgres_cpu_seconds(env["DATABASE_URL"])
     locust_cpu = sum(handle.cpu_times()[:2])
     started = time.monotonic()
@@ -351,13 +352,19 @@ def run_step(users, args, url, env, server, folder, pin):
 
 def passed(stats):
     total = stats["Aggregated"]
-    return int(total["Failure Count"]) == 0 and float(total["95%"]) <= P95_LIMIT_MS and int(total["Request Count"]) > 0
+    return (
+        int(total["Failure Count"]) == 0
+        and float(total["95%"]) <= P95_LIMIT_MS
+        and int(total["Request Count"]) >= MIN_REQUESTS
+    )
 
 
 def describe(users, stats, server_share, database_share, locust_share):
     total = stats["Aggregated"]
     rate = float(total["Requests/s"])
     verdict = "pass" if passed(stats) else "FAIL"
+    if int(total["Request Count"]) < MIN_REQUESTS:
+        verdict += f" (under {MIN_REQUESTS} requests: too few for a p95, lengthen --seconds)"
     measured = [row for name, row in stats.items() if name != "Aggregated" and row["95%"] != "N/A"]
     worst = max(measured, key=lambda row: float(row["95%"]))
     return (
@@ -404,7 +411,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--patients", type=int, default=300, help="seeded; more users than this share accounts")
-    parser.add_argument("--start", type=int, default=10, help="users of the first step")
+    parser.add_argument("--start", type=int, default=4, help="users of the first step")
+    parser.add_argument("--users", type=int, help="one step of this many users, no search")
     parser.add_argument("--max-users", type=int, default=6400)
     parser.add_argument("--max-steps", type=int, default=7)
     parser.add_argument("--precision", type=float, default=0.1, help="stop when the gap is this share of the pass")
@@ -444,6 +452,9 @@ def main():
         print(f"seeded {args.patients} patients in {time.monotonic() - started:.0f} s", flush=True)
         with serve(env, workers, threads, pin) as server:
             warm_up(server.url, workers)
+            if args.users:
+                args.start = args.max_users = args.users
+                args.max_steps = 1
             good, steps = search(args, server.url, env, server, folder, pin)
         after = database_figures(args.database_url)
         stored = [path.stat().st_size for path in uploads.iterdir()]

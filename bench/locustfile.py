@@ -23,7 +23,9 @@ practitioner visit (1 user in 20):
   (their page with charts) 10-30 s each, 1 in 4 with their photos 5-12 s; away 10-30 s.
 
 A phone keeps static files once fetched: each user fetches a page's CSS and scripts (and the
-charts' plotly.js bundle) the first time only. Request names group ids as [id].
+charts' plotly.js bundle) the first time only. Request names group ids as [id]. Figures are
+reset BENCH_RESET_AFTER seconds after the start (bench/load.py: the ramp and 5 s more), so
+every log-in is left out of them (Locust's own --reset-stats resets before the last log-ins).
 """
 
 import itertools
@@ -33,12 +35,14 @@ import re
 import time
 import uuid
 
-from locust import HttpUser, between, task
+import gevent
+from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "")
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "0"))
 PRACTITIONERS = int(os.environ.get("BENCH_PRACTITIONERS", "0"))
 PHOTO_PATH = os.environ.get("BENCH_PHOTO", "")
+RESET_AFTER = float(os.environ.get("BENCH_RESET_AFTER", "0"))
 PHOTO_BYTES = open(PHOTO_PATH, "rb").read() if PHOTO_PATH else b""  # noqa: SIM115 (read once, at import)
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -52,6 +56,13 @@ LAST_PAGE = re.compile(r"page=(\d+)")
 # Each simulated user takes the next account: one process hands them out in turn.
 _patient_numbers = itertools.count()
 _practitioner_numbers = itertools.count()
+
+
+@events.test_start.add_listener
+def reset_later(environment, **_):
+    """Forget the figures of the first BENCH_RESET_AFTER seconds: log-ins, and users still starting."""
+    if RESET_AFTER:
+        gevent.spawn_later(RESET_AFTER, environment.stats.reset_all)
 
 
 def think(low, high):
