@@ -1,6 +1,6 @@
 """Capacity: the most concurrent phone users `make run`'s server sustains at p95 <= 300 ms, no errors.
 
-    .venv/bin/python bench/load.py [--patients 300] [--start 4] [--seconds 60] [--ramp 10]
+    .venv/bin/python bench/load.py [--patients 300] [--start 16] [--seconds 60] [--ramp 10]
     (make bench-load; Locust lives in .venv-locust, its profile in bench/locustfile.py)
 
 Seeds a PostgreSQL database (DATABASE_URL, default the local afterglow_bench) with clinics,
@@ -48,6 +48,8 @@ PASSWORD = "bench-patient-passphrase"
 P95_LIMIT_MS = 300
 SETTLE = 5  # seconds after the ramp before measuring: the last users' log-ins are done
 MIN_REQUESTS = 100  # fewer, and a p95 is one or two requests: such a step fails, asking for longer steps
+# A user's requests per second in the locustfile's mix (measured: 0.07-0.08; static files and log-ins aside).
+REQUESTS_PER_USER_SECOND = 0.07
 CPU_TARGET = 0.5  # busy share of the cores the CPU ceiling plans for, leaving room for queueing and peaks
 PATIENTS_PER_CLINIC = 100
 PRACTITIONERS_PER_CLINIC = 2
@@ -301,9 +303,15 @@ def practitioner_users(users):
     return int(users / 20 + 0.5)
 
 
+def step_seconds(users, seconds):
+    """At least `seconds`, and long enough for about 1.5 x MIN_REQUESTS requests at the mix's pace (max 10 min)."""
+    return min(600.0, max(seconds, 1.5 * MIN_REQUESTS / (REQUESTS_PER_USER_SECOND * users)))
+
+
 def run_step(users, args, url, env, server, folder, pin):
     """One Locust run of `users`; returns its stats, the server's and PostgreSQL's CPU, and Locust's own."""
     prefix = Path(folder) / f"step{users}"
+    measured = step_seconds(users, args.seconds)
     practitioners = practitioner_users(users)
     command = [
         *pinned(1, pin),
@@ -318,7 +326,7 @@ def run_step(users, args, url, env, server, folder, pin):
         "--spawn-rate",
         f"{users / args.ramp:.2f}",
         "--run-time",
-        f"{args.ramp + SETTLE + args.seconds:.0f}s",
+        f"{args.ramp + SETTLE + measured:.0f}s",
         "--csv",
         str(prefix),
         "--only-summary",
@@ -335,7 +343,7 @@ def run_step(users, args, url, env, server, folder, pin):
     server_cpu, database_cpu = server.cpu_seconds(), postgres_cpu_seconds(env["DATABASE_URL"])
     locust_cpu = sum(handle.cpu_times()[:2])
     started = time.monotonic()
-    time.sleep(max(0.0, args.seconds - 1))
+    time.sleep(max(0.0, measured - 1))
     seconds = time.monotonic() - started
     try:
         locust_cpu = sum(handle.cpu_times()[:2]) - locust_cpu
@@ -411,12 +419,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--patients", type=int, default=300, help="seeded; more users than this share accounts")
-    parser.add_argument("--start", type=int, default=4, help="users of the first step")
+    parser.add_argument("--start", type=int, default=16, help="users of the first step")
     parser.add_argument("--users", type=int, help="one step of this many users, no search")
     parser.add_argument("--max-users", type=int, default=6400)
     parser.add_argument("--max-steps", type=int, default=7)
     parser.add_argument("--precision", type=float, default=0.1, help="stop when the gap is this share of the pass")
-    parser.add_argument("--seconds", type=float, default=60, help="measured seconds of each step")
+    parser.add_argument("--seconds", type=float, default=60, help="measured seconds of a step, at least")
     parser.add_argument("--ramp", type=float, default=10, help="seconds to start every user (they log in then)")
     parser.add_argument("--pin", action="store_true", help="the server on core 0, Locust on core 1 (taskset)")
     args = parser.parse_args()
@@ -472,7 +480,8 @@ def main():
         )
     )
     print(
-        f"steps of {args.ramp:g} s ramp (log-ins) + {args.seconds:g} s measured; "
+        f"steps of {args.ramp:g} s ramp (log-ins) + {SETTLE} s + at least {args.seconds:g} s measured "
+        f"(longer for few users: {MIN_REQUESTS} requests at least); "
         f"pass: p95 <= {P95_LIMIT_MS} ms over every request, no errors"
     )
     if good:
@@ -485,6 +494,7 @@ def main():
         print(f"no step passed (the first had {args.start} users); figures below are of the largest step")
     shown = good or max(steps)
     stats, server_share, database_share, _ = steps[shown]
+    seconds = step_seconds(shown, args.seconds)
     total = stats["Aggregated"]
     rate = float(total["Requests/s"])
     print(
@@ -504,11 +514,11 @@ def main():
         # Every patient visit opens the home page once; a practitioner's visit opens the dashboard instead.
         patient_users = shown - practitioner_users(shown)
         print(
-            f"patient visits: {visits} in {args.seconds:g} s, one per {patient_users * args.seconds / visits:.0f} s "
+            f"patient visits: {visits} in {seconds:.0f} s, one per {patient_users * seconds / visits:.0f} s "
             f"per patient user; per visit (all users' requests and CPU included): "
             f"{int(total['Request Count']) / visits:.1f} requests, server CPU "
-            f"{1000 * server_share * args.seconds / visits:.0f} ms, PostgreSQL CPU "
-            f"{1000 * database_share * args.seconds / visits:.0f} ms"
+            f"{1000 * server_share * seconds / visits:.0f} ms, PostgreSQL CPU "
+            f"{1000 * database_share * seconds / visits:.0f} ms"
         )
     print(f"requests at {shown} users, busiest (count x mean time) first:")
     print(f"  {'request':<42} {'count':>7} {'median ms':>10} {'p95 ms':>8} {'total s':>8}")

@@ -34,6 +34,7 @@ import random
 import re
 import time
 import uuid
+from pathlib import Path
 
 import gevent
 from locust import HttpUser, between, events, task
@@ -43,7 +44,7 @@ PATIENTS = int(os.environ.get("BENCH_PATIENTS", "0"))
 PRACTITIONERS = int(os.environ.get("BENCH_PRACTITIONERS", "0"))
 PHOTO_PATH = os.environ.get("BENCH_PHOTO", "")
 RESET_AFTER = float(os.environ.get("BENCH_RESET_AFTER", "0"))
-PHOTO_BYTES = open(PHOTO_PATH, "rb").read() if PHOTO_PATH else b""  # noqa: SIM115 (read once, at import)
+PHOTO_BYTES = Path(PHOTO_PATH).read_bytes() if PHOTO_PATH else b""
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CLIENT_ID = re.compile(r'name="client_id" type="hidden" value="([^"]+)"')
