@@ -401,6 +401,8 @@ def search(args, url, env, server, folder, pin):
         good, users = users, users * 2
     while bad is not None and bad - good > max(args.precision * good, 2) and len(steps) < args.max_steps:
         middle = (good + bad) // 2
+        if middle < args.min_users:  # fewer users take ever longer steps to give 100 requests
+            break
         if step(middle):
             good = middle
         else:
@@ -422,6 +424,7 @@ def main():
     parser.add_argument("--start", type=int, default=16, help="users of the first step")
     parser.add_argument("--users", type=int, help="one step of this many users, no search")
     parser.add_argument("--max-users", type=int, default=6400)
+    parser.add_argument("--min-users", type=int, default=4, help="no step of fewer users (their steps are long)")
     parser.add_argument("--max-steps", type=int, default=7)
     parser.add_argument("--precision", type=float, default=0.1, help="stop when the gap is this share of the pass")
     parser.add_argument("--seconds", type=float, default=60, help="measured seconds of a step, at least")
