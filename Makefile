@@ -187,7 +187,15 @@ bench-dash: $(VENV)/.dev-installed browser-deps bench/node_modules/.installed .v
 bench-time-to-chart: $(VENV)/.dev-installed browser-deps .venv-dash/.installed
 	$(PY) bench/time_to_chart.py --runs 7
 
-bench-load: $(VENV)/.dev-installed
+# Locust, for bench-load, in its own venv (its pins: bench/requirements-locust.txt).
+.venv-locust/.installed: bench/requirements-locust.txt
+	$(PYTHON_SYSTEM) -m venv .venv-locust
+	.venv-locust/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements-locust.txt
+	touch $@
+
+# Capacity: the most concurrent phone users make run's server sustains at p95 <= 300 ms on PostgreSQL
+# (BENCH_DATABASE_URL, default the local afterglow_bench, emptied first): docs/benchmarks.md, docs/capacity.md.
+bench-load: $(VENV)/.dev-installed .venv-locust/.installed catalogs static-compressed
 	$(PY) bench/load.py
 
 # What an upload costs a worker (time and peak memory), by kind of file: docs/benchmarks.md.
@@ -228,4 +236,4 @@ mutation: $(VENV)/.dev-installed
 	$(PY) tools/constant_mutants.py --workers $(MUTATION_CHILDREN)
 
 clean:
-	rm -rf $(VENV) .venv-audit .venv-dash .pytest_cache .hypothesis mutants
+	rm -rf $(VENV) .venv-audit .venv-dash .venv-locust .pytest_cache .hypothesis mutants
