@@ -8,7 +8,6 @@ X-Forwarded-For the client sends. A TLS handshake naming another host is refused
 """
 
 import os
-import re
 import signal
 import socket
 import ssl
@@ -19,37 +18,19 @@ from pathlib import Path
 
 import pytest
 import requests
-from requests.adapters import HTTPAdapter
 
 from app.extensions import db
 from app.factory import create_app
 from app.models import ROLE_PATIENT, User
 from tests.conftest import PASSWORD, make_config
+from tests.servers import FromAddress, csrf_token_in, free_port
 from tests.system.conftest import require_binary
 
 pytestmark = pytest.mark.system
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CSRF_INPUT = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*\bvalue="([^"]+)"')
 HSTS = "max-age=63072000; includeSubDomains; preload"
 EMAIL = "through-the-proxy@example.com"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class FromAddress(HTTPAdapter):
-    """Connections made from this loopback address (any 127.0.0.x works on Linux without set-up)."""
-
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs, source_address=(self.address, 0))
 
 
 class Proxy:
@@ -148,7 +129,7 @@ def proxy(tmp_path_factory):
 def log_in(http, base, email, password, **headers):
     page = http.get(f"{base}/auth/login", timeout=10)
     assert page.status_code == 200, page.status_code
-    token = CSRF_INPUT.search(page.text).group(1)
+    token = csrf_token_in(page.text)
     return http.post(
         f"{base}/auth/login",
         data={"csrf_token": token, "email": email, "password": password},
