@@ -16,11 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-
 from app.core import comparison, recovery
 from app.core.cohort import TIME_BUCKETS, CohortGroup
+from app.core.figures import Figure, bar, scatter
 from app.core.i18n import gettext as _
 from app.core.i18n import ngettext
 from app.core.recovery import DAY, WEEK
@@ -112,9 +110,9 @@ def band_outline(
     return hours, levels
 
 
-def _band_trace(steps: Sequence[recovery.BandStep], name: str, show_legend: bool, symptom: str) -> go.Scatter:
+def _band_trace(steps: Sequence[recovery.BandStep], name: str, show_legend: bool, symptom: str) -> dict:
     hours, levels = band_outline(steps)
-    return go.Scatter(
+    return scatter(
         x=[week_x(hour) for hour in hours],
         y=levels,
         mode="lines",
@@ -129,7 +127,7 @@ def _band_trace(steps: Sequence[recovery.BandStep], name: str, show_legend: bool
     )
 
 
-def _week_axis(figure: go.Figure) -> None:
+def _week_axis(figure: Figure) -> None:
     figure.update_xaxes(
         range=[0, AXIS_END],
         tickvals=[week_x(hour) for hour in WEEK_TICK_HOURS],
@@ -139,7 +137,7 @@ def _week_axis(figure: go.Figure) -> None:
     )
 
 
-def _vertical_line(figure: go.Figure, x: float, label: str, color: str, dash: str, row: int, width: int = 1) -> None:
+def _vertical_line(figure: Figure, x: float, label: str, color: str, dash: str, row: int, width: int = 1) -> None:
     """A line through every subplot with its label above the chart (row 0 just above, row 1 above that)."""
     figure.add_shape(
         type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper", line=dict(color=color, width=width, dash=dash)
@@ -157,7 +155,7 @@ def _vertical_line(figure: go.Figure, x: float, label: str, color: str, dash: st
     )
 
 
-def _week_frame(figure: go.Figure, height: int, top: int, now_hours: float | None = None) -> None:
+def _week_frame(figure: Figure, height: int, top: int, now_hours: float | None = None) -> None:
     """What the first-week and the sessions-compared charts share: 24 h and 48 h lines, an optional "Now",
     a title per symptom row, the hours axis, the style and the legend under the chart."""
     for hours in MARKED_HOURS:
@@ -170,14 +168,14 @@ def _week_frame(figure: go.Figure, height: int, top: int, now_hours: float | Non
     figure.update_layout(legend=dict(y=-0.09))
 
 
-def _row_titles(figure: go.Figure, titles: Sequence[str], side: str = "right") -> None:
+def _row_titles(figure: Figure, titles: Sequence[str], side: str = "right") -> None:
     """Each subplot's title at its top: on the right where the typical band is low and no line
     label sits (the first-week charts), or on the left above the rows' own labels (the timeline)."""
     for row, title in enumerate(titles, start=1):
         axis = figure.layout["yaxis" if row == 1 else f"yaxis{row}"]
         figure.add_annotation(
             x=1 if side == "right" else 0,
-            y=axis.domain[1],
+            y=axis["domain"][1],
             xref="paper",
             yref="paper",
             xanchor=side,
@@ -208,7 +206,7 @@ class Chart:
 def first_week_chart(assessment: recovery.Assessment, audience: Audience = PATIENT) -> Chart:
     """Hours 0-168: each symptom's typical band as exact steps, the logs within and above it, 24 h, 48 h and now."""
     clinic = audience == CLINIC
-    figure = make_subplots(rows=len(SYMPTOMS), cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    figure = Figure.subplots(rows=len(SYMPTOMS), vertical_spacing=0.08)
     shown: set[str] = set()  # legend entries already given, so each appears once
 
     def first(role: str, has_points: bool) -> bool:
@@ -222,7 +220,7 @@ def first_week_chart(assessment: recovery.Assessment, audience: Audience = PATIE
         figure.add_trace(_band_trace(steps, _("Typical range"), first("band", True), symptom), row=row, col=1)
         points = [p for p in assessment.points_for(symptom) if p.hours_since <= FIRST_WEEK_HOURS]
         figure.add_trace(
-            go.Scatter(
+            scatter(
                 x=[week_x(p.hours_since) for p in points],
                 y=[p.value for p in points],
                 mode="lines",
@@ -241,7 +239,7 @@ def first_week_chart(assessment: recovery.Assessment, audience: Audience = PATIE
         ):
             chosen = [p for p in points if p.position == position]
             figure.add_trace(
-                go.Scatter(
+                scatter(
                     x=[week_x(p.hours_since) for p in chosen],
                     y=[p.value for p in chosen],
                     customdata=[recovery.summarise_point(p) for p in chosen],
@@ -345,14 +343,14 @@ def thirty_day_chart(
 ) -> Chart:
     """Days 0-42: the depth's milestones as bars, photo markers (before the session at day 0), ratings and today."""
     clinic = audience == CLINIC
-    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16, row_heights=[0.55, 0.45])
+    figure = Figure.subplots(rows=2, vertical_spacing=0.16, row_heights=[0.55, 0.45])
     timeline = recovery.milestones(assessment.depth)
     photo_row = len(timeline)  # the photos' row comes after the milestones' (a category axis counts from 0)
     for milestone in timeline:
         start, end = bar_span(milestone)
         inside = end - start >= INSIDE_LABEL_DAYS
         figure.add_trace(
-            go.Bar(
+            bar(
                 y=[str(milestone.label)],
                 x=[end - start],
                 base=[start],
@@ -379,7 +377,7 @@ def thirty_day_chart(
     if photo_hours:
         before = [hours for hours in photo_hours if hours < 0]
         figure.add_trace(
-            go.Scatter(
+            scatter(
                 x=[round(max(hours, 0.0) / DAY, 2) for hours in photo_hours],
                 y=[PHOTO_ROW] * len(photo_hours),
                 mode="markers",
@@ -423,7 +421,7 @@ def thirty_day_chart(
             )
     figure.update_yaxes(autorange="reversed", showticklabels=False, fixedrange=True, row=1, col=1)
     figure.add_trace(
-        go.Scatter(
+        scatter(
             x=[round(hours / DAY, 1) for hours, _ in ratings],
             y=[str(SHORT_IMPROVEMENT_LABELS[key]) for _hours, key in ratings],
             mode="lines+markers",
@@ -550,14 +548,14 @@ def compare_chart(courses: list[comparison.SessionCourse], audience: Audience = 
     """Redness, swelling and peeling of every session with logs, by hours since each session, one colour each."""
     clinic = audience == CLINIC
     drawn = comparison.with_logs(courses)
-    figure = make_subplots(rows=len(SYMPTOMS), cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    figure = Figure.subplots(rows=len(SYMPTOMS), vertical_spacing=0.08)
     for index, course in enumerate(drawn):
         timed = [(hours, log) for hours, log in course.timed_logs() if hours <= FIRST_WEEK_HOURS]
         color, symbol = PALETTE[index % len(PALETTE)], SYMBOLS[index % len(SYMBOLS)]
         for row, symptom in enumerate(SYMPTOMS, start=1):
             label = str(SYMPTOM_LABELS[symptom])
             figure.add_trace(
-                go.Scatter(
+                scatter(
                     x=[week_x(hours) for hours, _ in timed],
                     y=[getattr(log, symptom) for _, log in timed],
                     customdata=[
@@ -603,7 +601,7 @@ def _cohort_points(group: CohortGroup) -> tuple[list[float], list[float]]:
 
 def cohort_depth_chart(groups: list[CohortGroup]) -> Chart:
     """Median redness of each needle-depth group over the first week, each against its own typical band."""
-    figure = make_subplots(rows=max(1, len(groups)), cols=1, shared_xaxes=True, vertical_spacing=0.12)
+    figure = Figure.subplots(rows=max(1, len(groups)), vertical_spacing=0.12)
     for row, group in enumerate(groups, start=1):
         figure.add_trace(
             _band_trace(recovery.band_steps("redness", group.depth), _("Typical range"), row == 1, "redness"),
@@ -612,7 +610,7 @@ def cohort_depth_chart(groups: list[CohortGroup]) -> Chart:
         )
         x, y = _cohort_points(group)
         figure.add_trace(
-            go.Scatter(
+            scatter(
                 x=x,
                 y=y,
                 mode="lines+markers",
@@ -641,11 +639,11 @@ def cohort_depth_chart(groups: list[CohortGroup]) -> Chart:
 
 def cohort_chart(groups: list[CohortGroup], title: str, key: str) -> Chart:
     """Median redness of groups that mix needle depths (area, device): no single typical band applies."""
-    figure = go.Figure()
+    figure = Figure()
     for index, group in enumerate(groups):
         x, y = _cohort_points(group)
         figure.add_trace(
-            go.Scatter(
+            scatter(
                 x=x,
                 y=y,
                 mode="lines+markers",
@@ -708,7 +706,7 @@ def cohort_sentence(group: CohortGroup) -> str:
 # --- Shared style -------------------------------------------------------------------------
 
 
-def _style(figure: go.Figure, height: int, top: int = 40, bottom: int = 40) -> None:
+def _style(figure: Figure, height: int, top: int = 40, bottom: int = 40) -> None:
     figure.update_layout(
         height=height,
         margin=dict(l=36, r=22, t=top, b=bottom),
