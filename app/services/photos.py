@@ -49,14 +49,14 @@ def save_files(prepared) -> str:
     """Write a prepared photo's two copies; returns their new random key."""
     file_key = secrets.token_urlsafe(24)
     photo_store = store()
-    written = []
+    written = False
     try:
         for variant, data in (("screen", prepared.screen), ("thumb", prepared.thumbnail)):
             photo_store.write(file_key, variant, data)
-            written.append(file_key)
+            written = True
     except (OSError, StoreUnavailable):
         if written:
-            photo_store.delete(written)  # the first copy must not outlive a failed second
+            photo_store.delete([file_key])  # the first copy must not outlive a failed second
         raise
     return file_key
 
