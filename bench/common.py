@@ -65,26 +65,21 @@ class Server:
 def gunicorn(env, workers=WORKERS, threads=THREADS, app="wsgi:app", venv_bin=VENV_BIN, ready_path="/auth/login"):
     """gunicorn as `make run` starts it, on a free loopback port; yields a Server once ready_path answers."""
     port = free_port()
+    command = [str(venv_bin / "gunicorn"), "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--threads", str(threads), app]
+    with running(command, env, port, ready_path) as server:
+        yield server
+
+
+@contextmanager
+def running(command, env, port, ready_path="/auth/login", timeout=30):
+    """A server process (its own process group) serving on ``port``; yields a Server once ready_path answers."""
     process = subprocess.Popen(
-        [
-            str(venv_bin / "gunicorn"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            app,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 if requests.get(url + ready_path, timeout=2).status_code == 200:
@@ -96,7 +91,7 @@ def gunicorn(env, workers=WORKERS, threads=THREADS, app="wsgi:app", venv_bin=VEN
         yield Server(url, process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        process.wait(timeout=2 * timeout)
 
 
 def csrf_token(html):

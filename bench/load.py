@@ -25,7 +25,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -35,12 +34,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import psutil
-import requests
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, VENV_BIN, Server, free_port, logged_in_session, server_environment  # noqa: E402
+from bench.common import ROOT, VENV_BIN, free_port, logged_in_session, running, server_environment  # noqa: E402
 
 DEFAULT_DATABASE = "postgresql://afterglow:afterglow@127.0.0.1/afterglow_bench"
 LOCUST = ROOT / ".venv-locust" / "bin" / "locust"
@@ -233,41 +231,11 @@ def pinned(core, pin):
 def serve(env, workers, threads, pin):
     """scripts/serve as `make run` starts it (gunicorn and the reminder sender), pinned to core 0 when asked."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            *pinned(0, pin),
-            str(ROOT / "scripts" / "serve"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--access-logfile",
-            "-",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env={**env, "VENV": str(VENV_BIN.parent), "FLASK_PUBLIC_URL": f"http://127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(url + "/auth/login", timeout=2).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting
-                time.sleep(0.3)
-        else:
-            sys.exit("the server did not start")
-        yield Server(url, process.pid)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+    command = [*pinned(0, pin), str(ROOT / "scripts" / "serve"), "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--threads", str(threads), "--access-logfile", "-", "wsgi:app"]
+    env = {**env, "VENV": str(VENV_BIN.parent), "FLASK_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    with running(command, env, port, timeout=60) as server:
+        yield server
 
 
 def warm_up(url, workers):

@@ -30,13 +30,26 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def wait_until(check, what, timeout=READY_TIMEOUT):
+def wait_until(check, what, timeout=READY_TIMEOUT, log_path=None):
+    """Poll ``check`` until it is true, or fail saying what did not happen (with the end of a server's log)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
         time.sleep(0.1)
-    pytest.fail(f"{what} within {timeout} s")
+    log = f":\n{log_path.read_text(errors='replace')[-3000:]}" if log_path and log_path.exists() else ""
+    pytest.fail(f"{what} within {timeout} s{log}")
+
+
+def stop_process_group(process):
+    """SIGTERM to a server started with start_new_session (master and workers), SIGKILL if it lingers."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 def csrf_token_in(html):
@@ -128,13 +141,7 @@ class Gunicorn:
         self.wait_ready()
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process)
 
     def log_tail(self, lines=40):
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -15,6 +15,7 @@ from flask_migrate import upgrade
 from app.extensions import db
 from app.factory import create_app
 from app.services import accounts, logbook
+from tests import servers
 from tests.conftest import make_config
 from tests.servers import free_port
 
@@ -76,12 +77,7 @@ def serve(tmp_path):
 
 
 def wait_until(condition, timeout, what, process):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"{what} within {timeout} s:\n{process.log_path.read_text(errors='replace')[-3000:]}")
+    servers.wait_until(condition, what, timeout, log_path=process.log_path)
 
 
 def answers(url):

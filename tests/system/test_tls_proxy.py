@@ -8,7 +8,6 @@ X-Forwarded-For the client sends. A TLS handshake naming another host is refused
 """
 
 import os
-import signal
 import socket
 import ssl
 import subprocess
@@ -23,7 +22,7 @@ from app.extensions import db
 from app.factory import create_app
 from app.models import ROLE_PATIENT, User
 from tests.conftest import PASSWORD, make_config
-from tests.servers import FromAddress, csrf_token_in, free_port
+from tests.servers import FromAddress, csrf_token_in, free_port, stop_process_group
 from tests.system.conftest import require_binary
 
 pytestmark = pytest.mark.system
@@ -95,13 +94,7 @@ class Proxy:
         return http
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process)
         self.log.close()
 
 
